@@ -1,0 +1,54 @@
+# The README's commands. `make run` and `make test` work on a fresh machine:
+# both run `setup`, which is idempotent.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SYSTEM_PACKAGES := espeak-ng ffmpeg
+WEEK ?= 1
+PROGRAM ?= programs/alleviating-back-pain.yaml
+
+.PHONY: setup system-deps run test lint assets bench clean
+
+setup: system-deps $(VENV)/.installed
+
+# espeak-ng is the speech engine behind pyttsx3 on Linux; ffmpeg encodes the MP3.
+system-deps:
+	@missing=""; \
+	for tool in $(SYSTEM_PACKAGES); do command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "voicecoach needs these system packages:$$missing"; \
+	    echo "Install them with: sudo apt-get install$$missing   (macOS: brew install$$missing)"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $@
+
+run: setup
+	$(BIN)/voicecoach build $(PROGRAM) --week $(WEEK)
+
+test: setup
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+
+# Regenerate the tone previews shipped in audio_assets/ (see audio_assets/README.md).
+assets: setup
+	$(BIN)/voicecoach tones --out-dir audio_assets
+
+bench: setup
+	$(BIN)/python benchmarks/render_benchmark.py
+
+clean:
+	rm -rf $(VENV) out build *.egg-info src/*.egg-info .pytest_cache

@@ -1,0 +1,51 @@
+"""Errors a user can fix. The CLI prints them as one line and exits with code 2."""
+
+from __future__ import annotations
+
+
+class VoicecoachError(Exception):
+    """A problem with the user's input or environment, never a bug in voicecoach."""
+
+    exit_code = 2
+
+
+class ProgramError(VoicecoachError):
+    """A problem in a program file, located as ``file:line:column: key.path: message``."""
+
+    def __init__(
+        self,
+        file: str,
+        message: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.file = file
+        self.message = message
+        self.line = line
+        self.column = column
+        self.path = path
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        if self.path:
+            return f"{where}: {self.path}: {self.message}"
+        return f"{where}: {self.message}"
+
+
+class ToolMissingError(VoicecoachError):
+    """A system tool (espeak-ng, ffmpeg) is not installed."""
+
+
+class SpeechError(VoicecoachError):
+    """The speech engine failed or hung on a phrase."""
+
+
+class OutputError(VoicecoachError):
+    """The output could not be written (permissions, full disk)."""

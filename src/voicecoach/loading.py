@@ -1,0 +1,131 @@
+"""Read a program file into YAML nodes that keep their line/column marks.
+
+Only the safe YAML subset is accepted: no Python tags, no custom tags, and a bound on how
+many nodes aliases may expand to, so a hostile file is refused quickly. Nothing here knows
+what a program is; schema.py gives the nodes their meaning.
+"""
+
+from __future__ import annotations
+
+import os
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from voicecoach.errors import ProgramError
+
+MAX_FILE_BYTES = 1_000_000
+MAX_NODES = 50_000
+
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+
+def read_text(path: str) -> str:
+    """Read a program file as UTF-8 text, refusing what is not a text file."""
+    if os.path.isdir(path):
+        raise ProgramError(path, "is a directory, expected a program file (.yaml)")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise ProgramError(path, "no such file") from None
+    except PermissionError:
+        raise ProgramError(path, "cannot be read (permission denied)") from None
+    except OSError as exc:
+        raise ProgramError(path, f"cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ProgramError(
+            path, f"is larger than {MAX_FILE_BYTES:,} bytes; a program file is a short text"
+        )
+    if b"\x00" in data:
+        line, column = _position(data, data.index(b"\x00"))
+        raise ProgramError(
+            path, "contains binary data (a NUL byte); expected YAML text", line=line, column=column
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _position(data, exc.start)
+        raise ProgramError(
+            path,
+            f"is not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+            line=line,
+            column=column,
+        ) from None
+    return text.lstrip("\ufeff")
+
+
+def compose_yaml(text: str, path: str) -> Node:
+    """Parse YAML text into one node tree; report syntax errors with their position."""
+    if not text.strip():
+        raise ProgramError(path, "is empty; expected a program (a mapping with 'title' and 'phases')")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or "invalid YAML"
+        if "\\t" in problem or "'\\t'" in problem or "tab" in problem:
+            problem = "a tab character cannot indent YAML; use spaces"
+        elif exc.context and exc.context not in problem:
+            problem = f"{problem} ({exc.context})"
+        raise ProgramError(
+            path,
+            f"YAML syntax error: {problem}",
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ProgramError(path, f"YAML error: {exc}") from None
+    except RecursionError:
+        raise ProgramError(path, "YAML is nested too deeply") from None
+    if node is None:
+        raise ProgramError(path, "is empty; expected a program (a mapping with 'title' and 'phases')")
+    _check_nodes(node, path)
+    return node
+
+
+def _check_nodes(root: Node, path: str) -> None:
+    """Refuse non-standard tags and documents whose aliases expand beyond MAX_NODES."""
+    count = 0
+    stack: list[Node] = [root]
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise ProgramError(
+                path,
+                f"the document expands to more than {MAX_NODES:,} values "
+                "(too many aliases or entries); refused",
+                line=root.start_mark.line + 1,
+                column=root.start_mark.column + 1,
+            )
+        if node.tag not in _STANDARD_TAGS:
+            raise ProgramError(
+                path,
+                f"the tag {node.tag!r} is not allowed; program files hold plain values only",
+                line=node.start_mark.line + 1,
+                column=node.start_mark.column + 1,
+            )
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                stack.append(key)
+                stack.append(value)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        else:
+            assert isinstance(node, ScalarNode)
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    before = data[:offset]
+    line = before.count(b"\n") + 1
+    column = offset - (before.rfind(b"\n") + 1) + 1
+    return line, column

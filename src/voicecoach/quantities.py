@@ -1,0 +1,86 @@
+"""Parse the quantities people write in program files: counts, ranges and durations.
+
+``8-12`` (a range of counts), ``30-45s`` or ``60-90 sec`` (a range of durations),
+``1 min``, ``none``. Each parser returns a value or raises ``ValueError`` with the
+expectation in words; schema.py adds the location.
+"""
+
+from __future__ import annotations
+
+import re
+
+from voicecoach.program import Span
+
+_NUMBER = r"\d+(?:\.\d+)?"
+_RANGE = re.compile(rf"^\s*({_NUMBER})\s*(?:(?:-|–|—|to)\s*({_NUMBER}))?\s*([A-Za-z]*)\s*$")
+_UNITS_MS = {
+    "s": 1000,
+    "sec": 1000,
+    "secs": 1000,
+    "second": 1000,
+    "seconds": 1000,
+    "m": 60_000,
+    "min": 60_000,
+    "mins": 60_000,
+    "minute": 60_000,
+    "minutes": 60_000,
+}
+NONE_WORDS = {"none", "-", "no", "0", "0s"}
+
+
+def parse_count_span(value: object) -> Span:
+    """``12`` or ``"8-12"`` -> Span(8, 12). Counts are whole numbers."""
+    if isinstance(value, bool) or value is None:
+        raise ValueError("expected a count like 12 or a range like 8-12")
+    if isinstance(value, int):
+        return Span(value, value)
+    if not isinstance(value, str):
+        raise ValueError("expected a count like 12 or a range like 8-12")
+    match = _RANGE.match(value)
+    if not match or match.group(3):
+        raise ValueError("expected a count like 12 or a range like 8-12")
+    low_text, high_text = match.group(1), match.group(2) or match.group(1)
+    if "." in low_text or "." in high_text:
+        raise ValueError("expected whole numbers, like 8-12")
+    low, high = int(low_text), int(high_text)
+    if low > high:
+        raise ValueError(f"the range is written backwards; did you mean {high}-{low}?")
+    return Span(low, high)
+
+
+def parse_duration_span(value: object) -> Span:
+    """``"30s"``, ``"60-90 sec"``, ``"1 min"`` -> a Span in milliseconds."""
+    expected = "expected a duration like 30s, 60-90 sec or 1 min"
+    if isinstance(value, bool) or value is None:
+        raise ValueError(expected)
+    if isinstance(value, (int, float)):
+        raise ValueError(f"{expected} (the unit is missing: write {value}s)")
+    if not isinstance(value, str):
+        raise ValueError(expected)
+    match = _RANGE.match(value)
+    if not match:
+        raise ValueError(expected)
+    unit = match.group(3).lower()
+    if not unit:
+        raise ValueError(f"{expected} (the unit is missing: write {value.strip()}s)")
+    if unit not in _UNITS_MS:
+        raise ValueError(f"{expected}; unknown unit {match.group(3)!r} (use s or min)")
+    scale = _UNITS_MS[unit]
+    low = round(float(match.group(1)) * scale)
+    high = round(float(match.group(2) or match.group(1)) * scale)
+    if low > high:
+        raise ValueError("the range is written backwards; write the smaller value first")
+    return Span(low, high)
+
+
+def parse_seconds(value: object) -> int:
+    """A tempo phase: a plain number of seconds (``5``, ``0``, ``1.5``) -> milliseconds."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("expected a number of seconds like 5 or 0")
+    if value < 0:
+        raise ValueError("expected zero or more seconds")
+    return round(value * 1000)
+
+
+def is_none_word(value: object) -> bool:
+    return value is None or (isinstance(value, str) and value.strip().lower() in NONE_WORDS)

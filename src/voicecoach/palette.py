@@ -1,0 +1,36 @@
+"""The tone palette: pure data shared by the compiler (timing) and tones.py (synthesis).
+
+Each marker has one frequency, far enough from the others to tell apart by ear: the
+lowering note sits an octave under the lifting note, the countdown pips are short, the
+end-of-rest chime is the highest, the session end is long and low. docs/tones.md has the
+table; audio_assets/ has a preview of each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Tone:
+    name: str
+    hz: int
+    duration_ms: int
+    meaning: str
+
+
+PALETTE: dict[str, Tone] = {
+    tone.name: tone
+    for tone in (
+        Tone("lower", 392, 150, "start of lowering (G4, an octave under lift)"),
+        Tone("lift", 784, 150, "start of lifting (G5)"),
+        Tone("set_start", 1047, 250, "go: a set, side or hold starts (C6)"),
+        Tone("countdown", 880, 100, "last seconds of a rest (A5 pips)"),
+        Tone("rest_end", 1319, 300, "end of a rest or of a hold (E6)"),
+        Tone("switch", 587, 200, "switch sides (D5)"),
+        Tone("session_end", 523, 1200, "session complete (C5, long)"),
+    )
+}
+
+# Speech that follows a tone on the same beat starts this long after the tone ends.
+TONE_GAP_MS = 40

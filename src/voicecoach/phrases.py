@@ -1,0 +1,148 @@
+"""What the coach says: every spoken text, in one place so wording is easy to review.
+
+The compiler decides when each phrase is heard; this module only decides the words.
+Numbers are written as digits: every speech engine reads them, and the clip cache then
+shares "12" between "12 reps" and the count.
+"""
+
+from __future__ import annotations
+
+import re
+
+from voicecoach.program import Exercise, Phase, Program, Tempo
+from voicecoach.progression import Prescription, Week
+
+PHASE_WORDS = {"lower": "down", "lift": "up", "top": "hold", "bottom": "pause"}
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"(])")
+
+
+def sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences, so each is one speech cue."""
+    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+
+
+def seconds_words(ms: int) -> str:
+    seconds = round(ms / 1000)
+    if seconds >= 120 and seconds % 60 == 0:
+        return f"{seconds // 60} minutes"
+    return "1 second" if seconds == 1 else f"{seconds} seconds"
+
+
+def amount_words(exercise: Exercise, amount: int) -> str:
+    per_side = " per side" if exercise.per_side else ""
+    if exercise.kind == "hold":
+        return f"a {round(amount / 1000)}-second hold{per_side}"
+    if exercise.kind == "cycles":
+        return f"{amount} slow cycles{per_side}"
+    return f"{amount} reps{per_side}"
+
+
+def minutes_words(ms: int) -> str:
+    minutes = max(1, round(ms / 60_000))
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def session_intro(program: Program, week: Week, duration_ms: int, exercises: int) -> list[str]:
+    lines = [f"{program.title}. Week {week.number}."]
+    lines += sentences(week.stage.focus)
+    if week.full_instructions:
+        lines += sentences(program.description)
+        if program.schedule:
+            lines.append(f"Train {program.sessions_per_week} times a week: {program.schedule}.")
+    phases = len(program.phases)
+    lines.append(
+        f"Today: {exercises} exercises in {phases} phase{'s' if phases != 1 else ''}, "
+        f"about {minutes_words(duration_ms)}."
+    )
+    lines.append("Listen for the low tone to lower and the high tone to lift.")
+    return lines
+
+
+def phase_intro(number: int, phase: Phase) -> list[str]:
+    return [f"Phase {number}: {phase.name}."] + sentences(phase.note)
+
+
+def tempo_words(tempo: Tempo) -> str:
+    words = {
+        "lower": f"lower for {tempo.lower_ms / 1000:g}",
+        "bottom": f"pause {tempo.bottom_ms / 1000:g}",
+        "lift": f"lift for {tempo.lift_ms / 1000:g}",
+        "top": f"hold {tempo.top_ms / 1000:g}",
+    }
+    return "Tempo: " + ", ".join(words[name] for name, _ in tempo.phases()) + "."
+
+
+def exercise_intro(
+    program: Program, exercise: Exercise, prescription: Prescription, full: bool
+) -> list[str]:
+    lines = [f"{exercise.name}."]
+    amount = amount_words(exercise, prescription.amount)
+    sets = "1 set" if exercise.sets == 1 else f"{exercise.sets} sets"
+    rest = f", {seconds_words(prescription.rest_ms)} rest" if prescription.rest_ms else ""
+    lines.append(f"{sets} of {amount}{rest}.")
+    if exercise.sides == "alternating":
+        lines.append("Alternate sides: left, then right, is one rep.")
+    if prescription.raise_weight:
+        lines += sentences(program.progression.weight_increase)
+    if full:
+        if exercise.target:
+            lines.append(f"Target: {exercise.target.rstrip('.')}.")
+        if exercise.setup:
+            lines.append("Setup.")
+            lines += sentences(exercise.setup)
+        if exercise.execution:
+            lines.append("Execution.")
+            lines += sentences(exercise.execution)
+    elif exercise.key_cue:
+        lines += sentences(exercise.key_cue)
+    if exercise.tempo is not None and (full or exercise.tempo != program.tempo):
+        lines.append(tempo_words(exercise.tempo))
+    if prescription.at_top:
+        lines += sentences(program.progression.at_top)
+    return lines
+
+
+def lead_in(set_number: int, sets: int, side: str | None) -> str:
+    where = f", {side} side" if side else ""
+    if sets == 1:
+        return f"Get into position{where}."
+    return f"Set {set_number} of {sets}{where}. Get into position."
+
+
+def rep_start(number: int, last: bool, word: str, side: str | None = None) -> str:
+    label = "Last one" if last else str(number)
+    if side:
+        return f"{label}, {side}, {word}" if word else f"{label}, {side}"
+    return f"{label}, {word}" if word else label
+
+
+def side_start(side: str, word: str) -> str:
+    return f"{side.capitalize()}, {word}" if word else side.capitalize()
+
+
+def cycle_start(number: int, last: bool, say: str) -> str:
+    return f"{'Last one' if last else number}. {say}"
+
+
+def hold_start(ms: int) -> str:
+    return f"Hold, {seconds_words(ms)}. Breathe."
+
+
+def switch_sides(side: str) -> str:
+    return f"Switch sides. {side.capitalize()} side."
+
+
+def rest_start(ms: int, next_up: str) -> str:
+    return f"Rest {seconds_words(ms)}. Next: {next_up}."
+
+
+def next_set(set_number: int, sets: int) -> str:
+    return "the last set" if set_number == sets else f"set {set_number} of {sets}"
+
+
+def transition(next_name: str) -> str:
+    return f"Next up: {next_name}."
+
+
+def outro(program: Program, week: int) -> list[str]:
+    return [f"Session complete. That was week {week} of {program.title}.", "Well done."]

@@ -1,0 +1,112 @@
+"""The progression policy: what each exercise prescribes in a given week.
+
+Weeks 1..F (F = ``foundation.weeks``) are the foundation: every range sits at the
+foundation's level (the bottom by default), rests at its rule, instructions in full.
+
+From week F+1 the build stage climbs (double progression): reps rise by ``reps_step`` each
+week through the range; the week after the top is reached, a weighted exercise starts
+over at the bottom with a slightly heavier weight (the track says so), while an unweighted
+one stays at the top. Holds climb by ``hold_step`` and cycles by ``cycles_step`` and stay
+at the top. Rests follow the stage's rule; ``climb`` moves from the low end of the rest
+range to the high end as the reps climb, rounded to 5 s. Every value stays inside its
+range. The same rule is documented in docs/progression.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from voicecoach.program import Exercise, Program, Span, Stage
+
+MAX_WEEK = 520
+
+
+@dataclass(frozen=True)
+class Prescription:
+    """One exercise in one week."""
+
+    amount: int  # reps or cycles per set (per side when per-side); holds: milliseconds
+    rest_ms: int  # 0 when the exercise has no rest
+    raise_weight: bool  # first week of a new cycle: the track says to add weight
+    at_top: bool  # the top of the range: the track says what earns a heavier weight
+
+
+@dataclass(frozen=True)
+class Week:
+    """The week's stage and each exercise's prescription, in program order."""
+
+    number: int
+    foundation: bool
+    stage: Stage
+    prescriptions: tuple[Prescription, ...]
+
+    @property
+    def full_instructions(self) -> bool:
+        return self.stage.instructions == "full"
+
+
+def plan_week(program: Program, week: int) -> Week:
+    """Choose every exercise's prescription for ``week`` (1-based)."""
+    if not 1 <= week <= MAX_WEEK:
+        raise ValueError(f"week must be 1 to {MAX_WEEK}, got {week}")
+    policy = program.progression
+    foundation = week <= policy.foundation_weeks
+    stage = policy.foundation if foundation else policy.build
+    step_index = week - policy.foundation_weeks - 1  # 0 in the first build week
+    return Week(
+        number=week,
+        foundation=foundation,
+        stage=stage,
+        prescriptions=tuple(
+            _prescribe(program, exercise, stage, None if foundation else step_index)
+            for exercise in program.exercises
+        ),
+    )
+
+
+def _prescribe(program: Program, exercise: Exercise, stage: Stage, step_index: int | None) -> Prescription:
+    span = exercise.amount
+    step = {
+        "reps": program.progression.reps_step,
+        "hold": program.progression.hold_step_ms,
+        "cycles": program.progression.cycles_step,
+    }[exercise.kind]
+    # Positions in the range: low, low+step, ... and the top itself if the step skips it.
+    positions = list(range(span.low, span.high + 1, step))
+    if positions[-1] != span.high:
+        positions.append(span.high)
+
+    raise_weight = False
+    if step_index is None:
+        level = {"reps": stage.reps, "hold": stage.holds, "cycles": stage.cycles}[exercise.kind]
+        amount = span.pick(level)
+        position = positions.index(amount) if amount in positions else 0
+    elif exercise.kind == "reps" and exercise.weighted:
+        cycle, position = divmod(step_index, len(positions))
+        amount = positions[position]
+        raise_weight = cycle > 0 and position == 0
+    else:
+        position = min(step_index, len(positions) - 1)
+        amount = positions[position]
+
+    at_top = step_index is not None and exercise.kind == "reps" and exercise.weighted and (
+        amount == span.high and not span.fixed
+    )
+    rest_ms = 0
+    if exercise.rest_ms is not None:
+        rest_ms = _rest(exercise.rest_ms, stage, position, len(positions))
+    return Prescription(amount=amount, rest_ms=rest_ms, raise_weight=raise_weight, at_top=at_top)
+
+
+def _rest(rest: Span, stage: Stage, position: int, positions: int) -> int:
+    if rest.fixed or stage.rest == "low":
+        return rest.low
+    if stage.rest == "high":
+        return rest.high
+    if stage.rest == "middle":
+        fraction = 0.5
+    else:  # climb: more work per set, more recovery
+        fraction = position / (positions - 1) if positions > 1 else 1.0
+    ms = rest.low + (rest.high - rest.low) * fraction
+    rounded = int(ms / 5000 + 0.5) * 5000
+    return min(max(rounded, rest.low), rest.high)

@@ -1,0 +1,130 @@
+"""The timeline: the frozen IR between the compiler and the renderer.
+
+Two tracks in integer milliseconds: ``segments`` tile the session with what the body is
+doing; ``cues`` are what is heard (speech or a tone), each inside ``[start_ms, end_ms)``.
+The renderer places cues exactly where they say. Documented in docs/timeline.md.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+Activity = Literal[
+    "talk", "setup", "lower", "bottom", "lift", "top", "rep",
+    "hold", "cycle", "switch", "rest", "transition",
+]  # fmt: skip
+TEMPO_ACTIVITIES = ("lower", "bottom", "lift", "top")
+
+
+@dataclass(frozen=True)
+class Segment:
+    start_ms: int
+    end_ms: int
+    activity: Activity
+    phase: str | None = None
+    exercise: str | None = None
+    set: int | None = None
+    side: str | None = None
+    rep: int | None = None
+
+    @property
+    def duration_ms(self) -> int:
+        return self.end_ms - self.start_ms
+
+
+@dataclass(frozen=True)
+class Cue:
+    start_ms: int
+    end_ms: int
+    kind: Literal["speech", "tone"]
+    text: str | None = None
+    tone: str | None = None
+    hz: int | None = None
+
+    @property
+    def duration_ms(self) -> int:
+        return self.end_ms - self.start_ms
+
+
+@dataclass(frozen=True)
+class Chapter:
+    start_ms: int
+    title: str
+
+
+@dataclass(frozen=True)
+class Timeline:
+    program: str
+    week: int
+    duration_ms: int
+    focus: str
+    artist: str
+    segments: tuple[Segment, ...]
+    cues: tuple[Cue, ...]
+    chapters: tuple[Chapter, ...]
+
+    @property
+    def title(self) -> str:
+        return f"{self.program} — week {self.week}"
+
+    def speech_texts(self) -> list[str]:
+        """Every distinct phrase, in order of first appearance."""
+        return list(dict.fromkeys(c.text for c in self.cues if c.kind == "speech" and c.text))
+
+    def chapter_spans(self) -> list[tuple[int, int, str]]:
+        """Chapters with their end times (the next chapter's start, or the end)."""
+        ends = [c.start_ms for c in self.chapters[1:]] + [self.duration_ms]
+        return [(c.start_ms, end, c.title) for c, end in zip(self.chapters, ends)]
+
+    def to_dict(self) -> dict[str, Any]:
+        def cue(c: Cue) -> dict[str, Any]:
+            item: dict[str, Any] = {"start_ms": c.start_ms, "end_ms": c.end_ms, "kind": c.kind}
+            if c.kind == "speech":
+                item["text"] = c.text
+            else:
+                item["tone"] = c.tone
+                item["hz"] = c.hz
+            return item
+
+        return {
+            "program": self.program,
+            "week": self.week,
+            "title": self.title,
+            "focus": self.focus,
+            "duration_ms": self.duration_ms,
+            "segments": [asdict(s) for s in self.segments],
+            "cues": [cue(c) for c in self.cues],
+            "chapters": [asdict(c) for c in self.chapters],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=1, ensure_ascii=False)
+
+
+def check_invariants(timeline: Timeline) -> list[str]:
+    """What must hold for every timeline; returns the problems found (none is good)."""
+    problems: list[str] = []
+    position = 0
+    for seg in timeline.segments:
+        if seg.start_ms != position:
+            problems.append(f"segment at {seg.start_ms} ms does not start where the last ended ({position})")
+        if seg.end_ms <= seg.start_ms:
+            problems.append(f"segment at {seg.start_ms} ms is empty or reversed")
+        position = seg.end_ms
+    if position != timeline.duration_ms:
+        problems.append(f"segments end at {position} ms, the session at {timeline.duration_ms}")
+    last_end = 0
+    for cue in timeline.cues:
+        if cue.start_ms < last_end:
+            problems.append(f"cue at {cue.start_ms} ms overlaps the cue before (ends {last_end})")
+        if cue.end_ms <= cue.start_ms:
+            problems.append(f"cue at {cue.start_ms} ms is empty")
+        if cue.end_ms > timeline.duration_ms:
+            problems.append(f"cue at {cue.start_ms} ms runs past the end")
+        last_end = max(last_end, cue.end_ms)
+    starts = [c.start_ms for c in timeline.chapters]
+    if starts != sorted(set(starts)) or (starts and starts[0] != 0):
+        problems.append("chapters are not strictly increasing from 0")
+    return problems

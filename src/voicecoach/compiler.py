@@ -191,6 +191,8 @@ class _Session:
         """A timed phase with a beat every second: a marker first, then counts 2, 3, ..."""
         start = self.segment(duration, activity, **context)
         self.beats.append(_Beat(start, tone, first_text, droppable=False))
+        if activity == "rep":
+            return  # an untimed rep is marked once; inner counts would sound like rep numbers
         count = 2
         for at in range(start + BEAT_MS, start + duration - 400, BEAT_MS):
             self.beats.append(_Beat(at, None, str(count), droppable=True))
@@ -226,7 +228,7 @@ class _Session:
             program=program.title,
             week=plan.number,
             duration_ms=self.t,
-            focus=" ".join(phrases.sentences(plan.stage.focus)[:1]),
+            focus=plan.stage.focus,
             artist=program.artist,
             segments=tuple(self.segments),
             cues=tuple(sorted(self.cues, key=lambda c: (c.start_ms, c.end_ms))),

@@ -76,10 +76,13 @@ def exercise_intro(
     program: Program, exercise: Exercise, prescription: Prescription, full: bool
 ) -> list[str]:
     lines = [f"{exercise.name}."]
-    amount = amount_words(exercise, prescription.amount)
     sets = "1 set" if exercise.sets == 1 else f"{exercise.sets} sets"
     rest = f", {seconds_words(prescription.rest_ms)} rest" if prescription.rest_ms else ""
-    lines.append(f"{sets} of {amount}{rest}.")
+    if exercise.kind == "hold":
+        per_side = " per side" if exercise.per_side else ""
+        lines.append(f"{sets}: hold {seconds_words(prescription.amount)}{per_side}{rest}.")
+    else:
+        lines.append(f"{sets} of {amount_words(exercise, prescription.amount)}{rest}.")
     if exercise.sides == "alternating":
         lines.append("Alternate sides: left, then right, is one rep.")
     if prescription.raise_weight:

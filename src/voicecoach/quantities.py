@@ -11,6 +11,15 @@ import re
 
 from voicecoach.program import Span
 
+
+class QuantityError(ValueError):
+    """What was expected, and optionally a hint; schema.py adds what was found."""
+
+    def __init__(self, expected: str, hint: str = "") -> None:
+        self.expected = expected
+        self.hint = hint
+        super().__init__(expected)
+
 _NUMBER = r"\d+(?:\.\d+)?"
 _RANGE = re.compile(rf"^\s*({_NUMBER})\s*(?:(?:-|–|—|to)\s*({_NUMBER}))?\s*([A-Za-z]*)\s*$")
 _UNITS_MS = {
@@ -44,7 +53,7 @@ def parse_count_span(value: object) -> Span:
         raise ValueError("expected whole numbers, like 8-12")
     low, high = int(low_text), int(high_text)
     if low > high:
-        raise ValueError(f"the range is written backwards; did you mean {high}-{low}?")
+        raise QuantityError("expected the smaller count first", f"did you mean {high}-{low}?")
     return Span(low, high)
 
 
@@ -54,7 +63,7 @@ def parse_duration_span(value: object) -> Span:
     if isinstance(value, bool) or value is None:
         raise ValueError(expected)
     if isinstance(value, (int, float)):
-        raise ValueError(f"{expected} (the unit is missing: write {value}s)")
+        raise QuantityError(expected, f"the unit is missing: write {value}s")
     if not isinstance(value, str):
         raise ValueError(expected)
     match = _RANGE.match(value)
@@ -62,14 +71,14 @@ def parse_duration_span(value: object) -> Span:
         raise ValueError(expected)
     unit = match.group(3).lower()
     if not unit:
-        raise ValueError(f"{expected} (the unit is missing: write {value.strip()}s)")
+        raise QuantityError(expected, f"the unit is missing: write {value.strip()}s")
     if unit not in _UNITS_MS:
-        raise ValueError(f"{expected}; unknown unit {match.group(3)!r} (use s or min)")
+        raise QuantityError(expected, f"unknown unit {match.group(3)!r}: use s or min")
     scale = _UNITS_MS[unit]
     low = round(float(match.group(1)) * scale)
     high = round(float(match.group(2) or match.group(1)) * scale)
     if low > high:
-        raise ValueError("the range is written backwards; write the smaller value first")
+        raise QuantityError("expected the shorter duration first", "the range is written backwards")
     return Span(low, high)
 
 

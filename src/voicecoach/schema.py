@@ -28,6 +28,7 @@ from voicecoach.program import (
     Voice,
 )
 from voicecoach.quantities import (
+    QuantityError,
     is_none_word,
     parse_count_span,
     parse_duration_span,
@@ -178,7 +179,7 @@ class _Reader:
                 close = difflib.get_close_matches(key, list(keys), n=1, cutoff=0.6)
                 hint = f"did you mean {close[0]!r}? " if close else ""
                 self.fail(
-                    key_node, where, f"unknown key; {hint}valid keys are: {', '.join(keys)}"
+                    key_node, where, f"unknown key {key!r}; {hint}valid keys are: {', '.join(keys)}"
                 )
             found[key] = value_node
             key_nodes[key] = key_node
@@ -241,6 +242,9 @@ class _Reader:
         value = self.scalar(node, path, "a value")
         try:
             return parse(value)
+        except QuantityError as exc:
+            hint = f" ({exc.hint})" if exc.hint else ""
+            self.fail(node, path, f"{exc.expected}, got {_describe(node)}{hint}")
         except ValueError as exc:
             self.fail(node, path, f"{exc}, got {_describe(node)}")
 

@@ -99,6 +99,25 @@ class Timeline:
             "chapters": [asdict(c) for c in self.chapters],
         }
 
+    def to_text(self) -> str:
+        """A readable dump, one item per line: the golden-file format of tests/cases/."""
+        lines = [f"# {self.title}: {self.duration_ms} ms"]
+        for s in self.segments:
+            where = " ".join(
+                f"{name}={value}"
+                for name, value in (
+                    ("exercise", s.exercise), ("set", s.set), ("side", s.side), ("rep", s.rep)
+                )
+                if value is not None
+            )
+            lines.append(f"seg {s.start_ms:>9} {s.end_ms:>9} {s.activity:<10} {where}".rstrip())
+        for c in self.cues:
+            what = f"speech {c.text!r}" if c.kind == "speech" else f"tone   {c.tone} {c.hz} Hz"
+            lines.append(f"cue {c.start_ms:>9} {c.end_ms:>9} {what}")
+        for chapter in self.chapters:
+            lines.append(f"chapter {chapter.start_ms:>9} {chapter.title}")
+        return "\n".join(lines) + "\n"
+
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=1, ensure_ascii=False)
 

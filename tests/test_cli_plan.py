@@ -1,0 +1,48 @@
+"""The plan command: the table and the JSON timeline."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from conftest import SHIPPED
+from voicecoach.cli import cli
+
+
+def test_plan_week_1_is_a_table_of_every_exercise() -> None:
+    result = CliRunner().invoke(cli, ["plan", str(SHIPPED), "--week", "1"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("Alleviating Back Pain — week 1 (foundation)")
+    rows = [line for line in lines if line[:2].strip().isdigit()]
+    assert len(rows) == 14
+    assert "Bulgarian Split Squat" in rows[4] and "8 reps/side" in rows[4] and "90s" in rows[4]
+    assert lines[-1].startswith("Total: ")
+
+
+def test_plan_json_has_the_documented_fields() -> None:
+    result = CliRunner().invoke(cli, ["plan", str(SHIPPED), "--week", "3", "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["program"] == "Alleviating Back Pain" and data["week"] == 3
+    assert isinstance(data["duration_ms"], int) and data["duration_ms"] > 60 * 60_000
+    assert set(data["segments"][0]) == {
+        "start_ms", "end_ms", "activity", "phase", "exercise", "set", "side", "rep"
+    }
+    kinds = {cue["kind"] for cue in data["cues"]}
+    assert kinds == {"speech", "tone"}
+    speech = next(c for c in data["cues"] if c["kind"] == "speech")
+    tone = next(c for c in data["cues"] if c["kind"] == "tone")
+    assert set(speech) == {"start_ms", "end_ms", "kind", "text"}
+    assert set(tone) == {"start_ms", "end_ms", "kind", "tone", "hz"}
+    assert [c["start_ms"] for c in data["chapters"]] == sorted(c["start_ms"] for c in data["chapters"])
+    assert data["segments"][-1]["end_ms"] == data["duration_ms"]
+
+
+def test_validate_prints_a_summary_line() -> None:
+    result = CliRunner().invoke(cli, ["validate", str(SHIPPED)])
+    assert result.exit_code == 0
+    assert result.output.strip().endswith(
+        "ok — 'Alleviating Back Pain', 4 phases, 14 exercises, 3 sessions a week, foundation weeks 1-2"
+    )

@@ -1,0 +1,127 @@
+"""Every kind of bad input gives one exact line with file:line:column and exit code 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import CASES
+from voicecoach.cli import cli
+
+BASE = (CASES / "tempo_basic.yaml").read_text()
+EX = "phases[0].exercises[0]"
+
+BOMB = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+    f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for p, n in zip("abcdef", "bcdefg")
+)
+
+CATALOGUE = [
+    ("syntax", "title: [unclosed\nphases: []\n",
+     "bad.yaml:2:7: YAML syntax error: expected ',' or ']', but got ':' (while parsing a flow sequence)"),
+    ("tab", "title: X\nphases:\n\t- name: A\n",
+     "bad.yaml:3:1: YAML syntax error: a tab character cannot indent YAML; use spaces"),
+    ("duplicate key", BASE.replace("        sets: 2\n", "        sets: 2\n        sets: 3\n"),
+     f"bad.yaml:14:9: {EX}.sets: duplicate key (first given on line 13)"),
+    ("wrong type", BASE.replace("sets: 2", "sets: two"),
+     f"bad.yaml:13:15: {EX}.sets: expected a whole number of sets, got 'two'"),
+    ("zero", BASE.replace("sets: 2", "sets: 0"),
+     f"bad.yaml:13:15: {EX}.sets: expected 1 to 20 sets, got 0"),
+    ("negative", BASE.replace("reps: 3-5", "reps: -3"),
+     f"bad.yaml:14:15: {EX}.reps: expected 1 to 100 reps, got -3"),
+    ("backwards range", BASE.replace("reps: 3-5", "reps: 12-8"),
+     f"bad.yaml:14:15: {EX}.reps: expected the smaller count first, got '12-8' (did you mean 8-12?)"),
+    ("unknown unit", BASE.replace("rest: 12s", "rest: 30-45 parsecs"),
+     f"bad.yaml:15:15: {EX}.rest: expected a duration like 30s, 60-90 sec or 1 min, "
+     "got '30-45 parsecs' (unknown unit 'parsecs': use s or min)"),
+    ("missing unit", BASE.replace("rest: 12s", "rest: 30-45"),
+     f"bad.yaml:15:15: {EX}.rest: expected a duration like 30s, 60-90 sec or 1 min, "
+     "got '30-45' (the unit is missing: write 30-45s)"),
+    ("minutes too long", BASE.replace("rest: 12s", "rest: 30-45 mins"),
+     f"bad.yaml:15:15: {EX}.rest: expected 1s to 10 min, got '30-45 mins'"),
+    ("twelve", BASE.replace("reps: 3-5", "reps: twelve"),
+     f"bad.yaml:14:15: {EX}.reps: expected a count like 12 or a range like 8-12, got 'twelve'"),
+    ("empty exercises", BASE.split("    exercises:")[0] + "    exercises: []\n",
+     "bad.yaml:11:16: phases[0].exercises: expected at least one exercise, got an empty list"),
+    ("empty phases", BASE.split("phases:")[0] + "phases: []\n",
+     "bad.yaml:8:9: phases: expected at least one phase, got an empty list"),
+    ("missing name", BASE.replace("      - name: Goblet Squat\n        sets: 2", "      - sets: 2"),
+     f"bad.yaml:12:9: {EX}: missing required key 'name'"),
+    ("unknown key", BASE.replace("rest: 12s", "reest: 12s"),
+     f"bad.yaml:15:9: {EX}.reest: unknown key 'reest'; did you mean 'rest'? valid keys are: "
+     "name, sets, reps, hold, cycles, sides, rest, tempo, rep_time, cycle, target, setup, "
+     "execution, key_cue, weighted"),
+    ("two prescriptions", BASE.replace("reps: 3-5", "reps: 3-5\n        hold: 30s"),
+     f"bad.yaml:12:9: {EX}: expected exactly one of reps, hold or cycles, got reps and hold"),
+    ("bad side mode", BASE.replace("rest: 12s", "rest: 12s\n        sides: both"),
+     f"bad.yaml:16:16: {EX}.sides: expected one of none, each, alternating, got 'both'"),
+    ("empty file", "", "bad.yaml: is empty; expected a program (a mapping with 'title' and 'phases')"),
+    ("comments only", "# nothing\n", "bad.yaml: is empty; expected a program (a mapping with 'title' and 'phases')"),
+    ("list at top", "- a\n- b\n",
+     "bad.yaml:1:1: expected a program (a mapping with title, progression and phases), got a list"),
+    ("binary", "\x00\x01\x02", "bad.yaml:1:1: contains binary data (a NUL byte); expected YAML text"),
+    ("python tag", "title: !!python/object/apply:os.system ['echo hi']\n",
+     "bad.yaml:1:8: the tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed; "
+     "program files hold plain values only"),
+    ("alias bomb", BOMB,
+     "bad.yaml:1:1: the document expands to more than 50,000 values (too many aliases or entries); refused"),
+    ("a million sets", BASE.replace("sets: 2", "sets: 1000000"),
+     f"bad.yaml:13:15: {EX}.sets: expected 1 to 20 sets, got 1000000"),
+    ("a billion reps", BASE.replace("reps: 3-5", "reps: 8-1000000000"),
+     f"bad.yaml:14:15: {EX}.reps: expected 1 to 100 reps, got '8-1000000000'"),
+    ("long name", BASE.replace("Goblet Squat", "x" * 200),
+     f"bad.yaml:12:15: {EX}.name: expected at most 80 characters, got 200"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [(t, e) for _, t, e in CATALOGUE], ids=[n for n, _, _ in CATALOGUE]
+)
+def test_bad_input_gives_one_exact_line(
+    text: str, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("bad.yaml").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "bad.yaml"])
+    assert result.exit_code == 2
+    assert result.output == f"error: {expected}\n"
+    result = CliRunner().invoke(cli, ["plan", "bad.yaml"])
+    assert (result.exit_code, result.output) == (2, f"error: {expected}\n")
+
+
+def test_not_utf8(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("bad.yaml").write_bytes("title: Caf\u00e9\n".encode("latin-1"))
+    result = CliRunner().invoke(cli, ["validate", "bad.yaml"])
+    assert (result.exit_code, result.output) == (
+        2,
+        "error: bad.yaml:1:11: is not UTF-8 text (byte 0xe9); save the file as UTF-8\n",
+    )
+
+
+def test_directory_and_missing_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("folder").mkdir()
+    result = CliRunner().invoke(cli, ["validate", "folder"])
+    assert (result.exit_code, result.output) == (
+        2,
+        "error: folder: is a directory, expected a program file (.yaml)\n",
+    )
+    result = CliRunner().invoke(cli, ["validate", "nowhere.yaml"])
+    assert (result.exit_code, result.output) == (2, "error: nowhere.yaml: no such file\n")
+
+
+def test_unknown_only_exercise_names_the_choices() -> None:
+    result = CliRunner().invoke(cli, ["plan", str(CASES / "alternating.yaml"), "--only", "Renegade Rwo"])
+    assert result.exit_code == 2
+    assert result.output == (
+        "error: --only 'Renegade Rwo' matches no exercise; did you mean 'Renegade Row'? "
+        "give a full name or a number 1-2\n"
+    )
+
+
+def test_week_out_of_range_is_a_usage_error() -> None:
+    result = CliRunner().invoke(cli, ["plan", str(CASES / "alternating.yaml"), "--week", "0"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--week'" in result.output

@@ -1,0 +1,234 @@
+"""Build MP3 tracks: the render stage, from a Program and a week to a file on disk.
+
+    compile (estimated speech) -> synthesize new phrases -> compile (measured speech)
+    -> pass 1: mix and measure loudness -> pass 2: mix with the gain, encode, tag
+    -> rename into place
+
+Both passes stream fixed-size blocks (mixer.py); the output appears atomically: the
+MP3 is written to a hidden temporary file beside it and renamed only when complete,
+so an interrupted build leaves no partial file and never touches an existing one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from voicecoach.clipcache import ClipCache, default_cache_dir
+from voicecoach.clips import ClipLibrary
+from voicecoach.compiler import CompileOptions, compile_program, estimate_speech_ms
+from voicecoach.encoder import DEFAULT_BITRATE_KBPS, Mp3Encoder, encoder_gain_db, require_ffmpeg
+from voicecoach.errors import OutputError
+from voicecoach.loudness import LoudnessMeter
+from voicecoach.mixer import BLOCK, mix_blocks
+from voicecoach.naming import week_file_name
+from voicecoach.program import Program
+from voicecoach.speech import EngineSpec, check_engine
+from voicecoach.tagging import write_tags
+from voicecoach.timeline import Timeline
+from voicecoach.tones import tone_bank
+
+DEFAULT_LOUDNESS = -19.0  # LUFS integrated: spoken-word mono (docs/audio.md)
+TRUE_PEAK_CEILING = -1.5  # dBTP before encoding; leaves room for MP3 overshoot under -1
+
+
+Advance = Callable[[int], None]
+Progress = Callable[[str, int], contextlib.AbstractContextManager[Advance]]
+
+
+@contextlib.contextmanager
+def no_progress(label: str, total: int) -> Iterator[Advance]:
+    yield lambda n: None
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    speech: EngineSpec = field(default_factory=EngineSpec)
+    loudness_lufs: float = DEFAULT_LOUDNESS
+    bitrate_kbps: int = DEFAULT_BITRATE_KBPS
+    cache_dir: Path = field(default_factory=default_cache_dir)
+    jobs: int = 2
+    options: CompileOptions = CompileOptions()
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    path: Path
+    timeline: Timeline
+    size_bytes: int
+    seconds: float
+    synthesized: int
+    gain_db: float
+    peak_dbtp: float
+
+
+def speech_settings(program: Program, spec: EngineSpec) -> EngineSpec:
+    """Command-line speech settings win over the program file's, which win over defaults."""
+    voice = program.voice
+    return EngineSpec(
+        engine=spec.engine if spec.engine != "pyttsx3" or not voice.engine else voice.engine,
+        voice=spec.voice or voice.voice,
+        rate=spec.rate or voice.rate,
+        command=spec.command,
+        timeout_s=spec.timeout_s,
+    )
+
+
+def prepare_timeline(
+    program: Program, week: int, settings: RenderSettings, library: ClipLibrary, progress: Progress
+) -> Timeline:
+    """Compile with the real lengths of every phrase, synthesizing the ones never heard."""
+    rate = library.spec.words_per_minute
+    unknown: set[str] = set()
+
+    def measure(text: str) -> int:
+        if text in library.lengths:
+            return library.measure_ms(text)
+        unknown.add(text)
+        return estimate_speech_ms(text, rate)
+
+    timeline = compile_program(program, week, settings.options, measure)
+    for _ in range(5):
+        missing = library.missing(timeline.speech_texts())
+        if missing:
+            with progress(f"Speaking {len(missing)} new phrases", len(missing)) as advance:
+                library.synthesize(missing, advance)
+        unknown.clear()
+        timeline = compile_program(program, week, settings.options, measure)
+        if not unknown:
+            return timeline
+    raise RuntimeError("the timeline did not settle on measured speech lengths")  # pragma: no cover
+
+
+def render_timeline(
+    timeline: Timeline,
+    library: ClipLibrary,
+    path: Path,
+    settings: RenderSettings,
+    progress: Progress = no_progress,
+    track_total: int | None = None,
+) -> tuple[float, float]:
+    """Mix, level, encode and tag ``timeline`` into ``path`` atomically.
+
+    Returns (gain in dB, true peak in dBTP before encoding).
+    """
+    require_ffmpeg()
+    tones = tone_bank()
+    blocks = math.ceil(timeline.duration_ms * 24 / BLOCK)
+    with progress("Rendering", 2 * blocks) as advance:
+        meter = LoudnessMeter()
+        for block in mix_blocks(timeline, library, tones):
+            meter.add(block)
+            advance(1)
+        from voicecoach.audio import true_peak_dbtp
+
+        tone_peak = max(true_peak_dbtp(t) for t in tones.values())
+        peak = max(library.peak_dbtp, tone_peak)
+        # The encoder changes the level slightly (encoder_gain_db); aim for what decodes.
+        gain_db = settings.loudness_lufs - meter.integrated() - encoder_gain_db(settings.bitrate_kbps)
+        gain_db = min(gain_db, TRUE_PEAK_CEILING - peak)
+        with atomic_output(path) as temporary:
+            with Mp3Encoder(str(temporary), settings.bitrate_kbps) as encoder:
+                for block in mix_blocks(timeline, library, tones, gain=10 ** (gain_db / 20)):
+                    encoder.write(block)
+                    advance(1)
+            write_tags(str(temporary), timeline, track_total)
+    return gain_db, peak + gain_db
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it into place only on success."""
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the output folder {folder}: {exc.strerror or exc}") from None
+    if not os.access(folder, os.W_OK):
+        raise OutputError(f"the output folder {folder} is not writable")
+    temporary = folder / f".{path.name}.{os.getpid()}.part"
+    try:
+        yield temporary
+        with open(temporary, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except OSError as exc:
+        if exc.errno == 28:
+            raise OutputError(f"the disk is full: cannot write {path}") from None
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+
+
+def open_library(program: Program, settings: RenderSettings) -> ClipLibrary:
+    spec = speech_settings(program, settings.speech)
+    check_engine(spec)
+    require_ffmpeg()
+    return ClipLibrary(ClipCache(settings.cache_dir), spec, settings.jobs)
+
+
+def build_week(
+    program: Program,
+    week: int,
+    path: Path,
+    settings: RenderSettings,
+    progress: Progress = no_progress,
+    library: ClipLibrary | None = None,
+    track_total: int | None = None,
+) -> BuildResult:
+    started = time.monotonic()
+    library = library or open_library(program, settings)
+    before = library.synthesized
+    timeline = prepare_timeline(program, week, settings, library, progress)
+    gain_db, peak = render_timeline(timeline, library, path, settings, progress, track_total)
+    return BuildResult(
+        path=path,
+        timeline=timeline,
+        size_bytes=path.stat().st_size,
+        seconds=time.monotonic() - started,
+        synthesized=library.synthesized - before,
+        gain_db=gain_db,
+        peak_dbtp=peak,
+    )
+
+
+def build_weeks(
+    program: Program,
+    weeks: list[int],
+    folder: Path,
+    settings: RenderSettings,
+    progress: Progress = no_progress,
+    on_done: Callable[[BuildResult], None] = lambda result: None,
+) -> list[BuildResult]:
+    """One MP3 per week plus an .m3u8 playlist, rewritten after each finished week so an
+    interrupted batch keeps every week it finished."""
+    library = open_library(program, settings)
+    results: list[BuildResult] = []
+    last = max(weeks)
+    for week in weeks:
+        path = folder / week_file_name(program.title, week, last)
+        result = build_week(program, week, path, settings, progress, library, track_total=last)
+        results.append(result)
+        write_playlist(folder, program, results)
+        on_done(result)
+    return results
+
+
+def write_playlist(folder: Path, program: Program, results: list[BuildResult]) -> Path:
+    from voicecoach.naming import slugify
+
+    path = folder / f"{slugify(program.title)}.m3u8"
+    lines = ["#EXTM3U", f"#PLAYLIST:{program.title}"]
+    for result in sorted(results, key=lambda r: r.timeline.week):
+        seconds = round(result.timeline.duration_ms / 1000)
+        lines.append(f"#EXTINF:{seconds},{program.artist} - {result.timeline.title}")
+        lines.append(result.path.name)
+    with atomic_output(path) as temporary:
+        temporary.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,131 @@
+"""The persistent clip cache: every phrase is synthesized once per engine, voice and rate.
+
+An entry is one file named by the SHA-256 of (format version, engine identity, text,
+variant). It holds a small JSON header (rate, sample count, loudness, true peak, and
+a SHA-256 of the samples) and the int16 samples. Entries are written to a temporary
+file and renamed into place, so a reader sees a whole entry or none; an entry whose
+header, size or checksum does not match is treated as missing and made again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from voicecoach.audio import RATE
+from voicecoach.errors import OutputError
+
+FORMAT_VERSION = 2
+MAGIC = b"VCCLIP\n"
+
+
+def default_cache_dir() -> Path:
+    if os.environ.get("VOICECOACH_CACHE"):
+        return Path(os.environ["VOICECOACH_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "voicecoach" / "clips"
+
+
+@dataclass(frozen=True)
+class Clip:
+    samples: np.ndarray  # int16 at RATE, silence trimmed
+    loudness: float  # LUFS of the clip (ungated, see loudness.clip_loudness)
+    true_peak: float  # dBTP
+
+    @property
+    def length(self) -> int:
+        return int(self.samples.shape[0])
+
+
+class ClipCache:
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+        self.hits = 0
+        self.misses = 0
+        self.repaired = 0
+
+    def key(self, identity: dict[str, object], text: str, variant: str = "") -> str:
+        blob = json.dumps(
+            {"format": FORMAT_VERSION, "rate": RATE, "speech": identity, "text": text, "variant": variant},
+            sort_keys=True,
+        )
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    def path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.clip"
+
+    def load(self, key: str) -> Clip | None:
+        path = self.path(key)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            self.misses += 1
+            return None
+        except OSError:
+            self.misses += 1
+            return None
+        clip = _decode(data)
+        if clip is None:
+            # Damaged (truncated, garbage, another format): drop it; the caller re-makes it.
+            self.repaired += 1
+            self.misses += 1
+            try:
+                path.unlink()
+            except OSError:
+                pass
+            return None
+        self.hits += 1
+        return clip
+
+    def store(self, key: str, clip: Clip) -> None:
+        path = self.path(key)
+        payload = clip.samples.astype("<i2").tobytes()
+        header = json.dumps(
+            {
+                "rate": RATE,
+                "samples": clip.length,
+                "loudness": clip.loudness,
+                "true_peak": clip.true_peak,
+                "sha256": hashlib.sha256(payload).hexdigest(),
+            }
+        ).encode()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".clip")
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    out.write(MAGIC + len(header).to_bytes(4, "little") + header + payload)
+                os.replace(temporary, path)
+            except BaseException:
+                try:
+                    os.unlink(temporary)
+                except OSError:
+                    pass
+                raise
+        except OSError as exc:
+            raise OutputError(f"cannot write the clip cache at {self.root}: {exc.strerror or exc}") from None
+
+
+def _decode(data: bytes) -> Clip | None:
+    if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 4:
+        return None
+    offset = len(MAGIC)
+    size = int.from_bytes(data[offset : offset + 4], "little")
+    offset += 4
+    try:
+        header = json.loads(data[offset : offset + size])
+        payload = data[offset + size :]
+        if header["rate"] != RATE or len(payload) != 2 * int(header["samples"]):
+            return None
+        if hashlib.sha256(payload).hexdigest() != header["sha256"]:
+            return None
+        samples = np.frombuffer(payload, dtype="<i2").astype(np.int16)
+        return Clip(samples, float(header["loudness"]), float(header["true_peak"]))
+    except (ValueError, KeyError, TypeError):
+        return None

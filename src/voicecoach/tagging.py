@@ -1,0 +1,59 @@
+"""ID3v2.3 tags and chapters for phone players, written with mutagen.
+
+Title "Program — week N", album the program, artist, track number the week, a comment
+with the week's focus, and one CHAP frame per chapter in time order with a CTOC table
+of contents, so players (and ``ffprobe -show_chapters``) list them in order.
+"""
+
+from __future__ import annotations
+
+from mutagen.id3 import (
+    CHAP,
+    COMM,
+    CTOC,
+    ID3,
+    TALB,
+    TCON,
+    TIT2,
+    TLEN,
+    TPE1,
+    TRCK,
+    CTOCFlags,
+)
+
+from voicecoach.timeline import Timeline
+
+
+def write_tags(path: str, timeline: Timeline, track_total: int | None = None) -> None:
+    tags = ID3()
+    tags.add(TIT2(encoding=3, text=[timeline.title]))
+    tags.add(TALB(encoding=3, text=[timeline.program]))
+    tags.add(TPE1(encoding=3, text=[timeline.artist]))
+    track = f"{timeline.week}/{track_total}" if track_total else str(timeline.week)
+    tags.add(TRCK(encoding=3, text=[track]))
+    tags.add(TCON(encoding=3, text=["Speech"]))
+    tags.add(TLEN(encoding=3, text=[str(timeline.duration_ms)]))
+    tags.add(COMM(encoding=3, lang="eng", desc="", text=[f"Week {timeline.week}: {timeline.focus}"]))
+    ids = []
+    for index, (start, end, title) in enumerate(timeline.chapter_spans()):
+        element = f"chp{index:03d}"
+        ids.append(element)
+        tags.add(
+            CHAP(
+                element_id=element,
+                start_time=start,
+                end_time=end,
+                start_offset=0xFFFFFFFF,
+                end_offset=0xFFFFFFFF,
+                sub_frames=[TIT2(encoding=3, text=[title])],
+            )
+        )
+    tags.add(
+        CTOC(
+            element_id="toc",
+            flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+            child_element_ids=ids,
+            sub_frames=[TIT2(encoding=3, text=["Chapters"])],
+        )
+    )
+    tags.save(path, v2_version=3)

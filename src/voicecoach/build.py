@@ -84,23 +84,27 @@ def prepare_timeline(
 ) -> Timeline:
     """Compile with the real lengths of every phrase, synthesizing the ones never heard."""
     rate = library.spec.words_per_minute
-    unknown: set[str] = set()
+    estimated: set[str] = set()
 
     def measure(text: str) -> int:
         if text in library.lengths:
             return library.measure_ms(text)
-        unknown.add(text)
+        estimated.add(text)
         return estimate_speech_ms(text, rate)
 
-    timeline = compile_program(program, week, settings.options, measure)
-    for _ in range(5):
-        missing = library.missing(timeline.speech_texts())
-        if missing:
-            with progress(f"Speaking {len(missing)} new phrases", len(missing)) as advance:
-                library.synthesize(missing, advance)
-        unknown.clear()
+    # Usually two rounds: the first finds the new phrases, the second uses their lengths.
+    # A round can bring a new phrase (the intro's "about N minutes"), so loop until a
+    # round used no estimate for any phrase it kept.
+    for _ in range(6):
+        estimated.clear()
         timeline = compile_program(program, week, settings.options, measure)
-        if not unknown:
+        texts = timeline.speech_texts()
+        missing = library.missing(texts)
+        if missing:
+            noun = "phrase" if len(missing) == 1 else "phrases"
+            with progress(f"Speaking {len(missing)} new {noun}", len(missing)) as advance:
+                library.synthesize(missing, advance)
+        elif not estimated.intersection(texts):
             return timeline
     raise RuntimeError("the timeline did not settle on measured speech lengths")  # pragma: no cover
 

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from voicecoach import __version__
+from voicecoach.build import DEFAULT_LOUDNESS, BuildResult, RenderSettings, build_week, build_weeks
+from voicecoach.clipcache import default_cache_dir
 from voicecoach.compiler import CompileOptions, compile_program
+from voicecoach.encoder import DEFAULT_BITRATE_KBPS
 from voicecoach.errors import VoicecoachError
+from voicecoach.naming import slugify, week_file_name
+from voicecoach.palette import PALETTE
 from voicecoach.progression import MAX_WEEK
-from voicecoach.report import format_plan, summarize_program
+from voicecoach.report import clock, format_plan, summarize_program
 from voicecoach.schema import load_program
+from voicecoach.speech import EngineSpec, list_voices
+from voicecoach.tones import write_previews
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -89,6 +100,182 @@ def plan(program: str, week: int, as_json: bool, only: tuple[str, ...], full_ins
     options = CompileOptions(only=only, full_instructions=full_instructions)
     timeline = compile_program(loaded, week, options)
     click.echo(timeline.to_json() if as_json else format_plan(loaded, timeline))
+
+
+def parse_weeks(text: str) -> list[int]:
+    """``1-12``, ``3`` or ``1,3,5-6`` -> sorted week numbers."""
+    weeks: set[int] = set()
+    for part in text.split(","):
+        part = part.strip()
+        low, _, high = part.partition("-")
+        if not low.isdigit() or (high and not high.isdigit()):
+            raise click.BadParameter(f"expected weeks like 1-12 or 1,3,5, got {text!r}")
+        first, last = int(low), int(high or low)
+        if first > last:
+            raise click.BadParameter(f"the range {part!r} is backwards; write {last}-{first}")
+        if first < 1 or last > MAX_WEEK:
+            raise click.BadParameter(f"weeks run from 1 to {MAX_WEEK}, got {part!r}")
+        weeks.update(range(first, last + 1))
+    return sorted(weeks)
+
+
+class _Bars:
+    """Progress bars on stderr, one per stage of a build."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+
+    @contextlib.contextmanager
+    def __call__(self, label: str, total: int) -> Iterator[Callable[[int], None]]:
+        if self.quiet or total <= 0:
+            yield lambda n: None
+            return
+        with click.progressbar(length=total, label=label.ljust(28), file=sys.stderr) as bar:
+            yield bar.update
+
+
+def _describe_result(result: BuildResult) -> str:
+    minutes = clock(result.timeline.duration_ms)
+    size = result.size_bytes / 1_000_000
+    new = f", {result.synthesized} new phrases" if result.synthesized else ", all speech from cache"
+    return f"Wrote {result.path}: {minutes} long, {size:.1f} MB, in {result.seconds:.1f} s{new}"
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM stops a build like Ctrl-C: cleanly, leaving no partial file."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+@cli.command()
+@click.argument("program", type=click.Path(dir_okay=True))
+@click.option("--week", "-w", type=WEEK, default=None, help="Progression week to build [default: 1].")
+@click.option("--weeks", "weeks_text", metavar="RANGE", help="Build several weeks, e.g. 1-12 or 1,3,5.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="The MP3 to write (one week).")
+@click.option("--out-dir", type=click.Path(file_okay=False), default="out", show_default=True,
+              help="Folder for the MP3s (and the playlist with --weeks).")
+@click.option("--only", multiple=True, metavar="EXERCISE", help="Build just this exercise; repeatable.")
+@click.option("--full-instructions", is_flag=True, help="Speak full instructions in every week.")
+@click.option("--engine", type=click.Choice(["pyttsx3", "command"]), default="pyttsx3", show_default=True,
+              help="Speech engine.")
+@click.option("--command", "command_template", metavar="TEMPLATE",
+              help="For --engine command: e.g. \"espeak-ng -w {output} -f {text_file}\" or "
+                   "\"piper -m voice.onnx -f {output}\" (text on stdin).")
+@click.option("--voice", help="Voice id or name (see `voicecoach voices`).")
+@click.option("--rate", type=click.IntRange(80, 400), help="Speaking rate in words per minute [default: 200].")
+@click.option("--loudness", type=click.FloatRange(-40, -10), default=DEFAULT_LOUDNESS, show_default=True,
+              help="Integrated loudness target, LUFS.")
+@click.option("--bitrate", type=click.Choice(["48", "64", "96", "128"]), default=str(DEFAULT_BITRATE_KBPS),
+              show_default=True, help="MP3 bitrate, kbps (mono, 24 kHz, constant bitrate).")
+@click.option("--cache-dir", type=click.Path(file_okay=False), envvar="VOICECOACH_CACHE",
+              help="Clip cache folder [default: ~/.cache/voicecoach/clips].")
+@click.option("--jobs", "-j", type=click.IntRange(1, 16), default=2, show_default=True,
+              help="Speech synthesis processes.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
+@user_errors
+def build(
+    program: str,
+    week: int | None,
+    weeks_text: str | None,
+    output: str | None,
+    out_dir: str,
+    only: tuple[str, ...],
+    full_instructions: bool,
+    engine: str,
+    command_template: str | None,
+    voice: str | None,
+    rate: int | None,
+    loudness: float,
+    bitrate: str,
+    cache_dir: str | None,
+    jobs: int,
+    quiet: bool,
+) -> None:
+    """Render a week's session to one MP3: speech, tones, chapters, tags.
+
+    \b
+    Examples:
+      voicecoach build programs/alleviating-back-pain.yaml --week 1
+      voicecoach build programs/alleviating-back-pain.yaml --week 3 -o week3.mp3
+      voicecoach build programs/alleviating-back-pain.yaml --weeks 1-12 --out-dir tracks/
+      voicecoach build programs/alleviating-back-pain.yaml --only "Russian Twist"
+      voicecoach build programs/back-mobility-basics.yaml --engine command \\
+          --command "espeak-ng -v en-us -w {output} -f {text_file}"
+    """
+    if week is not None and weeks_text:
+        raise click.UsageError("give --week or --weeks, not both")
+    if weeks_text and output:
+        raise click.UsageError("--output names one file; with --weeks use --out-dir")
+    _stop_on_sigterm()
+    loaded = load_program(program)
+    settings = RenderSettings(
+        speech=EngineSpec(engine=engine, voice=voice, rate=rate, command=command_template),
+        loudness_lufs=loudness,
+        bitrate_kbps=int(bitrate),
+        cache_dir=Path(cache_dir) if cache_dir else default_cache_dir(),
+        jobs=jobs,
+        options=CompileOptions(only=only, full_instructions=full_instructions),
+    )
+    bars = _Bars(quiet)
+    started = time.monotonic()
+    if weeks_text:
+        weeks = parse_weeks(weeks_text)
+        results = build_weeks(
+            loaded, weeks, Path(out_dir), settings, bars, on_done=lambda r: click.echo(_describe_result(r))
+        )
+        total = sum(r.timeline.duration_ms for r in results)
+        click.echo(
+            f"Built {len(results)} weeks ({clock(total)} of audio) and "
+            f"{Path(out_dir) / (slugify(loaded.title) + '.m3u8')} in {time.monotonic() - started:.1f} s"
+        )
+        return
+    number = week or 1
+    if output:
+        path = Path(output)
+    else:
+        name = week_file_name(loaded.title, number)
+        if only:
+            name = name[: -len(".mp3")] + "-" + slugify("-".join(only), "preview") + ".mp3"
+        path = Path(out_dir) / name
+    result = build_week(loaded, number, path, settings, bars)
+    click.echo(_describe_result(result))
+
+
+@cli.command()
+@click.option("--engine", type=click.Choice(["pyttsx3"]), default="pyttsx3", show_default=True)
+@click.option("--filter", "needle", help="Only voices whose id, name or language contains this.")
+@user_errors
+def voices(engine: str, needle: str | None) -> None:
+    """List the voices the speech engine offers (use one with build --voice).
+
+    \b
+    Examples:
+      voicecoach voices
+      voicecoach voices --filter en
+    """
+    rows = list_voices(EngineSpec(engine=engine))
+    if needle:
+        rows = [row for row in rows if needle.casefold() in " ".join(row).casefold()]
+    width = max((len(row[0]) for row in rows), default=2)
+    for voice_id, name, languages in rows:
+        click.echo(f"{voice_id.ljust(width)}  {name}" + (f"  ({languages})" if languages else ""))
+
+
+@cli.command()
+@click.option("--out-dir", type=click.Path(file_okay=False), default="audio_assets", show_default=True)
+@user_errors
+def tones(out_dir: str) -> None:
+    """Write a WAV preview of every marker tone, and list the palette.
+
+    \b
+    Example:
+      voicecoach tones --out-dir audio_assets
+    """
+    for path, tone in zip(write_previews(out_dir), PALETTE.values()):
+        click.echo(f"{path}  {tone.hz:>5} Hz {tone.duration_ms:>5} ms  {tone.meaning}")
 
 
 def main() -> None:

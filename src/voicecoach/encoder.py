@@ -70,16 +70,26 @@ class Mp3Encoder:
             pass
         if self.process.wait() != 0:
             self._fail()
+        self._close_pipes()
 
     def abort(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
 
+    def _close_pipes(self) -> None:
+        for pipe in (self.process.stdin, self.process.stderr):
+            if pipe is not None and not pipe.closed:
+                try:
+                    pipe.close()
+                except BrokenPipeError:
+                    pass
+
     def _fail(self) -> None:
         self.abort()
         assert self.process.stderr is not None
         detail = self.process.stderr.read().decode(errors="replace").strip().splitlines()
+        self._close_pipes()
         message = detail[-1] if detail else f"exit code {self.process.returncode}"
         if "No space left" in message:
             raise OutputError(f"the disk is full: cannot write {self.path}")
@@ -95,6 +105,7 @@ class Mp3Encoder:
             self.close()
         else:
             self.abort()
+            self._close_pipes()
 
 
 _calibration: dict[int, float] = {}

@@ -24,8 +24,22 @@ from mutagen.id3 import (
 from voicecoach.timeline import Timeline
 
 
+class _FramesInOrder(ID3):
+    """ID3 that writes frames in the order they were added.
+
+    mutagen sorts frames by size and hash when it saves, which scrambles CHAP frames;
+    players and ffprobe list chapters in file order, so they must stay in time order.
+    This overrides mutagen's frame-ordering step only (``_write``, stable since 1.40).
+    """
+
+    def _write(self, config):  # type: ignore[no-untyped-def]
+        from mutagen.id3._tags import save_frame
+
+        return b"".join(save_frame(frame, config=config) for frame in self.values())
+
+
 def write_tags(path: str, timeline: Timeline, track_total: int | None = None) -> None:
-    tags = ID3()
+    tags = _FramesInOrder()
     tags.add(TIT2(encoding=3, text=[timeline.title]))
     tags.add(TALB(encoding=3, text=[timeline.program]))
     tags.add(TPE1(encoding=3, text=[timeline.artist]))
@@ -56,4 +70,5 @@ def write_tags(path: str, timeline: Timeline, track_total: int | None = None) ->
             sub_frames=[TIT2(encoding=3, text=["Chapters"])],
         )
     )
+    tags.update_to_v23()  # ID3v2.3: what phones and car stereos read most reliably
     tags.save(path, v2_version=3)

@@ -50,12 +50,12 @@ def write_previews(folder: str) -> list[str]:
 
     os.makedirs(folder, exist_ok=True)
     paths = []
-    for name, tone in PALETTE.items():
+    for name, samples in tone_bank().items():
         path = os.path.join(folder, f"tone-{name.replace('_', '-')}.wav")
         with wave.open(path, "wb") as out:
             out.setnchannels(1)
             out.setsampwidth(2)
             out.setframerate(RATE)
-            out.writeframes(to_int16(synthesize_tone(tone)).tobytes())
+            out.writeframes(to_int16(samples).tobytes())
         paths.append(path)
     return paths

@@ -1,0 +1,142 @@
+"""End to end through the real speech engine and the real encoder: the MP3 is decoded and
+measured against the timeline it was built from."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from mutagen.id3 import ID3
+
+from audiotools import decode, dbfs, dominant_hz, ebur128, ffprobe_chapters, onset_ms
+from conftest import CASES
+from voicecoach.build import RenderSettings, build_week
+from voicecoach.clipcache import ClipCache
+from voicecoach.schema import load_program
+from voicecoach.timeline import Timeline
+
+pytestmark = pytest.mark.slow
+
+PROGRAM = CASES / "sides_holds_cycles.yaml"
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("clips")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path):
+    out = tmp_path_factory.mktemp("out") / "session.mp3"
+    result = build_week(load_program(str(PROGRAM)), 1, out, RenderSettings(cache_dir=cache_dir))
+    return result, decode(str(out))
+
+
+def test_length_matches_the_timeline_to_one_frame(built) -> None:
+    result, samples = built
+    expected = result.timeline.duration_ms * 24
+    assert abs(len(samples) - expected) <= 576, (len(samples), expected)
+
+
+def test_sound_begins_where_each_cue_begins(built) -> None:
+    result, samples = built
+    timeline: Timeline = result.timeline
+    late = []
+    for cue in timeline.cues:
+        found = onset_ms(samples, cue.start_ms, cue.end_ms, threshold_dbfs=-45)
+        if found is None or found - cue.start_ms > 20:
+            late.append((cue, found))
+    assert late == []
+    assert len(timeline.cues) > 80
+
+
+def test_silence_where_no_cue_plays(built) -> None:
+    result, samples = built
+    cues = result.timeline.cues
+    gaps = [(a.end_ms + 40, b.start_ms - 40) for a, b in zip(cues, cues[1:]) if b.start_ms - a.end_ms > 200]
+    assert len(gaps) > 20
+    for start, end in gaps:
+        level = dbfs(samples[start * 24 : end * 24])
+        assert level < -60, (start, end, level)
+
+
+def test_each_tone_has_its_frequency(built) -> None:
+    result, samples = built
+    tones = [c for c in result.timeline.cues if c.kind == "tone"]
+    assert {c.tone for c in tones} >= {"lower", "lift", "set_start", "countdown", "rest_end", "switch", "session_end"}
+    for cue in tones:
+        part = samples[(cue.start_ms + 15) * 24 : (cue.end_ms - 15) * 24]
+        assert abs(dominant_hz(part) - cue.hz) < cue.hz * 0.02, (cue, dominant_hz(part))
+
+
+def test_loudness_and_true_peak_meet_the_target(built) -> None:
+    result, _ = built
+    integrated, peak = ebur128(str(result.path))
+    assert abs(integrated - -19.0) <= 1.0, integrated
+    assert peak <= -1.0, peak
+
+
+def test_tags_and_chapters_read_back_in_order(built) -> None:
+    result, _ = built
+    timeline = result.timeline
+    tags = ID3(str(result.path))
+    assert str(tags["TIT2"]) == "Sides Holds Cycles — week 1"
+    assert str(tags["TALB"]) == "Sides Holds Cycles"
+    assert str(tags["TPE1"]) == "voicecoach"
+    assert str(tags["TRCK"]) == "1"
+    assert tags.getall("COMM")[0].text[0] == "Week 1: Easy does it."
+    chapters = ffprobe_chapters(str(result.path))
+    assert [c[2] for c in chapters] == [c.title for c in timeline.chapters]
+    assert [c[0] for c in chapters] == [c.start_ms for c in timeline.chapters]
+    assert chapters[-1][1] == timeline.duration_ms
+    toc = tags.getall("CTOC")[0]
+    assert toc.child_element_ids == [f"chp{i:03d}" for i in range(len(timeline.chapters))]
+
+
+def test_second_build_uses_the_cache_and_a_damaged_entry_is_remade(built, cache_dir: Path, tmp_path: Path) -> None:
+    program = load_program(str(PROGRAM))
+    first, _ = built
+    again = build_week(program, 1, tmp_path / "again.mp3", RenderSettings(cache_dir=cache_dir))
+    assert again.synthesized == 0
+    assert again.timeline == first.timeline
+    assert (tmp_path / "again.mp3").read_bytes() == first.path.read_bytes()
+
+    cache = ClipCache(cache_dir)
+    speech = RenderSettings().speech
+    victims = ["Sides Holds Cycles. Week 1.", "Exhale. Cat."]
+    truncated = cache.path(cache.key(speech.identity(), victims[0]))
+    truncated.write_bytes(truncated.read_bytes()[:100])
+    garbage = cache.path(cache.key(speech.identity(), victims[1]))
+    garbage.write_bytes(b"\x00not a clip" * 50)
+    repaired = build_week(program, 1, tmp_path / "repaired.mp3", RenderSettings(cache_dir=cache_dir))
+    assert repaired.synthesized == 2
+    assert ClipCache(cache_dir).load(cache.key(speech.identity(), victims[0])) is not None
+    assert abs(len(decode(str(tmp_path / "repaired.mp3"))) - repaired.timeline.duration_ms * 24) <= 576
+
+
+def test_command_engine_renders_with_espeak(tmp_path: Path) -> None:
+    settings = RenderSettings(cache_dir=tmp_path / "clips")
+    settings = replace(
+        settings,
+        speech=replace(settings.speech, engine="command", command="espeak-ng -w {output} -f {text_file}"),
+    )
+    program = load_program(str(CASES / "lift_first_pauses.yaml"))
+    result = build_week(program, 1, tmp_path / "cmd.mp3", settings)
+    samples = decode(str(result.path))
+    assert abs(len(samples) - result.timeline.duration_ms * 24) <= 576
+    first = result.timeline.cues[0]
+    assert onset_ms(samples, first.start_ms, first.end_ms, -45) is not None
+    assert result.synthesized == len(result.timeline.speech_texts())
+
+
+def test_speech_fits_its_slot_sped_up_when_needed(built) -> None:
+    """A phrase longer than its beat is compressed to end before the next cue begins."""
+    result, samples = built
+    cues = result.timeline.cues
+    for cue, following in zip(cues, cues[1:]):
+        if following.start_ms - cue.end_ms < 30:
+            continue
+        tail = samples[(cue.end_ms + 10) * 24 : (following.start_ms - 5) * 24]
+        assert dbfs(tail) < -50, (cue, dbfs(tail))

@@ -137,11 +137,11 @@ def render_timeline(
         gain_db = settings.loudness_lufs - meter.integrated() - encoder_gain_db(settings.bitrate_kbps)
         gain_db = min(gain_db, TRUE_PEAK_CEILING - peak)
         with atomic_output(path) as temporary:
-            with Mp3Encoder(str(temporary), settings.bitrate_kbps) as encoder:
+            with Mp3Encoder(str(temporary), settings.bitrate_kbps, shown_as=str(path)) as encoder:
                 for block in mix_blocks(timeline, library, tones, gain=10 ** (gain_db / 20)):
                     encoder.write(block)
                     advance(1)
-            write_tags(str(temporary), timeline, track_total)
+            write_tags(str(temporary), timeline, track_total, shown_as=str(path))
     return gain_db, peak + gain_db
 
 

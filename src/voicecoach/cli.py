@@ -174,6 +174,8 @@ def _stop_on_sigterm() -> None:
               help="Clip cache folder [default: ~/.cache/voicecoach/clips].")
 @click.option("--jobs", "-j", type=click.IntRange(1, 16), default=2, show_default=True,
               help="Speech synthesis processes.")
+@click.option("--speech-timeout", type=click.FloatRange(1, 600), default=30, show_default=True,
+              help="Seconds one phrase may take before the engine is given up on.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 @user_errors
 def build(
@@ -192,6 +194,7 @@ def build(
     bitrate: str,
     cache_dir: str | None,
     jobs: int,
+    speech_timeout: float,
     quiet: bool,
 ) -> None:
     """Render a week's session to one MP3: speech, tones, chapters, tags.
@@ -212,7 +215,9 @@ def build(
     _stop_on_sigterm()
     loaded = load_program(program)
     settings = RenderSettings(
-        speech=EngineSpec(engine=engine, voice=voice, rate=rate, command=command_template),
+        speech=EngineSpec(
+            engine=engine, voice=voice, rate=rate, command=command_template, timeout_s=speech_timeout
+        ),
         loudness_lufs=loudness,
         bitrate_kbps=int(bitrate),
         cache_dir=Path(cache_dir) if cache_dir else default_cache_dir(),

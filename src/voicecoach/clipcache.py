@@ -3,8 +3,12 @@
 An entry is one file named by the SHA-256 of (format version, engine identity, text,
 variant). It holds a small JSON header (rate, sample count, loudness, true peak, and
 a SHA-256 of the samples) and the int16 samples. Entries are written to a temporary
-file and renamed into place, so a reader sees a whole entry or none; an entry whose
+file and linked into place, so a reader sees a whole entry or none; an entry whose
 header, size or checksum does not match is treated as missing and made again.
+
+The first writer wins: when two builds make the same phrase at once, both use the one
+that reached the cache first (an engine does not say a phrase with the same length
+twice, and two builds sharing a cache must produce the same track).
 """
 
 from __future__ import annotations
@@ -83,7 +87,8 @@ class ClipCache:
         self.hits += 1
         return clip
 
-    def store(self, key: str, clip: Clip) -> None:
+    def store(self, key: str, clip: Clip) -> Clip:
+        """Add ``clip`` unless another writer got there first; return the cached clip."""
         path = self.path(key)
         payload = clip.samples.astype("<i2").tobytes()
         header = json.dumps(
@@ -101,15 +106,21 @@ class ClipCache:
             try:
                 with os.fdopen(handle, "wb") as out:
                     out.write(MAGIC + len(header).to_bytes(4, "little") + header + payload)
-                os.replace(temporary, path)
-            except BaseException:
+                try:
+                    os.link(temporary, path)
+                except FileExistsError:
+                    existing = self.load(key)
+                    if existing is not None:
+                        return existing
+                    os.replace(temporary, path)  # the one there was damaged: replace it
+            finally:
                 try:
                     os.unlink(temporary)
                 except OSError:
                     pass
-                raise
         except OSError as exc:
             raise OutputError(f"cannot write the clip cache at {self.root}: {exc.strerror or exc}") from None
+        return clip
 
 
 def _decode(data: bytes) -> Clip | None:

@@ -33,6 +33,7 @@ from voicecoach.errors import SpeechError, ToolMissingError
 from voicecoach.loudness import clip_loudness
 from voicecoach.speech import EngineSpec, synthesize
 
+SILENT_RETRIES = 2
 MEMORY_CLIPS = 256  # decoded clips kept in memory: the counts and words heard over and over
 # Every phrase is levelled to SPEECH_LUFS, so a count is as loud as a sentence, and its
 # peaks are limited to SPEECH_PEAK_DBFS: espeak's speech peaks ~16 dB over its loudness,
@@ -111,14 +112,24 @@ class ClipLibrary:
         return missing
 
     def synthesize(self, texts: list[str], progress: Callable[[int], None] = lambda n: None) -> None:
-        for text, wav in synthesize(self.spec, texts, self.jobs):
-            clip = clip_from_wav(wav)
-            if clip.length == 0:
-                raise SpeechError(f"the speech engine produced silence for {text!r}")
-            self.cache.store(self.cache.key(self.identity, text), clip)
-            self.lengths[text] = clip.length
-            self.synthesized += 1
-            progress(1)
+        """Synthesize and cache ``texts``. A phrase that comes back silent is tried again on
+        a fresh engine: pyttsx3's espeak driver now and then returns an empty file."""
+        pending = list(texts)
+        for attempt in range(SILENT_RETRIES + 1):
+            silent = []
+            for text, wav in synthesize(self.spec, pending, self.jobs):
+                clip = clip_from_wav(wav)
+                if clip.length == 0:
+                    silent.append(text)
+                    continue
+                clip = self.cache.store(self.cache.key(self.identity, text), clip)
+                self.lengths[text] = clip.length
+                self.synthesized += 1
+                progress(1)
+            if not silent:
+                return
+            pending = silent
+        raise SpeechError(f"the speech engine produced only silence for {pending[0]!r}")
 
     def measure_ms(self, text: str) -> int:
         """How long a phrase takes, for the compiler (it must already be in the cache)."""
@@ -142,7 +153,7 @@ class ClipLibrary:
             if clip is None:
                 fitted = speed_up(to_float(samples), max_samples)
                 clip = Clip(to_int16(fitted), clip_loudness(fitted), true_peak_dbtp(fitted))
-                self.cache.store(key, clip)
+                clip = self.cache.store(key, clip)
             samples = clip.samples
             self.peak_dbtp = max(self.peak_dbtp, clip.true_peak)
         result = to_float(samples)

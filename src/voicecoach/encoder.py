@@ -41,9 +41,10 @@ def require_ffmpeg() -> None:
 class Mp3Encoder:
     """``with Mp3Encoder(path) as enc: enc.write(float_block)``; raises OutputError on failure."""
 
-    def __init__(self, path: str, bitrate_kbps: int = DEFAULT_BITRATE_KBPS) -> None:
+    def __init__(self, path: str, bitrate_kbps: int = DEFAULT_BITRATE_KBPS, shown_as: str | None = None) -> None:
         require_ffmpeg()
         self.path = path
+        self.shown_as = shown_as or path  # the file the user asked for, not the temporary
         self.process = subprocess.Popen(
             ffmpeg_command(path, bitrate_kbps),
             stdin=subprocess.PIPE,
@@ -92,8 +93,8 @@ class Mp3Encoder:
         self._close_pipes()
         message = detail[-1] if detail else f"exit code {self.process.returncode}"
         if "No space left" in message:
-            raise OutputError(f"the disk is full: cannot write {self.path}")
-        raise OutputError(f"ffmpeg could not encode {self.path}: {message}")
+            raise OutputError(f"the disk is full: cannot write {self.shown_as}")
+        raise OutputError(f"ffmpeg could not encode {self.shown_as}: {message}")
 
     def __enter__(self) -> Mp3Encoder:
         return self

@@ -21,6 +21,9 @@ from mutagen.id3 import (
     CTOCFlags,
 )
 
+from mutagen import MutagenError
+
+from voicecoach.errors import OutputError
 from voicecoach.timeline import Timeline
 
 
@@ -38,7 +41,9 @@ class _FramesInOrder(ID3):
         return b"".join(save_frame(frame, config=config) for frame in self.values())
 
 
-def write_tags(path: str, timeline: Timeline, track_total: int | None = None) -> None:
+def write_tags(
+    path: str, timeline: Timeline, track_total: int | None = None, shown_as: str | None = None
+) -> None:
     tags = _FramesInOrder()
     tags.add(TIT2(encoding=3, text=[timeline.title]))
     tags.add(TALB(encoding=3, text=[timeline.program]))
@@ -71,4 +76,10 @@ def write_tags(path: str, timeline: Timeline, track_total: int | None = None) ->
         )
     )
     tags.update_to_v23()  # ID3v2.3: what phones and car stereos read most reliably
-    tags.save(path, v2_version=3)
+    try:
+        tags.save(path, v2_version=3)
+    except (OSError, MutagenError) as exc:
+        cause = exc.__cause__ or exc.__context__ or exc
+        if getattr(cause, "errno", None) == 28 or "No space" in str(exc):
+            raise OutputError(f"the disk is full: cannot write {shown_as or path}") from None
+        raise OutputError(f"cannot write the tags of {shown_as or path}: {exc}") from None

@@ -1,0 +1,130 @@
+"""The build command as a user runs it: one week, a batch with its playlist, and
+interruptions by a real signal to a real process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from audiotools import decode
+from conftest import CASES, PROGRAMS
+from voicecoach.cli import cli, parse_weeks
+from voicecoach.clipcache import ClipCache, _decode
+
+pytestmark = pytest.mark.slow
+
+SMALL = CASES / "alternating.yaml"
+MOBILITY = PROGRAMS / "back-mobility-basics.yaml"
+
+
+def test_build_writes_the_default_name_and_a_closing_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["build", str(SMALL), "--week", "2", "--out-dir", str(tmp_path), "--cache-dir", str(tmp_path / "c"), "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "alternating-week-02.mp3"
+    assert path.exists()
+    assert result.output.startswith(f"Wrote {path}: 1:")
+    assert " MB, in " in result.output and "new phrases" in result.output
+
+
+def test_weeks_batch_writes_sortable_tracks_and_a_playlist(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["build", str(SMALL), "--weeks", "1-3", "--out-dir", str(tmp_path), "--cache-dir", str(tmp_path / "c"), "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    tracks = sorted(p.name for p in tmp_path.glob("*.mp3"))
+    assert tracks == ["alternating-week-01.mp3", "alternating-week-02.mp3", "alternating-week-03.mp3"]
+    playlist = (tmp_path / "alternating.m3u8").read_text().splitlines()
+    assert playlist[0] == "#EXTM3U"
+    entries = [line for line in playlist if line.startswith("#EXTINF:")]
+    assert [line.split(",", 1)[1] for line in entries] == [
+        f"voicecoach - Alternating — week {week}" for week in (1, 2, 3)
+    ]
+    for line, name in zip(entries, tracks):
+        seconds = int(line[len("#EXTINF:") : line.index(",")])
+        decoded = len(decode(str(tmp_path / name))) / 24000
+        assert abs(seconds - decoded) <= 1
+    assert [line for line in playlist if line.endswith(".mp3")] == tracks
+
+
+def test_parse_weeks() -> None:
+    assert parse_weeks("1-3,5") == [1, 2, 3, 5]
+    assert parse_weeks("4") == [4]
+
+
+def run_until(args: list[str], ready: callable, sig: int, timeout: float = 120) -> subprocess.CompletedProcess:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "voicecoach", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + timeout
+    while not ready():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the build never reached the point to interrupt"
+        time.sleep(0.005)
+    process.send_signal(sig)
+    started = time.monotonic()
+    stdout, stderr = process.communicate(timeout=30)
+    stopped_in = time.monotonic() - started
+    assert stopped_in < 5, f"took {stopped_in:.1f} s to stop"
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def assert_cache_consistent(cache: Path) -> None:
+    for path in cache.rglob("*"):
+        if path.is_file():
+            assert not path.name.startswith(".tmp-"), f"temporary cache file left: {path}"
+            assert _decode(path.read_bytes()) is not None, f"damaged cache entry: {path}"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_interrupted_build_keeps_the_previous_file(tmp_path: Path, sig: int) -> None:
+    out = tmp_path / "week.mp3"
+    out.write_bytes(b"the previous week's track")
+    cache = tmp_path / "cache"
+    result = run_until(
+        ["build", str(MOBILITY), "--week", "2", "-o", str(out), "--cache-dir", str(cache), "-q"],
+        ready=lambda: any(tmp_path.glob(".week.mp3.*.part")),
+        sig=sig,
+    )
+    assert result.returncode == 130, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == "interrupted"
+    assert "Traceback" not in result.stderr
+    assert out.read_bytes() == b"the previous week's track"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "week.mp3"]
+    assert_cache_consistent(cache)
+
+
+def test_interrupted_synthesis_leaves_the_cache_consistent(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    result = run_until(
+        ["build", str(MOBILITY), "--week", "1", "--out-dir", str(tmp_path / "out"), "--cache-dir", str(cache), "-q"],
+        ready=lambda: sum(1 for _ in cache.rglob("*.clip")) >= 5,
+        sig=signal.SIGINT,
+    )
+    assert result.returncode == 130
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    assert_cache_consistent(cache)
+    assert sum(1 for _ in cache.rglob("*.clip")) >= 5  # what was made is kept for next time
+
+
+def test_interrupted_batch_keeps_finished_weeks(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run_until(
+        ["build", str(MOBILITY), "--weeks", "1-3", "--out-dir", str(out), "--cache-dir", str(tmp_path / "c"), "-q"],
+        ready=lambda: (out / "back-mobility-basics-week-01.mp3").exists() and any(out.glob(".*.part")),
+        sig=signal.SIGTERM,
+    )
+    assert result.returncode == 130
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["back-mobility-basics-week-01.mp3", "back-mobility-basics.m3u8"]
+    assert "back-mobility-basics-week-01.mp3" in (out / "back-mobility-basics.m3u8").read_text()
+    first = decode(str(out / "back-mobility-basics-week-01.mp3"))
+    assert len(first) > 20 * 60 * 24000

@@ -1,0 +1,152 @@
+"""Faults a user meets: engines that fail, hang or stay silent, missing tools, unwritable
+or full output, two builds at once on one cache. Each gives one clear line, exit 2, and
+leaves no partial output."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import CASES, ROOT
+from voicecoach.cli import cli
+
+pytestmark = pytest.mark.slow
+
+SMALL = CASES / "sides_holds_cycles.yaml"
+ENGINE = ROOT / "tests" / "engines" / "misbehaving.py"
+
+
+def build_args(tmp_path: Path, mode: str, *extra: str) -> list[str]:
+    state = tmp_path / "state"
+    state.mkdir(exist_ok=True)
+    command = f"{sys.executable} {ENGINE} {mode} {{output}} {{text_file}} {state}"
+    return [
+        "build", str(SMALL), "-o", str(tmp_path / "out.mp3"), "--cache-dir", str(tmp_path / "cache"),
+        "--engine", "command", "--command", command, "-q", *extra,
+    ]  # fmt: skip
+
+
+def test_engine_failing_on_one_phrase_names_it(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, build_args(tmp_path, "fail"))
+    assert result.exit_code == 2
+    assert result.output.startswith("error: the speech command failed on '")
+    assert "Cat" in result.output and "(exit 3): the synthesizer exploded" in result.output
+    assert not (tmp_path / "out.mp3").exists()
+
+
+def test_engine_hanging_on_a_phrase_times_out(tmp_path: Path) -> None:
+    started = time.monotonic()
+    result = CliRunner().invoke(cli, build_args(tmp_path, "hang", "--speech-timeout", "2"))
+    assert time.monotonic() - started < 30
+    assert result.exit_code == 2
+    assert result.output.startswith("error: the speech command did not finish '")
+    assert "Cat" in result.output and "within 2s" in result.output
+
+
+def test_engine_silent_once_is_tried_again(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, build_args(tmp_path, "silent-once"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out.mp3").stat().st_size > 10_000
+
+
+def path_without(tmp_path: Path, *tools: str) -> str:
+    """A PATH holding everything voicecoach uses except ``tools``."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    for tool in ("espeak-ng", "ffmpeg", "ffprobe"):
+        if tool not in tools and shutil.which(tool):
+            (folder / tool).symlink_to(shutil.which(tool))
+    return str(folder)
+
+
+def test_missing_espeak_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", path_without(tmp_path, "espeak-ng"))
+    result = CliRunner().invoke(cli, ["build", str(SMALL), "--out-dir", str(tmp_path), "--cache-dir", str(tmp_path / "c")])
+    assert result.exit_code == 2
+    assert result.output == (
+        "error: espeak-ng is not installed (pyttsx3 speaks through it on Linux): "
+        "sudo apt-get install espeak-ng, or run `make setup`\n"
+    )
+
+
+def test_missing_ffmpeg_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", path_without(tmp_path, "ffmpeg"))
+    result = CliRunner().invoke(cli, ["build", str(SMALL), "--out-dir", str(tmp_path), "--cache-dir", str(tmp_path / "c")])
+    assert result.exit_code == 2
+    assert result.output == (
+        "error: ffmpeg is not installed (it encodes the MP3): sudo apt-get install ffmpeg, "
+        "or run `make setup`\n"
+    )
+    assert not list(tmp_path.glob("*.mp3"))
+
+
+def test_output_folder_that_cannot_be_made(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = CliRunner().invoke(
+        cli, ["build", str(SMALL), "--out-dir", str(blocker / "tracks"), "--cache-dir", str(tmp_path / "c"), "-q"]
+    )
+    assert result.exit_code == 2
+    assert result.output == f"error: cannot create the output folder {blocker / 'tracks'}: Not a directory\n"
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path):
+    """A real 300 KB filesystem: too small for a track (needs root to mount)."""
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_full_disk_gives_a_clear_message_and_no_partial_file(tmp_path: Path, tiny_disk: Path) -> None:
+    (tiny_disk / "old.mp3").write_bytes(b"previous")
+    result = CliRunner().invoke(
+        cli, ["build", str(SMALL), "-o", str(tiny_disk / "old.mp3"), "--cache-dir", str(tmp_path / "c"), "-q"]
+    )
+    assert result.exit_code == 2
+    assert result.output == f"error: the disk is full: cannot write {tiny_disk / 'old.mp3'}\n"
+    assert sorted(p.name for p in tiny_disk.iterdir()) == ["old.mp3"]
+    assert (tiny_disk / "old.mp3").read_bytes() == b"previous"
+
+
+def test_full_disk_for_the_cache(tmp_path: Path, tiny_disk: Path) -> None:
+    filler = tiny_disk / "filler"
+    filler.write_bytes(b"x" * (290 * 1024))
+    result = CliRunner().invoke(
+        cli, ["build", str(SMALL), "--out-dir", str(tmp_path), "--cache-dir", str(tiny_disk / "cache"), "-q"]
+    )
+    assert result.exit_code == 2
+    assert result.output.startswith(f"error: cannot write the clip cache at {tiny_disk / 'cache'}: ")
+    leftovers = [p for p in (tiny_disk / "cache").rglob("*") if p.is_file()]
+    assert all(p.suffix == ".clip" and not p.name.startswith(".tmp-") for p in leftovers)
+
+
+def test_two_builds_at_once_share_a_cache(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    env = {**os.environ}
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "voicecoach", "build", str(SMALL), "-o", str(tmp_path / f"{n}.mp3"),
+             "--cache-dir", str(cache), "-q"],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        for n in ("a", "b")
+    ]
+    for process in processes:
+        _, stderr = process.communicate(timeout=300)
+        assert process.returncode == 0, stderr
+    assert (tmp_path / "a.mp3").read_bytes() == (tmp_path / "b.mp3").read_bytes()
+    from test_cli_build import assert_cache_consistent
+
+    assert_cache_consistent(cache)

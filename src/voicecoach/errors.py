@@ -3,10 +3,31 @@
 from __future__ import annotations
 
 
+# Characters that would break "one error, one line": controls and Unicode line breaks.
+_LINE_BREAKERS = {
+    **{code: f"\\x{code:02x}" for code in range(32)},
+    0x7F: "\\x7f",
+    0x85: "\\x85",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+    ord("\n"): "\\n",
+    ord("\r"): "\\r",
+    ord("\t"): "\\t",
+}
+
+
+def one_line(text: str) -> str:
+    """Escape anything that would split a message over lines (user text ends up in it)."""
+    return text.translate(_LINE_BREAKERS)
+
+
 class VoicecoachError(Exception):
     """A problem with the user's input or environment, never a bug in voicecoach."""
 
     exit_code = 2
+
+    def __str__(self) -> str:
+        return one_line(super().__str__())
 
 
 class ProgramError(VoicecoachError):
@@ -29,6 +50,9 @@ class ProgramError(VoicecoachError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
+        return one_line(self._text())
+
+    def _text(self) -> str:
         where = self.file
         if self.line is not None:
             where += f":{self.line}"

@@ -171,7 +171,8 @@ class _Reader:
             if not isinstance(key_node, ScalarNode):
                 self.fail(key_node, path, f"expected a key name, got {_describe(key_node)}")
             key = str(key_node.value)
-            where = f"{path}.{key}" if path else key
+            shown = key if key.isidentifier() else f"[{key!r}]"
+            where = (f"{path}.{shown}" if shown[0] != "[" else f"{path}{shown}") if path else shown
             if key in found:
                 first = key_nodes[key].start_mark.line + 1
                 self.fail(key_node, where, f"duplicate key (first given on line {first})")

@@ -16,21 +16,26 @@ import math
 import os
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
+
+from voicecoach.audio import ms_to_samples, true_peak_dbtp
 
 from voicecoach.clipcache import ClipCache, default_cache_dir
 from voicecoach.clips import ClipLibrary
 from voicecoach.compiler import CompileOptions, compile_program, estimate_speech_ms
 from voicecoach.encoder import DEFAULT_BITRATE_KBPS, Mp3Encoder, encoder_gain_db, require_ffmpeg
 from voicecoach.errors import OutputError
-from voicecoach.loudness import LoudnessMeter
+from voicecoach.loudness import LoudnessMeter, k_weight
 from voicecoach.mixer import BLOCK, mix_blocks
 from voicecoach.naming import week_file_name
 from voicecoach.program import Program
 from voicecoach.speech import EngineSpec, check_engine
 from voicecoach.tagging import write_tags
-from voicecoach.timeline import Timeline
+from voicecoach.timeline import Cue, Timeline
 from voicecoach.tones import tone_bank
 
 DEFAULT_LOUDNESS = -19.0  # LUFS integrated: spoken-word mono (docs/audio.md)
@@ -123,26 +128,45 @@ def render_timeline(
     """
     require_ffmpeg()
     tones = tone_bank()
-    blocks = math.ceil(timeline.duration_ms * 24 / BLOCK)
-    with progress("Rendering", 2 * blocks) as advance:
-        meter = LoudnessMeter()
-        for block in mix_blocks(timeline, library, tones):
-            meter.add(block)
-            advance(1)
-        from voicecoach.audio import true_peak_dbtp
+    plain, weighted = cue_sounds(library, tones), cue_sounds(library, tones, weighted=True)
 
+    blocks = math.ceil(ms_to_samples(timeline.duration_ms) / BLOCK)
+    with ThreadPoolExecutor(max_workers=1) as background, progress("Rendering", 2 * blocks) as advance:
+        # The encoder's level offset is measured by ffmpeg in its own process meanwhile.
+        calibration = background.submit(encoder_gain_db, settings.bitrate_kbps)
+        # Pass 1: loudness of the K-weighted mix, made of K-weighted clips (loudness.k_weight).
+        meter = LoudnessMeter()
+        for block in mix_blocks(timeline, weighted):
+            meter.add(block, weighted=True)
+            advance(1)
         tone_peak = max(true_peak_dbtp(t) for t in tones.values())
         peak = max(library.peak_dbtp, tone_peak)
         # The encoder changes the level slightly (encoder_gain_db); aim for what decodes.
-        gain_db = settings.loudness_lufs - meter.integrated() - encoder_gain_db(settings.bitrate_kbps)
+        gain_db = settings.loudness_lufs - meter.integrated() - calibration.result()
         gain_db = min(gain_db, TRUE_PEAK_CEILING - peak)
+        # Pass 2: the same mix with the gain, streamed to the encoder.
         with atomic_output(path) as temporary:
             with Mp3Encoder(str(temporary), settings.bitrate_kbps, shown_as=str(path)) as encoder:
-                for block in mix_blocks(timeline, library, tones, gain=10 ** (gain_db / 20)):
+                for block in mix_blocks(timeline, plain, gain=10 ** (gain_db / 20)):
                     encoder.write(block)
                     advance(1)
             write_tags(str(temporary), timeline, track_total, shown_as=str(path))
     return gain_db, peak + gain_db
+
+
+def cue_sounds(
+    library: ClipLibrary, tones: dict[str, np.ndarray], weighted: bool = False
+) -> Callable[[Cue], np.ndarray]:
+    """What each cue sounds like: its phrase fitted to its slot, or its tone; K-weighted
+    (with the filter's tail) for the loudness pass when ``weighted``."""
+    bank = {name: k_weight(samples) for name, samples in tones.items()} if weighted else tones
+
+    def sound(cue: Cue) -> np.ndarray:
+        if cue.kind == "speech":
+            return library.clip(cue.text or "", cue.duration_ms, weighted=weighted)
+        return bank[cue.tone or ""]
+
+    return sound
 
 
 @contextlib.contextmanager

@@ -30,11 +30,11 @@ from voicecoach.audio import (
 )
 from voicecoach.clipcache import Clip, ClipCache
 from voicecoach.errors import SpeechError, ToolMissingError
-from voicecoach.loudness import clip_loudness
+from voicecoach.loudness import clip_loudness, k_weight
 from voicecoach.speech import EngineSpec, synthesize
 
 SILENT_RETRIES = 2
-MEMORY_CLIPS = 256  # decoded clips kept in memory: the counts and words heard over and over
+MEMORY_BYTES = 24 * 1024 * 1024  # decoded clips kept in memory (the counts, heard over and over)
 # Every phrase is levelled to SPEECH_LUFS, so a count is as loud as a sentence, and its
 # peaks are limited to SPEECH_PEAK_DBFS: espeak's speech peaks ~16 dB over its loudness,
 # too much for -19 LUFS integrated under a -1 dBTP ceiling once the silences between
@@ -92,7 +92,8 @@ class ClipLibrary:
         self.jobs = jobs
         self.identity = spec.identity()
         self.lengths: dict[str, int] = {}  # text -> samples
-        self.memory: OrderedDict[tuple[str, int], np.ndarray] = OrderedDict()
+        self.memory: OrderedDict[tuple[str, int, bool], np.ndarray] = OrderedDict()
+        self.memory_bytes = 0
         self.synthesized = 0
         self.peak_dbtp = -120.0  # the highest true peak of any clip handed out
 
@@ -104,11 +105,11 @@ class ClipLibrary:
         for text in dict.fromkeys(texts):
             if text in self.lengths:
                 continue
-            clip = self.cache.load(self.cache.key(self.identity, text))
-            if clip is None:
+            length = self.cache.length(self.cache.key(self.identity, text))
+            if length is None:
                 missing.append(text)
             else:
-                self.lengths[text] = clip.length
+                self.lengths[text] = length
         return missing
 
     def synthesize(self, texts: list[str], progress: Callable[[int], None] = lambda n: None) -> None:
@@ -137,12 +138,13 @@ class ClipLibrary:
 
     # -- handing out clips -------------------------------------------------------------
 
-    def clip(self, text: str, max_ms: int) -> np.ndarray:
-        """The phrase as float samples, fitted to at most ``max_ms``."""
+    def clip(self, text: str, max_ms: int, weighted: bool = False) -> np.ndarray:
+        """The phrase as float samples, fitted to at most ``max_ms``; K-weighted (with
+        the filter's tail) for the loudness pass when ``weighted``."""
         max_samples = max_ms * SAMPLES_PER_MS
         natural = self.lengths.get(text)
         fit = natural is not None and natural > max_samples
-        memo = (text, max_samples if fit else 0)
+        memo = (text, max_samples if fit else 0, weighted)
         if memo in self.memory:
             self.memory.move_to_end(memo)
             return self.memory[memo]
@@ -157,9 +159,13 @@ class ClipLibrary:
             samples = clip.samples
             self.peak_dbtp = max(self.peak_dbtp, clip.true_peak)
         result = to_float(samples)
+        if weighted:
+            result = k_weight(result)
         self.memory[memo] = result
-        if len(self.memory) > MEMORY_CLIPS:
-            self.memory.popitem(last=False)
+        self.memory_bytes += result.nbytes
+        while self.memory_bytes > MEMORY_BYTES and len(self.memory) > 1:
+            _, dropped = self.memory.popitem(last=False)
+            self.memory_bytes -= dropped.nbytes
         return result
 
     def _load(self, text: str, variant: str) -> np.ndarray:

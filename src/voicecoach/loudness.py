@@ -41,20 +41,23 @@ class LoudnessMeter:
         self.filters = _k_weighting(rate)
         self.states = [lfilter_zi(b, a) * 0.0 for b, a in self.filters]
         self.pending = np.zeros(0, dtype=np.float64)
-        self.hops: list[float] = []  # mean square of each 100 ms hop
+        self._hop_chunks: list[np.ndarray] = []
 
-    def add(self, samples: np.ndarray) -> None:
+    def add(self, samples: np.ndarray, weighted: bool = False) -> None:
+        """Feed the next samples; ``weighted=True`` when they are already K-weighted."""
         x = samples.astype(np.float64)
-        for index, (b, a) in enumerate(self.filters):
-            x, self.states[index] = lfilter(b, a, x, zi=self.states[index])
+        if not weighted:
+            for index, (b, a) in enumerate(self.filters):
+                x, self.states[index] = lfilter(b, a, x, zi=self.states[index])
         x = np.concatenate([self.pending, x])
         whole = len(x) // HOP * HOP
         if whole:
-            self.hops.extend(np.mean(x[:whole].reshape(-1, HOP) ** 2, axis=1).tolist())
+            self._hop_chunks.append(np.mean(x[:whole].reshape(-1, HOP) ** 2, axis=1))
         self.pending = x[whole:]
 
     def integrated(self) -> float:
-        hops = np.asarray(self.hops)
+        # One float per 100 ms: a 90-minute session keeps 54,000 of them (0.4 MB).
+        hops = np.concatenate(self._hop_chunks) if self._hop_chunks else np.zeros(0)
         if len(hops) < 4:
             return -70.0
         blocks = (hops[:-3] + hops[1:-2] + hops[2:-1] + hops[3:]) / 4
@@ -76,3 +79,16 @@ def clip_loudness(samples: np.ndarray) -> float:
     for b, a in _k_weighting(RATE):
         x = lfilter(b, a, x)
     return -0.691 + 10 * math.log10(max(float(np.mean(x * x)), 1e-20))
+
+
+K_TAIL_MS = 100  # the K-weighting filters' response has died away (< -90 dB) by then
+
+
+def k_weight(samples: np.ndarray) -> np.ndarray:
+    """The K-weighted clip, with its filter tail. The filters are linear and time-invariant
+    and cues never overlap, so the K-weighted mix is the sum of K-weighted clips: the
+    renderer filters each distinct clip once instead of the whole session."""
+    x = np.concatenate([samples.astype(np.float64), np.zeros(K_TAIL_MS * RATE // 1000)])
+    for b, a in _k_weighting(RATE):
+        x = lfilter(b, a, x)
+    return x.astype(np.float32)

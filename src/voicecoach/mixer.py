@@ -7,25 +7,24 @@ into it, and the clip library's small memory. Every cue starts at exactly
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
 from voicecoach.audio import RATE, ms_to_samples
-from voicecoach.clips import ClipLibrary
-from voicecoach.timeline import Timeline
+from voicecoach.timeline import Cue, Timeline
 
 BLOCK = RATE  # one second of samples per block
 
 
 def mix_blocks(
     timeline: Timeline,
-    library: ClipLibrary,
-    tones: dict[str, np.ndarray],
+    sound: Callable[[Cue], np.ndarray],
     gain: float = 1.0,
     block: int = BLOCK,
 ) -> Iterator[np.ndarray]:
-    """Yield float32 blocks covering exactly ``timeline.duration_ms``."""
+    """Yield float32 blocks covering exactly ``timeline.duration_ms``; ``sound(cue)`` gives
+    the samples placed at the cue's start (they may ring on past its end)."""
     total = ms_to_samples(timeline.duration_ms)
     cues = timeline.cues
     next_cue = 0
@@ -36,13 +35,7 @@ def mix_blocks(
         while next_cue < len(cues) and ms_to_samples(cues[next_cue].start_ms) < block_end:
             cue = cues[next_cue]
             next_cue += 1
-            if cue.kind == "speech":
-                assert cue.text is not None
-                samples = library.clip(cue.text, cue.duration_ms)
-            else:
-                assert cue.tone is not None
-                samples = tones[cue.tone]
-            sounding.append((ms_to_samples(cue.start_ms), samples))
+            sounding.append((ms_to_samples(cue.start_ms), sound(cue)))
         still = []
         for start, samples in sounding:
             first = max(start, block_start)

@@ -113,7 +113,8 @@ def lead_in(set_number: int, sets: int, side: str | None) -> str:
 
 
 def rep_start(number: int, last: bool, word: str, side: str | None = None) -> str:
-    label = "Last one" if last else str(number)
+    # "Rep 2, down", not "2, down": the lowering's counts "2, 3, 4, 5" follow it.
+    label = "Last rep" if last else f"Rep {number}"
     if side:
         return f"{label}, {side}, {word}" if word else f"{label}, {side}"
     return f"{label}, {word}" if word else label
@@ -124,7 +125,7 @@ def side_start(side: str, word: str) -> str:
 
 
 def cycle_start(number: int, last: bool, say: str) -> str:
-    return f"{'Last one' if last else number}. {say}"
+    return f"{'Last cycle' if last else f'Cycle {number}'}. {say}"
 
 
 def hold_start(ms: int) -> str:

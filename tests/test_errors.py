@@ -125,3 +125,36 @@ def test_week_out_of_range_is_a_usage_error() -> None:
     result = CliRunner().invoke(cli, ["plan", str(CASES / "alternating.yaml"), "--week", "0"])
     assert result.exit_code == 2
     assert "Invalid value for '--week'" in result.output
+
+
+def test_hostile_sizes_are_refused_quickly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 200-character name repeated 10^5 times, written out or through an alias, and a
+    billion-laughs bomb: refused fast, without building them in memory."""
+    import resource
+    import time
+
+    monkeypatch.chdir(tmp_path)
+    name = "n" * 200
+    exercise = f"      - {{name: {name}, sets: 1, reps: 1}}\n"
+    head = BASE.split("    exercises:")[0] + "    exercises:\n"
+    Path("written.yaml").write_text(head + exercise * 100_000)
+    aliased = head + f"      - {{name: &n {name}, sets: 1, reps: 1}}\n" + "      - {name: *n, sets: 1, reps: 1}\n" * 100_000
+    Path("aliased.yaml").write_text(aliased[:999_000])
+    Path("bomb.yaml").write_text(BOMB)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    expected = {
+        "written.yaml": "error: written.yaml: is larger than 1,000,000 bytes; a program file is a short text\n",
+        "bomb.yaml": "error: bomb.yaml:1:1: the document expands to more than 50,000 values "
+        "(too many aliases or entries); refused\n",
+    }
+    for path in ("written.yaml", "aliased.yaml", "bomb.yaml"):
+        started = time.monotonic()
+        result = CliRunner().invoke(cli, ["validate", path])
+        assert time.monotonic() - started < 10
+        assert result.exit_code == 2
+        if path in expected:
+            assert result.output == expected[path]
+        else:
+            assert result.output.startswith("error: aliased.yaml:")
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 300

@@ -150,3 +150,19 @@ def test_two_builds_at_once_share_a_cache(tmp_path: Path) -> None:
     from test_cli_build import assert_cache_consistent
 
     assert_cache_consistent(cache)
+
+
+def test_read_only_output_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(folder)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip("mounting a read-only tmpfs needs root")
+    try:
+        result = CliRunner().invoke(
+            cli, ["build", str(SMALL), "--out-dir", str(folder), "--cache-dir", str(tmp_path / "c"), "-q"]
+        )
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+    assert result.exit_code == 2
+    assert result.output == f"error: the output folder {folder} is not writable\n"

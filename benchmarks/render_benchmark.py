@@ -29,7 +29,8 @@ from pathlib import Path
 from voicecoach.build import RenderSettings, build_week
 from voicecoach.compiler import CompileOptions
 from voicecoach.schema import load_program, parse_program
-path, week, out, cache, times = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5])
+path, out, cache = sys.argv[1], sys.argv[3], sys.argv[4]
+week, times = int(sys.argv[2]), int(sys.argv[5])
 text = Path(path).read_text()
 program = load_program(path) if times == 1 else parse_program(text, path)
 if times > 1:
@@ -38,10 +39,14 @@ if times > 1:
     phases = []
     for round_ in range(times):
         for phase in program.phases:
-            exercises = tuple(dataclasses.replace(ex, name=f"{ex.name} round {round_ + 1}") for ex in phase.exercises)
+            exercises = tuple(
+                dataclasses.replace(ex, name=f"{ex.name} round {round_ + 1}")
+                for ex in phase.exercises
+            )
             phases.append(dataclasses.replace(phase, exercises=exercises))
     program = dataclasses.replace(program, phases=tuple(phases))
-settings = RenderSettings(cache_dir=Path(cache), options=CompileOptions(max_session_ms=24 * 3600 * 1000))
+options = CompileOptions(max_session_ms=24 * 3600 * 1000)
+settings = RenderSettings(cache_dir=Path(cache), options=options)
 result = build_week(program, week, Path(out), settings)
 print(result.timeline.duration_ms, result.synthesized)
 """
@@ -93,7 +98,9 @@ def main() -> None:
         cold = measured([*render, str(work / "cold.mp3"), str(cache), "1"])
         warm = measured([*render, str(work / "warm.mp3"), str(cache), "1"])
         duration_ms = int(warm[2].split()[0])
-        measured([python, "-c", PCM, str(PROGRAM), str(args.week), str(work / "session.pcm"), str(cache)])
+        measured(
+            [python, "-c", PCM, str(PROGRAM), str(args.week), str(work / "session.pcm"), str(cache)]
+        )
         with open(work / "session.pcm", "rb") as pcm:
             started = time.perf_counter()
             subprocess.run(ffmpeg_command(str(work / "encoder.mp3")), stdin=pcm, check=True)
@@ -118,7 +125,7 @@ def main() -> None:
         "long_over_warm_rss": round(long_warm[1] / warm[1], 3),
     }
     rows = [
-        ("Session (week %d)" % args.week, f"{figures['session_minutes']} min"),
+        (f"Session (week {args.week})", f"{figures['session_minutes']} min"),
         ("Cold cache render", f"{figures['cold_s']} s, peak RSS {figures['cold_peak_rss_mb']} MB"),
         ("Warm cache render", f"{figures['warm_s']} s, peak RSS {figures['warm_peak_rss_mb']} MB"),
         ("Encoder alone (same PCM, same settings)", f"{figures['encoder_alone_s']} s"),
@@ -126,7 +133,8 @@ def main() -> None:
         ("4x session", f"{figures['long_session_minutes']} min"),
         ("4x session, cold / warm", f"{figures['long_cold_s']} s / {figures['long_warm_s']} s "
          f"({figures['long_warm_over_warm_time']}x the 1x warm time)"),
-        ("4x session peak RSS", f"{figures['long_peak_rss_mb']} MB ({figures['long_over_warm_rss']}x the 1x; target <= 1.2x)"),
+        ("4x session peak RSS", f"{figures['long_peak_rss_mb']} MB "
+         f"({figures['long_over_warm_rss']}x the 1x; target <= 1.2x)"),
     ]  # fmt: skip
     width = max(len(name) for name, _ in rows)
     for name, value in rows:

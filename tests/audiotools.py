@@ -27,7 +27,9 @@ def dbfs(x: np.ndarray) -> float:
     return 20 * float(np.log10(max(float(np.sqrt(np.mean(x.astype(np.float64) ** 2))), 1e-9)))
 
 
-def onset_ms(samples: np.ndarray, from_ms: int, to_ms: int, threshold_dbfs: float = -40.0) -> int | None:
+def onset_ms(
+    samples: np.ndarray, from_ms: int, to_ms: int, threshold_dbfs: float = -40.0
+) -> int | None:
     """The first millisecond in [from_ms, to_ms) whose 2 ms window is louder than threshold."""
     for ms in range(from_ms, to_ms):
         window = samples[ms * 24 : ms * 24 + 48]
@@ -45,7 +47,18 @@ def dominant_hz(samples: np.ndarray) -> float:
 def ebur128(path: str) -> tuple[float, float]:
     """(integrated LUFS, true peak dBTP) from ffmpeg's ebur128 filter: an independent meter."""
     result = subprocess.run(
-        ["ffmpeg", "-hide_banner", "-nostats", "-i", path, "-af", "ebur128=peak=true", "-f", "null", "-"],
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-nostats",
+            "-i",
+            path,
+            "-af",
+            "ebur128=peak=true",
+            "-f",
+            "null",
+            "-",
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -64,6 +77,10 @@ def ffprobe_chapters(path: str) -> list[tuple[int, int, str]]:
         check=True,
     ).stdout
     return [
-        (round(float(c["start_time"]) * 1000), round(float(c["end_time"]) * 1000), c["tags"]["title"])
+        (
+            round(float(c["start_time"]) * 1000),
+            round(float(c["end_time"]) * 1000),
+            c["tags"]["title"],
+        )
         for c in json.loads(out)["chapters"]
     ]

@@ -3,7 +3,6 @@ interruptions by a real signal to a real process."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -16,7 +15,7 @@ from click.testing import CliRunner
 from audiotools import decode
 from conftest import CASES, PROGRAMS
 from voicecoach.cli import cli, parse_weeks
-from voicecoach.clipcache import ClipCache, _decode
+from voicecoach.clipcache import _decode
 
 pytestmark = pytest.mark.slow
 
@@ -26,7 +25,18 @@ MOBILITY = PROGRAMS / "back-mobility-basics.yaml"
 
 def test_build_writes_the_default_name_and_a_closing_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(
-        cli, ["build", str(SMALL), "--week", "2", "--out-dir", str(tmp_path), "--cache-dir", str(tmp_path / "c"), "-q"]
+        cli,
+        [
+            "build",
+            str(SMALL),
+            "--week",
+            "2",
+            "--out-dir",
+            str(tmp_path),
+            "--cache-dir",
+            str(tmp_path / "c"),
+            "-q",
+        ],
     )
     assert result.exit_code == 0, result.output
     path = tmp_path / "alternating-week-02.mp3"
@@ -37,11 +47,26 @@ def test_build_writes_the_default_name_and_a_closing_line(tmp_path: Path) -> Non
 
 def test_weeks_batch_writes_sortable_tracks_and_a_playlist(tmp_path: Path) -> None:
     result = CliRunner().invoke(
-        cli, ["build", str(SMALL), "--weeks", "1-3", "--out-dir", str(tmp_path), "--cache-dir", str(tmp_path / "c"), "-q"]
+        cli,
+        [
+            "build",
+            str(SMALL),
+            "--weeks",
+            "1-3",
+            "--out-dir",
+            str(tmp_path),
+            "--cache-dir",
+            str(tmp_path / "c"),
+            "-q",
+        ],
     )
     assert result.exit_code == 0, result.output
     tracks = sorted(p.name for p in tmp_path.glob("*.mp3"))
-    assert tracks == ["alternating-week-01.mp3", "alternating-week-02.mp3", "alternating-week-03.mp3"]
+    assert tracks == [
+        "alternating-week-01.mp3",
+        "alternating-week-02.mp3",
+        "alternating-week-03.mp3",
+    ]
     playlist = (tmp_path / "alternating.m3u8").read_text().splitlines()
     assert playlist[0] == "#EXTM3U"
     entries = [line for line in playlist if line.startswith("#EXTINF:")]
@@ -60,9 +85,14 @@ def test_parse_weeks() -> None:
     assert parse_weeks("4") == [4]
 
 
-def run_until(args: list[str], ready: callable, sig: int, timeout: float = 120) -> subprocess.CompletedProcess:
+def run_until(
+    args: list[str], ready: callable, sig: int, timeout: float = 120
+) -> subprocess.CompletedProcess:
     process = subprocess.Popen(
-        [sys.executable, "-m", "voicecoach", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "voicecoach", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + timeout
     while not ready():
@@ -105,7 +135,17 @@ def test_interrupted_build_keeps_the_previous_file(tmp_path: Path, sig: int) -> 
 def test_interrupted_synthesis_leaves_the_cache_consistent(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     result = run_until(
-        ["build", str(MOBILITY), "--week", "1", "--out-dir", str(tmp_path / "out"), "--cache-dir", str(cache), "-q"],
+        [
+            "build",
+            str(MOBILITY),
+            "--week",
+            "1",
+            "--out-dir",
+            str(tmp_path / "out"),
+            "--cache-dir",
+            str(cache),
+            "-q",
+        ],
         ready=lambda: sum(1 for _ in cache.rglob("*.clip")) >= 5,
         sig=signal.SIGINT,
     )
@@ -118,7 +158,17 @@ def test_interrupted_synthesis_leaves_the_cache_consistent(tmp_path: Path) -> No
 def test_interrupted_batch_keeps_finished_weeks(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run_until(
-        ["build", str(MOBILITY), "--weeks", "1-3", "--out-dir", str(out), "--cache-dir", str(tmp_path / "c"), "-q"],
+        [
+            "build",
+            str(MOBILITY),
+            "--weeks",
+            "1-3",
+            "--out-dir",
+            str(out),
+            "--cache-dir",
+            str(tmp_path / "c"),
+            "-q",
+        ],
         ready=lambda: any(out.glob(".back-mobility-basics-week-02.mp3.*.part")),
         sig=signal.SIGTERM,
     )

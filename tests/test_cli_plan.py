@@ -28,7 +28,14 @@ def test_plan_json_has_the_documented_fields() -> None:
     assert data["program"] == "Alleviating Back Pain" and data["week"] == 3
     assert isinstance(data["duration_ms"], int) and data["duration_ms"] > 60 * 60_000
     assert set(data["segments"][0]) == {
-        "start_ms", "end_ms", "activity", "phase", "exercise", "set", "side", "rep"
+        "start_ms",
+        "end_ms",
+        "activity",
+        "phase",
+        "exercise",
+        "set",
+        "side",
+        "rep",
     }
     kinds = {cue["kind"] for cue in data["cues"]}
     assert kinds == {"speech", "tone"}
@@ -36,7 +43,9 @@ def test_plan_json_has_the_documented_fields() -> None:
     tone = next(c for c in data["cues"] if c["kind"] == "tone")
     assert set(speech) == {"start_ms", "end_ms", "kind", "text"}
     assert set(tone) == {"start_ms", "end_ms", "kind", "tone", "hz"}
-    assert [c["start_ms"] for c in data["chapters"]] == sorted(c["start_ms"] for c in data["chapters"])
+    assert [c["start_ms"] for c in data["chapters"]] == sorted(
+        c["start_ms"] for c in data["chapters"]
+    )
     assert data["segments"][-1]["end_ms"] == data["duration_ms"]
 
 
@@ -44,5 +53,6 @@ def test_validate_prints_a_summary_line() -> None:
     result = CliRunner().invoke(cli, ["validate", str(SHIPPED)])
     assert result.exit_code == 0
     assert result.output.strip().endswith(
-        "ok — 'Alleviating Back Pain', 4 phases, 14 exercises, 3 sessions a week, foundation weeks 1-2"
+        "ok — 'Alleviating Back Pain', 4 phases, 14 exercises, 3 sessions a week, "
+        "foundation weeks 1-2"
     )

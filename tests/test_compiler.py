@@ -31,7 +31,9 @@ def every_timeline() -> list[tuple[str, Timeline]]:
     timelines = []
     for case in CASE_FILES:
         for week in (1, 2, 5):
-            timelines.append((f"{case.stem}-w{week}", compile_program(load_program(str(case)), week)))
+            timelines.append(
+                (f"{case.stem}-w{week}", compile_program(load_program(str(case)), week))
+            )
     for path in PROGRAM_FILES:
         program = load_program(str(path))
         for week in (1, 2, 3, 4, 8, 12):
@@ -83,7 +85,11 @@ def test_tempo_phases_are_exactly_their_length() -> None:
 
 def test_reps_of_a_5020_exercise_start_exactly_7s_apart() -> None:
     timeline = compile_program(load_program(str(SHIPPED)), 5)
-    for name in ("Bulgarian Split Squat", "Dumbbell Romanian Deadlift (RDL)", "Dumbbell Bench Press"):
+    for name in (
+        "Bulgarian Split Squat",
+        "Dumbbell Romanian Deadlift (RDL)",
+        "Dumbbell Bench Press",
+    ):
         starts: dict[tuple[int, str | None], list[int]] = {}
         for seg in timeline.segments:
             if seg.exercise == name and seg.activity == "lower":

@@ -113,7 +113,9 @@ def test_directory_and_missing_path(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_unknown_only_exercise_names_the_choices() -> None:
-    result = CliRunner().invoke(cli, ["plan", str(CASES / "alternating.yaml"), "--only", "Renegade Rwo"])
+    result = CliRunner().invoke(
+        cli, ["plan", str(CASES / "alternating.yaml"), "--only", "Renegade Rwo"]
+    )
     assert result.exit_code == 2
     assert result.output == (
         "error: --only 'Renegade Rwo' matches no exercise; did you mean 'Renegade Row'? "
@@ -139,7 +141,11 @@ def test_hostile_sizes_are_refused_quickly(tmp_path: Path, monkeypatch: pytest.M
     head = BASE.split("    exercises:")[0] + "    exercises:\n"
     Path("written.yaml").write_text(head + exercise * 100_000)
     # Through an alias the name is written once; 25,000 references fit under 1 MB.
-    aliased = head + f"      - {{name: &n {name}, sets: 1, reps: 1}}\n" + "      - {name: *n, sets: 1, reps: 1}\n" * 25_000
+    aliased = (
+        head
+        + f"      - {{name: &n {name}, sets: 1, reps: 1}}\n"
+        + "      - {name: *n, sets: 1, reps: 1}\n" * 25_000
+    )
     Path("aliased.yaml").write_text(aliased)
     Path("bomb.yaml").write_text(BOMB)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -28,7 +28,8 @@ def build_args(tmp_path: Path, mode: str, *extra: str) -> list[str]:
     state.mkdir(exist_ok=True)
     command = f"{sys.executable} {ENGINE} {mode} {{output}} {{text_file}} {state}"
     return [
-        "build", str(SMALL), "-o", str(tmp_path / "out.mp3"), "--cache-dir", str(tmp_path / "cache"),
+        "build", str(SMALL), "-o", str(tmp_path / "out.mp3"),
+        "--cache-dir", str(tmp_path / "cache"),
         "--engine", "command", "--command", command, "-q", *extra,
     ]  # fmt: skip
 
@@ -66,9 +67,13 @@ def path_without(tmp_path: Path, *tools: str) -> str:
     return str(folder)
 
 
-def test_missing_espeak_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_espeak_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PATH", path_without(tmp_path, "espeak-ng"))
-    result = CliRunner().invoke(cli, ["build", str(SMALL), "--out-dir", str(tmp_path), "--cache-dir", str(tmp_path / "c")])
+    result = CliRunner().invoke(
+        cli, ["build", str(SMALL), "--out-dir", str(tmp_path), "--cache-dir", str(tmp_path / "c")]
+    )
     assert result.exit_code == 2
     assert result.output == (
         "error: espeak-ng is not installed (pyttsx3 speaks through it on Linux): "
@@ -76,9 +81,13 @@ def test_missing_espeak_says_what_to_install(tmp_path: Path, monkeypatch: pytest
     )
 
 
-def test_missing_ffmpeg_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_ffmpeg_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PATH", path_without(tmp_path, "ffmpeg"))
-    result = CliRunner().invoke(cli, ["build", str(SMALL), "--out-dir", str(tmp_path), "--cache-dir", str(tmp_path / "c")])
+    result = CliRunner().invoke(
+        cli, ["build", str(SMALL), "--out-dir", str(tmp_path), "--cache-dir", str(tmp_path / "c")]
+    )
     assert result.exit_code == 2
     assert result.output == (
         "error: ffmpeg is not installed (it encodes the MP3): sudo apt-get install ffmpeg, "
@@ -91,10 +100,22 @@ def test_output_folder_that_cannot_be_made(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     result = CliRunner().invoke(
-        cli, ["build", str(SMALL), "--out-dir", str(blocker / "tracks"), "--cache-dir", str(tmp_path / "c"), "-q"]
+        cli,
+        [
+            "build",
+            str(SMALL),
+            "--out-dir",
+            str(blocker / "tracks"),
+            "--cache-dir",
+            str(tmp_path / "c"),
+            "-q",
+        ],
     )
     assert result.exit_code == 2
-    assert result.output == f"error: cannot create the output folder {blocker / 'tracks'}: Not a directory\n"
+    assert (
+        result.output
+        == f"error: cannot create the output folder {blocker / 'tracks'}: Not a directory\n"
+    )
 
 
 @pytest.fixture
@@ -102,17 +123,30 @@ def tiny_disk(tmp_path: Path):
     """A real 300 KB filesystem: too small for a track (needs root to mount)."""
     mount = tmp_path / "tiny"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", str(mount)], capture_output=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", str(mount)], capture_output=True
+    )
     if done.returncode != 0:
         pytest.skip("mounting a small tmpfs needs root")
     yield mount
     subprocess.run(["umount", str(mount)], check=False)
 
 
-def test_full_disk_gives_a_clear_message_and_no_partial_file(tmp_path: Path, tiny_disk: Path) -> None:
+def test_full_disk_gives_a_clear_message_and_no_partial_file(
+    tmp_path: Path, tiny_disk: Path
+) -> None:
     (tiny_disk / "old.mp3").write_bytes(b"previous")
     result = CliRunner().invoke(
-        cli, ["build", str(SMALL), "-o", str(tiny_disk / "old.mp3"), "--cache-dir", str(tmp_path / "c"), "-q"]
+        cli,
+        [
+            "build",
+            str(SMALL),
+            "-o",
+            str(tiny_disk / "old.mp3"),
+            "--cache-dir",
+            str(tmp_path / "c"),
+            "-q",
+        ],
     )
     assert result.exit_code == 2
     assert result.output == f"error: the disk is full: cannot write {tiny_disk / 'old.mp3'}\n"
@@ -124,10 +158,21 @@ def test_full_disk_for_the_cache(tmp_path: Path, tiny_disk: Path) -> None:
     filler = tiny_disk / "filler"
     filler.write_bytes(b"x" * (290 * 1024))
     result = CliRunner().invoke(
-        cli, ["build", str(SMALL), "--out-dir", str(tmp_path), "--cache-dir", str(tiny_disk / "cache"), "-q"]
+        cli,
+        [
+            "build",
+            str(SMALL),
+            "--out-dir",
+            str(tmp_path),
+            "--cache-dir",
+            str(tiny_disk / "cache"),
+            "-q",
+        ],
     )
     assert result.exit_code == 2
-    assert result.output.startswith(f"error: cannot write the clip cache at {tiny_disk / 'cache'}: ")
+    assert result.output.startswith(
+        f"error: cannot write the clip cache at {tiny_disk / 'cache'}: "
+    )
     leftovers = [p for p in (tiny_disk / "cache").rglob("*") if p.is_file()]
     assert all(p.suffix == ".clip" and not p.name.startswith(".tmp-") for p in leftovers)
 
@@ -137,9 +182,22 @@ def test_two_builds_at_once_share_a_cache(tmp_path: Path) -> None:
     env = {**os.environ}
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "voicecoach", "build", str(SMALL), "-o", str(tmp_path / f"{n}.mp3"),
-             "--cache-dir", str(cache), "-q"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                "-m",
+                "voicecoach",
+                "build",
+                str(SMALL),
+                "-o",
+                str(tmp_path / f"{n}.mp3"),
+                "--cache-dir",
+                str(cache),
+                "-q",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )  # fmt: skip
         for n in ("a", "b")
     ]
@@ -155,12 +213,23 @@ def test_two_builds_at_once_share_a_cache(tmp_path: Path) -> None:
 def test_read_only_output_folder(tmp_path: Path) -> None:
     folder = tmp_path / "ro"
     folder.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(folder)], capture_output=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(folder)], capture_output=True
+    )
     if done.returncode != 0:
         pytest.skip("mounting a read-only tmpfs needs root")
     try:
         result = CliRunner().invoke(
-            cli, ["build", str(SMALL), "--out-dir", str(folder), "--cache-dir", str(tmp_path / "c"), "-q"]
+            cli,
+            [
+                "build",
+                str(SMALL),
+                "--out-dir",
+                str(folder),
+                "--cache-dir",
+                str(tmp_path / "c"),
+                "-q",
+            ],
         )
     finally:
         subprocess.run(["umount", str(folder)], check=False)

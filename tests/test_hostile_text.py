@@ -17,7 +17,7 @@ HOSTILE = [
     "-v de --help",
     "$(touch PWNED) and `touch PWNED2`; rm -rf nothing",
     '<speak><break time="10s"/>hi</speak>',
-    "He said \"don't\" & left | tee PWNED3 > PWNED4",
+    'He said "don\'t" & left | tee PWNED3 > PWNED4',
 ]
 
 PROGRAM = f"""
@@ -50,13 +50,17 @@ def test_command_arguments_are_never_options_or_shell() -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("engine", ["pyttsx3", "command-text", "command-file"])
-def test_hostile_text_is_spoken_not_run(engine: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_hostile_text_is_spoken_not_run(
+    engine: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     program = parse_program(PROGRAM, "hostile.yaml")
     settings = RenderSettings(cache_dir=tmp_path / "cache")
     if engine != "pyttsx3":
         placeholder = "{text}" if engine == "command-text" else "-f {text_file}"
-        speech = replace(settings.speech, engine="command", command=f"espeak-ng -w {{output}} {placeholder}")
+        speech = replace(
+            settings.speech, engine="command", command=f"espeak-ng -w {{output}} {placeholder}"
+        )
         settings = replace(settings, speech=speech)
     result = build_week(program, 1, tmp_path / "out.mp3", settings)
     assert not list(tmp_path.glob("PWNED*"))

@@ -37,7 +37,8 @@ odd_scalars = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=30),
     st.sampled_from(["8-12", "12-8", "30-45s", "30-45 mins", "0", "-", "none", "1e9", "60-90 sec",
-                     "9999999", "lower", "lift", "each", "alternating", "full", "climb", "2s", "0s"]),
+                     "9999999", "lower", "lift", "each", "alternating", "full", "climb",
+                     "2s", "0s"]),
 )  # fmt: skip
 
 
@@ -71,7 +72,13 @@ def mutated_documents(draw: st.DrawFn) -> str:
         elif action == "rename" and isinstance(parent, dict):
             parent[draw(st.text(min_size=1, max_size=12))] = parent.pop(key)
         elif action == "add" and isinstance(parent, dict):
-            parent[draw(st.sampled_from(["reps", "hold", "cycles", "sides", "tempo", "rest", "sets", "extra"]))] = draw(odd_scalars)
+            parent[
+                draw(
+                    st.sampled_from(
+                        ["reps", "hold", "cycles", "sides", "tempo", "rest", "sets", "extra"]
+                    )
+                )
+            ] = draw(odd_scalars)
         elif action == "repeat" and isinstance(parent, list):
             parent.extend([parent[key]] * draw(st.integers(1, 3)))
         elif action == "empty":
@@ -88,7 +95,29 @@ def mangled_text(draw: st.DrawFn) -> str:
         at = draw(st.integers(0, len(text) - 1))
         action = draw(st.sampled_from(["insert", "delete", "swap"]))
         if action == "insert":
-            text = text[:at] + draw(st.sampled_from(["\t", ":", "-", "&a ", "*a", "[", "{", "!!python/name:os.system ", "\x00", "é", "\n", "  ", "'"])) + text[at:]
+            text = (
+                text[:at]
+                + draw(
+                    st.sampled_from(
+                        [
+                            "\t",
+                            ":",
+                            "-",
+                            "&a ",
+                            "*a",
+                            "[",
+                            "{",
+                            "!!python/name:os.system ",
+                            "\x00",
+                            "é",
+                            "\n",
+                            "  ",
+                            "'",
+                        ]
+                    )
+                )
+                + text[at:]
+            )
         elif action == "delete":
             text = text[:at] + text[at + draw(st.integers(1, 40)) :]
         else:
@@ -124,7 +153,11 @@ def check_one(text: str, week: int, tmp_path: Path) -> None:
 SETTINGS = settings(
     max_examples=EXAMPLES,
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
 )
 
 

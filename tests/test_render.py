@@ -6,11 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 import pytest
 from mutagen.id3 import ID3
 
-from audiotools import decode, dbfs, dominant_hz, ebur128, ffprobe_chapters, onset_ms
+from audiotools import dbfs, decode, dominant_hz, ebur128, ffprobe_chapters, onset_ms
 from conftest import CASES
 from voicecoach.build import RenderSettings, build_week
 from voicecoach.clipcache import ClipCache
@@ -55,7 +54,11 @@ def test_sound_begins_where_each_cue_begins(built) -> None:
 def test_silence_where_no_cue_plays(built) -> None:
     result, samples = built
     cues = result.timeline.cues
-    gaps = [(a.end_ms + 40, b.start_ms - 40) for a, b in zip(cues, cues[1:]) if b.start_ms - a.end_ms > 200]
+    gaps = [
+        (a.end_ms + 40, b.start_ms - 40)
+        for a, b in zip(cues, cues[1:])
+        if b.start_ms - a.end_ms > 200
+    ]
     assert len(gaps) > 20
     for start, end in gaps:
         level = dbfs(samples[start * 24 : end * 24])
@@ -65,7 +68,15 @@ def test_silence_where_no_cue_plays(built) -> None:
 def test_each_tone_has_its_frequency(built) -> None:
     result, samples = built
     tones = [c for c in result.timeline.cues if c.kind == "tone"]
-    assert {c.tone for c in tones} >= {"lower", "lift", "set_start", "countdown", "rest_end", "switch", "session_end"}
+    assert {c.tone for c in tones} >= {
+        "lower",
+        "lift",
+        "set_start",
+        "countdown",
+        "rest_end",
+        "switch",
+        "session_end",
+    }
     for cue in tones:
         part = samples[(cue.start_ms + 15) * 24 : (cue.end_ms - 15) * 24]
         assert abs(dominant_hz(part) - cue.hz) < cue.hz * 0.02, (cue, dominant_hz(part))
@@ -95,7 +106,9 @@ def test_tags_and_chapters_read_back_in_order(built) -> None:
     assert toc.child_element_ids == [f"chp{i:03d}" for i in range(len(timeline.chapters))]
 
 
-def test_second_build_uses_the_cache_and_a_damaged_entry_is_remade(built, cache_dir: Path, tmp_path: Path) -> None:
+def test_second_build_uses_the_cache_and_a_damaged_entry_is_remade(
+    built, cache_dir: Path, tmp_path: Path
+) -> None:
     program = load_program(str(PROGRAM))
     first, _ = built
     again = build_week(program, 1, tmp_path / "again.mp3", RenderSettings(cache_dir=cache_dir))
@@ -110,17 +123,23 @@ def test_second_build_uses_the_cache_and_a_damaged_entry_is_remade(built, cache_
     truncated.write_bytes(truncated.read_bytes()[:100])
     garbage = cache.path(cache.key(speech.identity(), victims[1]))
     garbage.write_bytes(b"\x00not a clip" * 50)
-    repaired = build_week(program, 1, tmp_path / "repaired.mp3", RenderSettings(cache_dir=cache_dir))
+    repaired = build_week(
+        program, 1, tmp_path / "repaired.mp3", RenderSettings(cache_dir=cache_dir)
+    )
     assert repaired.synthesized == 2
     assert ClipCache(cache_dir).load(cache.key(speech.identity(), victims[0])) is not None
-    assert abs(len(decode(str(tmp_path / "repaired.mp3"))) - repaired.timeline.duration_ms * 24) <= 576
+    assert (
+        abs(len(decode(str(tmp_path / "repaired.mp3"))) - repaired.timeline.duration_ms * 24) <= 576
+    )
 
 
 def test_command_engine_renders_with_espeak(tmp_path: Path) -> None:
     settings = RenderSettings(cache_dir=tmp_path / "clips")
     settings = replace(
         settings,
-        speech=replace(settings.speech, engine="command", command="espeak-ng -w {output} -f {text_file}"),
+        speech=replace(
+            settings.speech, engine="command", command="espeak-ng -w {output} -f {text_file}"
+        ),
     )
     program = load_program(str(CASES / "lift_first_pauses.yaml"))
     result = build_week(program, 1, tmp_path / "cmd.mp3", settings)

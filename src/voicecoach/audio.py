@@ -92,7 +92,9 @@ def limit_peaks(samples: np.ndarray, ceiling_dbfs: float, window_ms: int = 10) -
     if need.min() >= 1.0:
         return samples
     width = max(1, window_ms * SAMPLES_PER_MS) | 1
-    gain = uniform_filter1d(minimum_filter1d(need, size=width, mode="nearest"), size=width, mode="nearest")
+    gain = uniform_filter1d(
+        minimum_filter1d(need, size=width, mode="nearest"), size=width, mode="nearest"
+    )
     return (samples * np.minimum(gain, need)).astype(np.float32)
 
 

@@ -23,7 +23,6 @@ from pathlib import Path
 import numpy as np
 
 from voicecoach.audio import ms_to_samples, true_peak_dbtp
-
 from voicecoach.clipcache import ClipCache, default_cache_dir
 from voicecoach.clips import ClipLibrary
 from voicecoach.compiler import CompileOptions, compile_program, estimate_speech_ms
@@ -131,7 +130,10 @@ def render_timeline(
     plain, weighted = cue_sounds(library, tones), cue_sounds(library, tones, weighted=True)
 
     blocks = math.ceil(ms_to_samples(timeline.duration_ms) / BLOCK)
-    with ThreadPoolExecutor(max_workers=1) as background, progress("Rendering", 2 * blocks) as advance:
+    with (
+        ThreadPoolExecutor(max_workers=1) as background,
+        progress("Rendering", 2 * blocks) as advance,
+    ):
         # The encoder's level offset is measured by ffmpeg in its own process meanwhile.
         calibration = background.submit(encoder_gain_db, settings.bitrate_kbps)
         # Pass 1: loudness of the K-weighted mix, made of K-weighted clips (loudness.k_weight).
@@ -176,7 +178,9 @@ def atomic_output(path: Path) -> Iterator[Path]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"cannot create the output folder {folder}: {exc.strerror or exc}") from None
+        raise OutputError(
+            f"cannot create the output folder {folder}: {exc.strerror or exc}"
+        ) from None
     if not os.access(folder, os.W_OK):
         raise OutputError(f"the output folder {folder} is not writable")
     temporary = folder / f".{path.name}.{os.getpid()}.part"

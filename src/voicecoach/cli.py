@@ -81,11 +81,16 @@ def validate(program: str) -> None:
 @click.option("--week", "-w", type=WEEK, default=1, show_default=True, help="Progression week.")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole timeline as JSON.")
 @click.option(
-    "--only", multiple=True, metavar="EXERCISE", help="Compile just this exercise (name or number); repeatable."
+    "--only",
+    multiple=True,
+    metavar="EXERCISE",
+    help="Compile just this exercise (name or number); repeatable.",
 )
 @click.option("--full-instructions", is_flag=True, help="Speak full instructions in every week.")
 @user_errors
-def plan(program: str, week: int, as_json: bool, only: tuple[str, ...], full_instructions: bool) -> None:
+def plan(
+    program: str, week: int, as_json: bool, only: tuple[str, ...], full_instructions: bool
+) -> None:
     """Show a week's session: exercises, sets, reps, rests, start times, length.
 
     Durations here use a speech-length estimate; `build` measures the real speech.
@@ -152,30 +157,79 @@ def _stop_on_sigterm() -> None:
 
 @cli.command()
 @click.argument("program", type=click.Path(dir_okay=True))
-@click.option("--week", "-w", type=WEEK, default=None, help="Progression week to build [default: 1].")
-@click.option("--weeks", "weeks_text", metavar="RANGE", help="Build several weeks, e.g. 1-12 or 1,3,5.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="The MP3 to write (one week).")
-@click.option("--out-dir", type=click.Path(file_okay=False), default="out", show_default=True,
-              help="Folder for the MP3s (and the playlist with --weeks).")
-@click.option("--only", multiple=True, metavar="EXERCISE", help="Build just this exercise; repeatable.")
+@click.option(
+    "--week", "-w", type=WEEK, default=None, help="Progression week to build [default: 1]."
+)
+@click.option(
+    "--weeks", "weeks_text", metavar="RANGE", help="Build several weeks, e.g. 1-12 or 1,3,5."
+)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False), help="The MP3 to write (one week)."
+)
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False),
+    default="out",
+    show_default=True,
+    help="Folder for the MP3s (and the playlist with --weeks).",
+)
+@click.option(
+    "--only", multiple=True, metavar="EXERCISE", help="Build just this exercise; repeatable."
+)
 @click.option("--full-instructions", is_flag=True, help="Speak full instructions in every week.")
-@click.option("--engine", type=click.Choice(["pyttsx3", "command"]), default="pyttsx3", show_default=True,
-              help="Speech engine.")
-@click.option("--command", "command_template", metavar="TEMPLATE",
-              help="For --engine command: e.g. \"espeak-ng -w {output} -f {text_file}\" or "
-                   "\"piper -m voice.onnx -f {output}\" (text on stdin).")
+@click.option(
+    "--engine",
+    type=click.Choice(["pyttsx3", "command"]),
+    default="pyttsx3",
+    show_default=True,
+    help="Speech engine.",
+)
+@click.option(
+    "--command",
+    "command_template",
+    metavar="TEMPLATE",
+    help='For --engine command: e.g. "espeak-ng -w {output} -f {text_file}" or '
+    '"piper -m voice.onnx -f {output}" (text on stdin).',
+)
 @click.option("--voice", help="Voice id or name (see `voicecoach voices`).")
-@click.option("--rate", type=click.IntRange(80, 400), help="Speaking rate in words per minute [default: 200].")
-@click.option("--loudness", type=click.FloatRange(-40, -10), default=DEFAULT_LOUDNESS, show_default=True,
-              help="Integrated loudness target, LUFS.")
-@click.option("--bitrate", type=click.Choice(["48", "64", "96", "128"]), default=str(DEFAULT_BITRATE_KBPS),
-              show_default=True, help="MP3 bitrate, kbps (mono, 24 kHz, constant bitrate).")
-@click.option("--cache-dir", type=click.Path(file_okay=False), envvar="VOICECOACH_CACHE",
-              help="Clip cache folder [default: ~/.cache/voicecoach/clips].")
-@click.option("--jobs", "-j", type=click.IntRange(1, 16), default=2, show_default=True,
-              help="Speech synthesis processes.")
-@click.option("--speech-timeout", type=click.FloatRange(1, 600), default=30, show_default=True,
-              help="Seconds one phrase may take before the engine is given up on.")
+@click.option(
+    "--rate", type=click.IntRange(80, 400), help="Speaking rate in words per minute [default: 200]."
+)
+@click.option(
+    "--loudness",
+    type=click.FloatRange(-40, -10),
+    default=DEFAULT_LOUDNESS,
+    show_default=True,
+    help="Integrated loudness target, LUFS.",
+)
+@click.option(
+    "--bitrate",
+    type=click.Choice(["48", "64", "96", "128"]),
+    default=str(DEFAULT_BITRATE_KBPS),
+    show_default=True,
+    help="MP3 bitrate, kbps (mono, 24 kHz, constant bitrate).",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    envvar="VOICECOACH_CACHE",
+    help="Clip cache folder [default: ~/.cache/voicecoach/clips].",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 16),
+    default=2,
+    show_default=True,
+    help="Speech synthesis processes.",
+)
+@click.option(
+    "--speech-timeout",
+    type=click.FloatRange(1, 600),
+    default=30,
+    show_default=True,
+    help="Seconds one phrase may take before the engine is given up on.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 @user_errors
 def build(
@@ -216,7 +270,11 @@ def build(
     loaded = load_program(program)
     settings = RenderSettings(
         speech=EngineSpec(
-            engine=engine, voice=voice, rate=rate, command=command_template, timeout_s=speech_timeout
+            engine=engine,
+            voice=voice,
+            rate=rate,
+            command=command_template,
+            timeout_s=speech_timeout,
         ),
         loudness_lufs=loudness,
         bitrate_kbps=int(bitrate),
@@ -229,12 +287,18 @@ def build(
     if weeks_text:
         weeks = parse_weeks(weeks_text)
         results = build_weeks(
-            loaded, weeks, Path(out_dir), settings, bars, on_done=lambda r: click.echo(_describe_result(r))
+            loaded,
+            weeks,
+            Path(out_dir),
+            settings,
+            bars,
+            on_done=lambda r: click.echo(_describe_result(r)),
         )
         total = sum(r.timeline.duration_ms for r in results)
         click.echo(
             f"Built {len(results)} weeks ({clock(total)} of audio) and "
-            f"{Path(out_dir) / (slugify(loaded.title) + '.m3u8')} in {time.monotonic() - started:.1f} s"
+            f"{Path(out_dir) / (slugify(loaded.title) + '.m3u8')} "
+            f"in {time.monotonic() - started:.1f} s"
         )
         return
     number = week or 1
@@ -270,7 +334,9 @@ def voices(engine: str, needle: str | None) -> None:
 
 
 @cli.command()
-@click.option("--out-dir", type=click.Path(file_okay=False), default="audio_assets", show_default=True)
+@click.option(
+    "--out-dir", type=click.Path(file_okay=False), default="audio_assets", show_default=True
+)
 @user_errors
 def tones(out_dir: str) -> None:
     """Write a WAV preview of every marker tone, and list the palette.

@@ -56,7 +56,13 @@ class ClipCache:
 
     def key(self, identity: dict[str, object], text: str, variant: str = "") -> str:
         blob = json.dumps(
-            {"format": FORMAT_VERSION, "rate": RATE, "speech": identity, "text": text, "variant": variant},
+            {
+                "format": FORMAT_VERSION,
+                "rate": RATE,
+                "speech": identity,
+                "text": text,
+                "variant": variant,
+            },
             sort_keys=True,
         )
         return hashlib.sha256(blob.encode()).hexdigest()
@@ -139,7 +145,9 @@ class ClipCache:
                 except OSError:
                     pass
         except OSError as exc:
-            raise OutputError(f"cannot write the clip cache at {self.root}: {exc.strerror or exc}") from None
+            raise OutputError(
+                f"cannot write the clip cache at {self.root}: {exc.strerror or exc}"
+            ) from None
         return clip
 
 

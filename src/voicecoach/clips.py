@@ -112,11 +112,13 @@ class ClipLibrary:
                 self.lengths[text] = length
         return missing
 
-    def synthesize(self, texts: list[str], progress: Callable[[int], None] = lambda n: None) -> None:
+    def synthesize(
+        self, texts: list[str], progress: Callable[[int], None] = lambda n: None
+    ) -> None:
         """Synthesize and cache ``texts``. A phrase that comes back silent is tried again on
         a fresh engine: pyttsx3's espeak driver now and then returns an empty file."""
         pending = list(texts)
-        for attempt in range(SILENT_RETRIES + 1):
+        for _attempt in range(SILENT_RETRIES + 1):
             silent = []
             for text, wav in synthesize(self.spec, pending, self.jobs):
                 clip = clip_from_wav(wav)

@@ -77,8 +77,9 @@ def compile_program(
         duration_ms = timeline.duration_ms
     if timeline.duration_ms > options.max_session_ms:
         raise SessionTooLong(
-            f"{program.source}: week {week} would run {timeline.duration_ms / 3_600_000:.1f} hours; "
-            f"the limit is {options.max_session_ms / 3_600_000:g} hours (use --only, or fewer sets or reps)"
+            f"{program.source}: week {week} would run "
+            f"{timeline.duration_ms / 3_600_000:.1f} hours; the limit is "
+            f"{options.max_session_ms / 3_600_000:g} hours (use --only, or fewer sets or reps)"
         )
     return timeline
 
@@ -101,11 +102,14 @@ def _select(program: Program, only: tuple[str, ...]) -> set[int]:
         if len(matches) != 1:
             import difflib
 
-            close = difflib.get_close_matches(wanted, [ex.name for ex in exercises], n=1, cutoff=0.4)
+            close = difflib.get_close_matches(
+                wanted, [ex.name for ex in exercises], n=1, cutoff=0.4
+            )
             hint = f" did you mean {close[0]!r}?" if close else ""
             problem = "matches several exercises" if matches else "matches no exercise"
             raise UnknownExercise(
-                f"--only {wanted!r} {problem};{hint} give a full name or a number 1-{len(exercises)}"
+                f"--only {wanted!r} {problem};{hint} "
+                f"give a full name or a number 1-{len(exercises)}"
             )
         chosen.add(matches[0])
     return chosen
@@ -188,7 +192,14 @@ class _Session:
             self.say(speech_at, beat.text, limit)
         self.beats = []
 
-    def counted(self, activity: str, duration: int, first_text: str | None, tone: str | None, **context: object) -> None:
+    def counted(
+        self,
+        activity: str,
+        duration: int,
+        first_text: str | None,
+        tone: str | None,
+        **context: object,
+    ) -> None:
         """A timed phase with a beat every second: a marker first, then counts 2, 3, ..."""
         start = self.segment(duration, activity, **context)
         self.beats.append(_Beat(start, tone, first_text, droppable=False))
@@ -250,13 +261,25 @@ class _Session:
             first_side = SIDES[0] if exercise.sides == "each" else None
             ctx = {**base, "set": set_number}
             self.lead_in(
-                "setup", self.program.setup_ms, phrases.lead_in(set_number, exercise.sets, first_side),
-                None, side=first_side, **ctx,
+                "setup",
+                self.program.setup_ms,
+                phrases.lead_in(set_number, exercise.sets, first_side),
+                None,
+                side=first_side,
+                **ctx,
             )
             sides = SIDES if exercise.sides == "each" else (None,)
             for index, side in enumerate(sides):
                 if index:
-                    self.lead_in("switch", self.program.switch_ms, phrases.switch_sides(side), "switch", side=side, **ctx)
+                    assert side is not None  # only per-side sets have a second side
+                    self.lead_in(
+                        "switch",
+                        self.program.switch_ms,
+                        phrases.switch_sides(side),
+                        "switch",
+                        side=side,
+                        **ctx,
+                    )
                 self.work(exercise, prescription, side, ctx)
             last_set = set_number == exercise.sets
             if not last_set:
@@ -270,7 +293,9 @@ class _Session:
             elif last_set:
                 self.transition(phrases.transition(next_up), **base)
 
-    def lead_in(self, activity: str, duration: int, text: str, tone: str | None, **context: object) -> None:
+    def lead_in(
+        self, activity: str, duration: int, text: str, tone: str | None, **context: object
+    ) -> None:
         """Get into position: the words, then 3, 2, 1 and Go with the start marker."""
         start = self.t
         at = self.tone(start, tone) + TONE_GAP_MS if tone else start
@@ -285,7 +310,9 @@ class _Session:
         go = countdown + 3 * BEAT_MS
         self.say(self.tone(go, "set_start") + TONE_GAP_MS, "Go", go + BEAT_MS)
 
-    def work(self, exercise: Exercise, prescription: Prescription, side: str | None, ctx: dict) -> None:
+    def work(
+        self, exercise: Exercise, prescription: Prescription, side: str | None, ctx: dict
+    ) -> None:
         amount = prescription.amount
         if exercise.kind == "hold":
             self.hold(amount, side=side, **ctx)
@@ -299,9 +326,16 @@ class _Session:
             last = number == amount
             for index, rep_side in enumerate(rep_sides):
                 announce = rep_side if exercise.sides == "alternating" else None
+                other_side = rep_side or ""  # index > 0 only when alternating: a real side
                 if exercise.tempo is None:
-                    text = phrases.rep_start(number, last, "", announce) if index == 0 else phrases.side_start(rep_side, "")
-                    self.counted("rep", exercise.rep_ms, text, None, side=rep_side, rep=number, **ctx)
+                    text = (
+                        phrases.rep_start(number, last, "", announce)
+                        if index == 0
+                        else phrases.side_start(other_side, "")
+                    )
+                    self.counted(
+                        "rep", exercise.rep_ms, text, None, side=rep_side, rep=number, **ctx
+                    )
                     continue
                 for phase_index, (activity, ms) in enumerate(exercise.tempo.phases()):
                     word = phrases.PHASE_WORDS[activity]
@@ -309,7 +343,7 @@ class _Session:
                         if index == 0:
                             text = phrases.rep_start(number, last, word, announce)
                         else:
-                            text = phrases.side_start(rep_side, word)
+                            text = phrases.side_start(other_side, word)
                     else:
                         text = word
                     tone = activity if activity in ("lower", "lift") else None
@@ -357,7 +391,9 @@ class _Session:
     def transition(self, text: str, **context: object) -> None:
         start = self.t
         length = self.measure(text)
-        self.segment(max(self.program.transition_ms, length + TALK_TAIL_MS), "transition", **context)
+        self.segment(
+            max(self.program.transition_ms, length + TALK_TAIL_MS), "transition", **context
+        )
         self.say(start, text)
 
 

@@ -41,7 +41,9 @@ def require_ffmpeg() -> None:
 class Mp3Encoder:
     """``with Mp3Encoder(path) as enc: enc.write(float_block)``; raises OutputError on failure."""
 
-    def __init__(self, path: str, bitrate_kbps: int = DEFAULT_BITRATE_KBPS, shown_as: str | None = None) -> None:
+    def __init__(
+        self, path: str, bitrate_kbps: int = DEFAULT_BITRATE_KBPS, shown_as: str | None = None
+    ) -> None:
         require_ffmpeg()
         self.path = path
         self.shown_as = shown_as or path  # the file the user asked for, not the temporary

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 # Characters that would break "one error, one line": controls and Unicode line breaks.
 _LINE_BREAKERS = {
     **{code: f"\\x{code:02x}" for code in range(32)},

@@ -66,7 +66,9 @@ def read_text(path: str) -> str:
 def compose_yaml(text: str, path: str) -> Node:
     """Parse YAML text into one node tree; report syntax errors with their position."""
     if not text.strip():
-        raise ProgramError(path, "is empty; expected a program (a mapping with 'title' and 'phases')")
+        raise ProgramError(
+            path, "is empty; expected a program (a mapping with 'title' and 'phases')"
+        )
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as exc:
@@ -87,7 +89,9 @@ def compose_yaml(text: str, path: str) -> Node:
     except RecursionError:
         raise ProgramError(path, "YAML is nested too deeply") from None
     if node is None:
-        raise ProgramError(path, "is empty; expected a program (a mapping with 'title' and 'phases')")
+        raise ProgramError(
+            path, "is empty; expected a program (a mapping with 'title' and 'phases')"
+        )
     _check_nodes(node, path)
     return node
 

@@ -41,7 +41,9 @@ def mix_blocks(
             first = max(start, block_start)
             last = min(start + len(samples), block_end)
             if first < last:
-                buffer[first - block_start : last - block_start] += samples[first - start : last - start]
+                buffer[first - block_start : last - block_start] += samples[
+                    first - start : last - start
+                ]
             if start + len(samples) > block_end:
                 still.append((start, samples))
         sounding = still

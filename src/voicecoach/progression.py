@@ -64,7 +64,9 @@ def plan_week(program: Program, week: int) -> Week:
     )
 
 
-def _prescribe(program: Program, exercise: Exercise, stage: Stage, step_index: int | None) -> Prescription:
+def _prescribe(
+    program: Program, exercise: Exercise, stage: Stage, step_index: int | None
+) -> Prescription:
     span = exercise.amount
     step = {
         "reps": program.progression.reps_step,
@@ -89,8 +91,11 @@ def _prescribe(program: Program, exercise: Exercise, stage: Stage, step_index: i
         position = min(step_index, len(positions) - 1)
         amount = positions[position]
 
-    at_top = step_index is not None and exercise.kind == "reps" and exercise.weighted and (
-        amount == span.high and not span.fixed
+    at_top = (
+        step_index is not None
+        and exercise.kind == "reps"
+        and exercise.weighted
+        and (amount == span.high and not span.fixed)
     )
     rest_ms = 0
     if exercise.rest_ms is not None:

@@ -20,6 +20,7 @@ class QuantityError(ValueError):
         self.hint = hint
         super().__init__(expected)
 
+
 _NUMBER = r"\d+(?:\.\d+)?"
 _RANGE = re.compile(rf"^\s*({_NUMBER})\s*(?:(?:-|–|—|to)\s*({_NUMBER}))?\s*([A-Za-z]*)\s*$")
 _UNITS_MS = {

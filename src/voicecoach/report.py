@@ -50,7 +50,7 @@ def format_plan(program: Program, timeline: Timeline) -> str:
     header = ("#", "Exercise", "Sets", "Prescription", "Tempo", "Rest", "Start", "Length", "Note")
     rows: list[tuple[str, ...]] = []
     spans = {title: (start, end) for start, end, title in timeline.chapter_spans()}
-    for index, (exercise, prescription) in enumerate(zip(program.exercises, week.prescriptions)):
+    for exercise, prescription in zip(program.exercises, week.prescriptions):
         match = [title for title in spans if title.split(". ", 1)[-1] == exercise.name]
         if not match:
             continue
@@ -73,7 +73,10 @@ def format_plan(program: Program, timeline: Timeline) -> str:
     right = {0, 2, 5, 6, 7}
 
     def fmt(row: tuple[str, ...]) -> str:
-        cells = [cell.rjust(w) if i in right else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths))]
+        cells = [
+            cell.rjust(w) if i in right else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(row, widths))
+        ]
         return "  ".join(cells).rstrip()
 
     lines.append(fmt(header))

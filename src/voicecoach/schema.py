@@ -319,7 +319,13 @@ class _Reader:
         )
 
     def optional_text(
-        self, keys: dict[str, Node], key: str, default: str, *, limit: int = MAX_TEXT, path: str = ""
+        self,
+        keys: dict[str, Node],
+        key: str,
+        default: str,
+        *,
+        limit: int = MAX_TEXT,
+        path: str = "",
     ) -> str:
         if key not in keys:
             return default
@@ -337,7 +343,9 @@ class _Reader:
             if name in keys:
                 ms = self.parsed(keys[name], f"{path}.{name}", parse_seconds)
                 if ms > MAX_TEMPO_PHASE_MS:
-                    self.fail(keys[name], f"{path}.{name}", f"expected 0 to 30 seconds, got {ms / 1000:g}")
+                    self.fail(
+                        keys[name], f"{path}.{name}", f"expected 0 to 30 seconds, got {ms / 1000:g}"
+                    )
                 values[name] = ms
         start = base.start
         if "start" in keys:
@@ -369,7 +377,11 @@ class _Reader:
             return self.choice(keys[key], f"{where}.{key}", _LEVELS) if key in keys else default
 
         def rule(keys: dict[str, Node], where: str, default: str) -> Any:
-            return self.choice(keys["rest"], f"{where}.rest", _REST_RULES) if "rest" in keys else default
+            return (
+                self.choice(keys["rest"], f"{where}.rest", _REST_RULES)
+                if "rest" in keys
+                else default
+            )
 
         def instructions(keys: dict[str, Node], where: str, default: str) -> Any:
             if "instructions" not in keys:
@@ -399,7 +411,9 @@ class _Reader:
             reps_step=self.integer(built["reps_step"], f"{bpath}.reps_step", 1, 10, "reps")
             if "reps_step" in built
             else 1,
-            hold_step_ms=self.single_duration(built["hold_step"], f"{bpath}.hold_step", 1000, 60_000)
+            hold_step_ms=self.single_duration(
+                built["hold_step"], f"{bpath}.hold_step", 1000, 60_000
+            )
             if "hold_step" in built
             else 5000,
             cycles_step=self.integer(built["cycles_step"], f"{bpath}.cycles_step", 1, 10, "cycles")
@@ -446,10 +460,14 @@ class _Reader:
             amount = self.parsed(keys[kind], where, parse_count_span)
             limit = MAX_REPS if kind == "reps" else MAX_CYCLES
             if amount.low < 1 or amount.high > limit:
-                self.fail(keys[kind], where, f"expected 1 to {limit} {kind}, got {_describe(keys[kind])}")
+                self.fail(
+                    keys[kind], where, f"expected 1 to {limit} {kind}, got {_describe(keys[kind])}"
+                )
 
         rest: Span | None = None
-        if "rest" in keys and not is_none_word(self.scalar(keys["rest"], f"{path}.rest", "a duration")):
+        if "rest" in keys and not is_none_word(
+            self.scalar(keys["rest"], f"{path}.rest", "a duration")
+        ):
             rest = self.duration(keys["rest"], f"{path}.rest", 1000, MAX_REST_MS)
 
         tempo: Tempo | None = None
@@ -457,16 +475,22 @@ class _Reader:
         cycle: tuple[CycleStep, ...] = ()
         if kind == "reps":
             tempo_node = keys.get("tempo")
-            untimed = tempo_node is not None and isinstance(tempo_node, ScalarNode) and is_none_word(
-                self.scalar(tempo_node, f"{path}.tempo", "a tempo")
+            untimed = (
+                tempo_node is not None
+                and isinstance(tempo_node, ScalarNode)
+                and is_none_word(self.scalar(tempo_node, f"{path}.tempo", "a tempo"))
             )
             if untimed:
                 if "rep_time" not in keys:
-                    self.fail(node, path, "with 'tempo: none', give 'rep_time' (like 2s) to pace each rep")
+                    self.fail(
+                        node, path, "with 'tempo: none', give 'rep_time' (like 2s) to pace each rep"
+                    )
                 rep_ms = self.single_duration(keys["rep_time"], f"{path}.rep_time", 500, 30_000)
             else:
                 if "rep_time" in keys:
-                    self.fail(keys["rep_time"], f"{path}.rep_time", "rep_time goes with 'tempo: none'")
+                    self.fail(
+                        keys["rep_time"], f"{path}.rep_time", "rep_time goes with 'tempo: none'"
+                    )
                 tempo = program_tempo
                 if tempo_node is not None:
                     tempo = self.tempo(tempo_node, f"{path}.tempo", program_tempo)
@@ -476,9 +500,15 @@ class _Reader:
                     self.fail(keys[key], f"{path}.{key}", f"{key} applies to reps, not {kind}")
         if kind == "cycles":
             if "cycle" not in keys:
-                self.fail(node, path, "with 'cycles', give 'cycle': the steps of one cycle, each with say and time")
+                self.fail(
+                    node,
+                    path,
+                    "with 'cycles', give 'cycle': the steps of one cycle, each with say and time",
+                )
             steps = self.sequence(keys["cycle"], f"{path}.cycle", "steps", 8)
-            cycle = tuple(self.cycle_step(step, f"{path}.cycle[{i}]") for i, step in enumerate(steps))
+            cycle = tuple(
+                self.cycle_step(step, f"{path}.cycle[{i}]") for i, step in enumerate(steps)
+            )
         elif "cycle" in keys:
             self.fail(keys["cycle"], f"{path}.cycle", "cycle applies to cycles")
 
@@ -486,7 +516,11 @@ class _Reader:
         if "sides" in keys:
             sides = self.choice(keys["sides"], f"{path}.sides", _SIDES)
         if sides == "alternating" and kind != "reps":
-            self.fail(keys["sides"], f"{path}.sides", "alternating sides apply to reps; use 'each' for holds and cycles")
+            self.fail(
+                keys["sides"],
+                f"{path}.sides",
+                "alternating sides apply to reps; use 'each' for holds and cycles",
+            )
 
         execution = self.optional_text(keys, "execution", "", path=path)
         return Exercise(
@@ -503,7 +537,9 @@ class _Reader:
             setup=self.optional_text(keys, "setup", "", path=path),
             execution=execution,
             key_cue=self.optional_text(keys, "key_cue", _first_sentence(execution), path=path),
-            weighted=self.boolean(keys["weighted"], f"{path}.weighted") if "weighted" in keys else True,
+            weighted=self.boolean(keys["weighted"], f"{path}.weighted")
+            if "weighted" in keys
+            else True,
         )
 
     def cycle_step(self, node: Node, path: str) -> CycleStep:

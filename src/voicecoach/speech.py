@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
+from typing import Any, cast
 
 from voicecoach.errors import SpeechError, ToolMissingError
 
@@ -47,7 +48,12 @@ class EngineSpec:
     timeout_s: float = DEFAULT_TIMEOUT_S
 
     def identity(self) -> dict[str, object]:
-        return {"engine": self.engine, "voice": self.voice, "rate": self.rate, "command": self.command}
+        return {
+            "engine": self.engine,
+            "voice": self.voice,
+            "rate": self.rate,
+            "command": self.command,
+        }
 
     @property
     def words_per_minute(self) -> int:
@@ -58,15 +64,21 @@ def check_engine(spec: EngineSpec) -> None:
     """Fail early, with what to install, when the engine cannot run on this machine."""
     if spec.engine == "command":
         if not spec.command:
-            raise SpeechError("the command engine needs --command, e.g. \"espeak-ng -w {output} -f {text_file}\"")
+            raise SpeechError(
+                'the command engine needs --command, e.g. "espeak-ng -w {output} -f {text_file}"'
+            )
         try:
             program = shlex.split(spec.command)[0]
         except (ValueError, IndexError):
             raise SpeechError(f"cannot read the command template {spec.command!r}") from None
         if "{output}" not in spec.command:
-            raise SpeechError("the command template must contain {output}, where the WAV is written")
+            raise SpeechError(
+                "the command template must contain {output}, where the WAV is written"
+            )
         if shutil.which(program) is None:
-            raise ToolMissingError(f"the speech command {program!r} is not installed or not on PATH")
+            raise ToolMissingError(
+                f"the speech command {program!r} is not installed or not on PATH"
+            )
         return
     if spec.engine != "pyttsx3":
         raise SpeechError(f"unknown speech engine {spec.engine!r}; use pyttsx3 or command")
@@ -253,7 +265,9 @@ class _WorkerPool:
         # (macOS system voices must not be forked).
         import sys
 
-        context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+        context: Any = multiprocessing.get_context(
+            "fork" if sys.platform.startswith("linux") else "spawn"
+        )
         self.workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
         for _ in range(max(1, jobs)):
             parent, child = context.Pipe()
@@ -274,13 +288,14 @@ class _WorkerPool:
                 text = pending.pop()
                 conn.send(text)
                 busy[conn] = (text, time.monotonic())
-            for conn in wait(list(busy), timeout=0.2):
+            for ready in wait(list(busy), timeout=0.2):
+                conn = cast(Connection, ready)
                 text, _ = busy.pop(conn)
                 data = self._receive(conn, text)
                 idle.append(conn)
                 yield text, data
             now = time.monotonic()
-            for conn, (text, started) in busy.items():
+            for text, started in busy.values():
                 if now - started > self.spec.timeout_s:
                     raise SpeechError(
                         f"the speech engine did not finish {text!r} within {self.spec.timeout_s:g}s"
@@ -300,7 +315,7 @@ class _WorkerPool:
         return payload if isinstance(payload, bytes) else b""
 
     def close(self) -> None:
-        for process, conn in self.workers:
+        for _process, conn in self.workers:
             try:
                 conn.send(None)
             except (BrokenPipeError, OSError):

@@ -7,6 +7,7 @@ of contents, so players (and ``ffprobe -show_chapters``) list them in order.
 
 from __future__ import annotations
 
+from mutagen import MutagenError
 from mutagen.id3 import (
     CHAP,
     COMM,
@@ -20,8 +21,6 @@ from mutagen.id3 import (
     TRCK,
     CTOCFlags,
 )
-
-from mutagen import MutagenError
 
 from voicecoach.errors import OutputError
 from voicecoach.timeline import Timeline
@@ -52,7 +51,9 @@ def write_tags(
     tags.add(TRCK(encoding=3, text=[track]))
     tags.add(TCON(encoding=3, text=["Speech"]))
     tags.add(TLEN(encoding=3, text=[str(timeline.duration_ms)]))
-    tags.add(COMM(encoding=3, lang="eng", desc="", text=[f"Week {timeline.week}: {timeline.focus}"]))
+    tags.add(
+        COMM(encoding=3, lang="eng", desc="", text=[f"Week {timeline.week}: {timeline.focus}"])
+    )
     ids = []
     for index, (start, end, title) in enumerate(timeline.chapter_spans()):
         element = f"chp{index:03d}"

@@ -106,7 +106,10 @@ class Timeline:
             where = " ".join(
                 f"{name}={value}"
                 for name, value in (
-                    ("exercise", s.exercise), ("set", s.set), ("side", s.side), ("rep", s.rep)
+                    ("exercise", s.exercise),
+                    ("set", s.set),
+                    ("side", s.side),
+                    ("rep", s.rep),
                 )
                 if value is not None
             )
@@ -128,7 +131,9 @@ def check_invariants(timeline: Timeline) -> list[str]:
     position = 0
     for seg in timeline.segments:
         if seg.start_ms != position:
-            problems.append(f"segment at {seg.start_ms} ms does not start where the last ended ({position})")
+            problems.append(
+                f"segment at {seg.start_ms} ms does not start where the last ended ({position})"
+            )
         if seg.end_ms <= seg.start_ms:
             problems.append(f"segment at {seg.start_ms} ms is empty or reversed")
         position = seg.end_ms

@@ -13,7 +13,7 @@ from audiotools import dbfs, decode, dominant_hz, ebur128, ffprobe_chapters, ons
 from conftest import CASES
 from voicecoach.build import RenderSettings, build_week
 from voicecoach.clipcache import ClipCache
-from voicecoach.schema import load_program
+from voicecoach.schema import load_program, parse_program
 from voicecoach.timeline import Timeline
 
 pytestmark = pytest.mark.slow
@@ -159,3 +159,29 @@ def test_speech_fits_its_slot_sped_up_when_needed(built) -> None:
             continue
         tail = samples[(cue.end_ms + 10) * 24 : (following.start_ms - 5) * 24]
         assert dbfs(tail) < -50, (cue, dbfs(tail))
+
+
+def test_voice_settings_come_from_the_program_and_the_command_line_wins(tmp_path: Path) -> None:
+    """A program's voice.rate slows every phrase; --rate overrides it (measured lengths)."""
+    from voicecoach.build import open_library, prepare_timeline, speech_settings
+    from voicecoach.speech import EngineSpec
+
+    text = (CASES / "lift_first_pauses.yaml").read_text() + "voice: {rate: 110}\n"
+    program = parse_program(text, "slow.yaml")
+    assert speech_settings(program, EngineSpec()).rate == 110
+    assert speech_settings(program, EngineSpec(rate=300)).rate == 300
+
+    def intro_ms(speech: EngineSpec) -> int:
+        settings = RenderSettings(cache_dir=tmp_path / "clips", speech=speech)
+        library = open_library(program, settings)
+        timeline = prepare_timeline(program, 1, settings, library, lambda label, total: _null())
+        return timeline.cues[0].duration_ms  # "Pauses. Week 1.", as measured
+
+    slow, fast = intro_ms(EngineSpec()), intro_ms(EngineSpec(rate=300))
+    assert slow > fast * 2, (slow, fast)
+
+
+def _null():
+    from voicecoach.build import no_progress
+
+    return no_progress("", 0)

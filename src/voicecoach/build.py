@@ -75,7 +75,7 @@ def speech_settings(program: Program, spec: EngineSpec) -> EngineSpec:
     """Command-line speech settings win over the program file's, which win over defaults."""
     voice = program.voice
     return EngineSpec(
-        engine=spec.engine if spec.engine != "pyttsx3" or not voice.engine else voice.engine,
+        engine=spec.engine or voice.engine,
         voice=spec.voice or voice.voice,
         rate=spec.rate or voice.rate,
         command=spec.command,

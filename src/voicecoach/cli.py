@@ -180,9 +180,8 @@ def _stop_on_sigterm() -> None:
 @click.option(
     "--engine",
     type=click.Choice(["pyttsx3", "command"]),
-    default="pyttsx3",
-    show_default=True,
-    help="Speech engine.",
+    default=None,
+    help="Speech engine [default: the program's voice.engine, else pyttsx3].",
 )
 @click.option(
     "--command",
@@ -240,7 +239,7 @@ def build(
     out_dir: str,
     only: tuple[str, ...],
     full_instructions: bool,
-    engine: str,
+    engine: str | None,
     command_template: str | None,
     voice: str | None,
     rate: int | None,

@@ -12,6 +12,7 @@ TONE_GAP_MS after it; on other beats the words start on the beat.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -100,8 +101,6 @@ def _select(program: Program, only: tuple[str, ...]) -> set[int]:
             i for i, name in enumerate(names) if key and key in name
         ]
         if len(matches) != 1:
-            import difflib
-
             close = difflib.get_close_matches(
                 wanted, [ex.name for ex in exercises], n=1, cutoff=0.4
             )

@@ -14,7 +14,7 @@ from types import TracebackType
 
 import numpy as np
 
-from voicecoach.audio import RATE
+from voicecoach.audio import RATE, to_int16
 from voicecoach.errors import OutputError, ToolMissingError
 
 DEFAULT_BITRATE_KBPS = 64
@@ -57,7 +57,7 @@ class Mp3Encoder:
         self.samples = 0
 
     def write(self, block: np.ndarray) -> None:
-        data = np.clip(np.round(block * 32768.0), -32768, 32767).astype("<i2").tobytes()
+        data = to_int16(block).astype("<i2").tobytes()
         assert self.process.stdin is not None
         try:
             self.process.stdin.write(data)

@@ -26,7 +26,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, cast
@@ -41,15 +41,20 @@ ESPEAK_COMMAND = "espeak-ng -w {output} -f {text_file}"
 class EngineSpec:
     """Which engine, voice and rate; also the speech part of every clip's cache key."""
 
-    engine: str = "pyttsx3"
+    engine: str | None = None  # None: pyttsx3
     voice: str | None = None
     rate: int | None = None
     command: str | None = None
     timeout_s: float = DEFAULT_TIMEOUT_S
 
+    @property
+    def kind(self) -> str:
+        """The engine to run: pyttsx3 unless the command engine was chosen."""
+        return self.engine or "pyttsx3"
+
     def identity(self) -> dict[str, object]:
         return {
-            "engine": self.engine,
+            "engine": self.kind,
             "voice": self.voice,
             "rate": self.rate,
             "command": self.command,
@@ -62,7 +67,7 @@ class EngineSpec:
 
 def check_engine(spec: EngineSpec) -> None:
     """Fail early, with what to install, when the engine cannot run on this machine."""
-    if spec.engine == "command":
+    if spec.kind == "command":
         if not spec.command:
             raise SpeechError(
                 'the command engine needs --command, e.g. "espeak-ng -w {output} -f {text_file}"'
@@ -80,7 +85,7 @@ def check_engine(spec: EngineSpec) -> None:
                 f"the speech command {program!r} is not installed or not on PATH"
             )
         return
-    if spec.engine != "pyttsx3":
+    if spec.kind != "pyttsx3":
         raise SpeechError(f"unknown speech engine {spec.engine!r}; use pyttsx3 or command")
     import sys
 
@@ -99,7 +104,7 @@ def synthesize(
     if not texts:
         return
     check_engine(spec)
-    if spec.engine == "command":
+    if spec.kind == "command":
         yield from _run_commands(spec, texts, jobs)
     else:
         pool = _WorkerPool(spec, min(jobs, len(texts)))
@@ -112,7 +117,7 @@ def synthesize(
 def list_voices(spec: EngineSpec) -> list[tuple[str, str, str]]:
     """``(id, name, languages)`` of every voice the engine offers."""
     check_engine(spec)
-    if spec.engine == "command":
+    if spec.kind == "command":
         return []
     import pyttsx3
 
@@ -327,6 +332,3 @@ class _WorkerPool:
                 process.kill()
                 process.join(1)
             conn.close()
-
-
-Progress = Callable[[int], None]

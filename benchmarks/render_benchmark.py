@@ -26,9 +26,9 @@ PROGRAM = ROOT / "programs" / "alleviating-back-pain.yaml"
 RENDER = """
 import sys
 from pathlib import Path
-from voicecoach.build import RenderSettings, build_week
+from voicecoach.render.build import RenderSettings, build_week
 from voicecoach.compiler import CompileOptions
-from voicecoach.schema import load_program, parse_program
+from voicecoach.program import load_program, parse_program
 path, out, cache = sys.argv[1], sys.argv[3], sys.argv[4]
 week, times = int(sys.argv[2]), int(sys.argv[5])
 text = Path(path).read_text()
@@ -55,10 +55,12 @@ PCM = """
 import sys
 from pathlib import Path
 import numpy as np
-from voicecoach.build import RenderSettings, cue_sounds, open_library, prepare_timeline, no_progress
-from voicecoach.mixer import mix_blocks
-from voicecoach.schema import load_program
-from voicecoach.tones import tone_bank
+from voicecoach.render.build import (
+    RenderSettings, cue_sounds, open_library, prepare_timeline, no_progress,
+)
+from voicecoach.render.mixer import mix_blocks
+from voicecoach.program import load_program
+from voicecoach.render.tones import tone_bank
 program = load_program(sys.argv[1])
 settings = RenderSettings(cache_dir=Path(sys.argv[4]))
 library = open_library(program, settings)
@@ -89,7 +91,7 @@ def main() -> None:
     args = parser.parse_args()
     python = sys.executable
     sys.path.insert(0, str(ROOT / "src"))
-    from voicecoach.encoder import ffmpeg_command
+    from voicecoach.render.encoder import ffmpeg_command
 
     with tempfile.TemporaryDirectory(prefix="voicecoach-bench-") as folder:
         work = Path(folder)

@@ -9,8 +9,8 @@ import numpy as np
 
 from audiotools import dominant_hz
 from conftest import ROOT
-from voicecoach.palette import PALETTE
-from voicecoach.tones import write_previews
+from voicecoach.compiler import PALETTE
+from voicecoach.render.tones import write_previews
 
 
 def test_shipped_previews_are_reproducible(tmp_path: Path) -> None:

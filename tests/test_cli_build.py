@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from audiotools import decode
 from conftest import CASES, PROGRAMS
 from voicecoach.cli import cli, parse_weeks
-from voicecoach.clipcache import _decode
+from voicecoach.render.cache import _decode
 
 pytestmark = pytest.mark.slow
 

@@ -7,10 +7,17 @@ from pathlib import Path
 import pytest
 
 from conftest import CASES, PROGRAMS, SHIPPED
-from voicecoach.compiler import CompileOptions, compile_program, estimate_speech_ms
-from voicecoach.palette import PALETTE, TONE_GAP_MS
-from voicecoach.schema import load_program
-from voicecoach.timeline import TEMPO_ACTIVITIES, Timeline, check_invariants
+from voicecoach.compiler import (
+    PALETTE,
+    TEMPO_ACTIVITIES,
+    TONE_GAP_MS,
+    CompileOptions,
+    Timeline,
+    check_invariants,
+    compile_program,
+    estimate_speech_ms,
+)
+from voicecoach.program import load_program
 
 CASE_FILES = sorted(CASES.glob("*.yaml"))
 PROGRAM_FILES = sorted(PROGRAMS.glob("*.yaml"))

@@ -39,7 +39,9 @@ CATALOGUE = [
      f"bad.yaml:15:15: {EX}.rest: expected a duration like 30s, 60-90 sec or 1 min, "
      "got '30-45' (the unit is missing: write 30-45s)"),
     ("minutes too long", BASE.replace("rest: 12s", "rest: 30-45 mins"),
-     f"bad.yaml:15:15: {EX}.rest: expected 1s to 10 min, got '30-45 mins'"),
+     f"bad.yaml:15:15: {EX}.rest: expected 5s to 10 min, got '30-45 mins'"),
+    ("rest too short for its countdown", BASE.replace("rest: 12s", "rest: 1s"),
+     f"bad.yaml:15:15: {EX}.rest: expected 5s to 10 min, got '1s'"),
     ("twelve", BASE.replace("reps: 3-5", "reps: twelve"),
      f"bad.yaml:14:15: {EX}.reps: expected a count like 12 or a range like 8-12, got 'twelve'"),
     ("empty exercises", BASE.split("    exercises:")[0] + "    exercises: []\n",

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from voicecoach.build import RenderSettings, build_week
 from voicecoach.naming import slugify, week_file_name
-from voicecoach.schema import parse_program
-from voicecoach.speech import command_argv
+from voicecoach.program import parse_program
+from voicecoach.render.build import RenderSettings, build_week
+from voicecoach.render.speech import command_argv
 
 HOSTILE = [
     "-v de --help",

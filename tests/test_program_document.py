@@ -7,8 +7,7 @@ import re
 import pytest
 
 from conftest import ROOT, SHIPPED
-from voicecoach.program import Exercise
-from voicecoach.schema import load_program
+from voicecoach.program import Exercise, load_program
 
 DOCUMENT = ROOT / "tests" / "data" / "alleviating-back-pain.md"
 SHARED_DOCUMENT = ROOT.parent / "shared" / "seeds" / "000_41c04cff75a6440a.txt"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import PROGRAMS, SHIPPED
-from voicecoach.progression import plan_week
-from voicecoach.schema import load_program
+from voicecoach.compiler import plan_week
+from voicecoach.program import load_program
 
 
 def test_bulgarian_split_squat_weeks_1_to_10() -> None:

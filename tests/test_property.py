@@ -19,10 +19,9 @@ from hypothesis import strategies as st
 
 from conftest import CASES, PROGRAMS
 from voicecoach.cli import cli
-from voicecoach.compiler import compile_program
+from voicecoach.compiler import check_invariants, compile_program
 from voicecoach.errors import VoicecoachError
-from voicecoach.schema import parse_program
-from voicecoach.timeline import check_invariants
+from voicecoach.program import parse_program
 
 SEEDS = [p.read_text() for p in sorted(PROGRAMS.glob("*.yaml"))] + [
     p.read_text() for p in sorted(CASES.glob("*.yaml"))

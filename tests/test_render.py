@@ -11,10 +11,10 @@ from mutagen.id3 import ID3
 
 from audiotools import dbfs, decode, dominant_hz, ebur128, ffprobe_chapters, onset_ms
 from conftest import CASES
-from voicecoach.build import RenderSettings, build_week
-from voicecoach.clipcache import ClipCache
-from voicecoach.schema import load_program, parse_program
-from voicecoach.timeline import Timeline
+from voicecoach.compiler import Timeline
+from voicecoach.program import load_program, parse_program
+from voicecoach.render.build import RenderSettings, build_week
+from voicecoach.render.cache import ClipCache
 
 pytestmark = pytest.mark.slow
 
@@ -163,8 +163,8 @@ def test_speech_fits_its_slot_sped_up_when_needed(built) -> None:
 
 def test_voice_settings_come_from_the_program_and_the_command_line_wins(tmp_path: Path) -> None:
     """A program's voice.rate slows every phrase; --rate overrides it (measured lengths)."""
-    from voicecoach.build import open_library, prepare_timeline, speech_settings
-    from voicecoach.speech import EngineSpec
+    from voicecoach.render.build import open_library, prepare_timeline, speech_settings
+    from voicecoach.render.speech import EngineSpec
 
     text = (CASES / "lift_first_pauses.yaml").read_text() + "voice: {rate: 110}\n"
     program = parse_program(text, "slow.yaml")
@@ -182,6 +182,6 @@ def test_voice_settings_come_from_the_program_and_the_command_line_wins(tmp_path
 
 
 def _null():
-    from voicecoach.build import no_progress
+    from voicecoach.render.build import no_progress
 
     return no_progress("", 0)

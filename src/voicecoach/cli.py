@@ -14,18 +14,23 @@ from typing import Any, TypeVar
 import click
 
 from voicecoach import __version__
-from voicecoach.build import DEFAULT_LOUDNESS, BuildResult, RenderSettings, build_week, build_weeks
-from voicecoach.clipcache import default_cache_dir
-from voicecoach.compiler import CompileOptions, compile_program
-from voicecoach.encoder import DEFAULT_BITRATE_KBPS
+from voicecoach.compiler import MAX_WEEK, PALETTE, CompileOptions, compile_program
 from voicecoach.errors import VoicecoachError
 from voicecoach.naming import slugify, week_file_name
-from voicecoach.palette import PALETTE
-from voicecoach.progression import MAX_WEEK
+from voicecoach.program import load_program
+from voicecoach.render import (
+    DEFAULT_BITRATE_KBPS,
+    DEFAULT_LOUDNESS,
+    BuildResult,
+    EngineSpec,
+    RenderSettings,
+    build_week,
+    build_weeks,
+    default_cache_dir,
+    list_voices,
+    write_previews,
+)
 from voicecoach.report import clock, format_plan, summarize_program
-from voicecoach.schema import load_program
-from voicecoach.speech import EngineSpec, list_voices
-from voicecoach.tones import write_previews
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from voicecoach.compiler import Prescription, Timeline, plan_week
 from voicecoach.program import Exercise, Program
-from voicecoach.progression import Prescription, plan_week
-from voicecoach.timeline import Timeline
 
 
 def clock(ms: int) -> str:

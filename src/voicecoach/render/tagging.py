@@ -22,8 +22,8 @@ from mutagen.id3 import (
     CTOCFlags,
 )
 
+from voicecoach.compiler import Timeline
 from voicecoach.errors import OutputError
-from voicecoach.timeline import Timeline
 
 
 class _FramesInOrder(ID3):

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
+from voicecoach.compiler.progression import Prescription, Week
 from voicecoach.program import Exercise, Phase, Program, Tempo
-from voicecoach.progression import Prescription, Week
 
 PHASE_WORDS = {"lower": "down", "lift": "up", "top": "hold", "bottom": "pause"}
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"(])")

@@ -22,20 +22,24 @@ from pathlib import Path
 
 import numpy as np
 
-from voicecoach.audio import ms_to_samples, true_peak_dbtp
-from voicecoach.clipcache import ClipCache, default_cache_dir
-from voicecoach.clips import ClipLibrary
-from voicecoach.compiler import CompileOptions, compile_program, estimate_speech_ms
-from voicecoach.encoder import DEFAULT_BITRATE_KBPS, Mp3Encoder, encoder_gain_db, require_ffmpeg
+from voicecoach.compiler import CompileOptions, Cue, Timeline, compile_program, estimate_speech_ms
 from voicecoach.errors import OutputError
-from voicecoach.loudness import LoudnessMeter, k_weight
-from voicecoach.mixer import BLOCK, mix_blocks
 from voicecoach.naming import week_file_name
 from voicecoach.program import Program
-from voicecoach.speech import EngineSpec, check_engine
-from voicecoach.tagging import write_tags
-from voicecoach.timeline import Cue, Timeline
-from voicecoach.tones import tone_bank
+from voicecoach.render.audio import ms_to_samples, true_peak_dbtp
+from voicecoach.render.cache import ClipCache, default_cache_dir
+from voicecoach.render.clips import ClipLibrary
+from voicecoach.render.encoder import (
+    DEFAULT_BITRATE_KBPS,
+    Mp3Encoder,
+    encoder_gain_db,
+    require_ffmpeg,
+)
+from voicecoach.render.loudness import LoudnessMeter, k_weight
+from voicecoach.render.mixer import BLOCK, mix_blocks
+from voicecoach.render.speech import EngineSpec, check_engine
+from voicecoach.render.tagging import write_tags
+from voicecoach.render.tones import tone_bank
 
 DEFAULT_LOUDNESS = -19.0  # LUFS integrated: spoken-word mono (docs/audio.md)
 TRUE_PEAK_CEILING = -1.5  # dBTP before encoding; leaves room for MP3 overshoot under -1

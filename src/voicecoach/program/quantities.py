@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from voicecoach.program import Span
+from voicecoach.program.model import Span
 
 
 class QuantityError(ValueError):

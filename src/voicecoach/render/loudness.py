@@ -11,7 +11,7 @@ import math
 import numpy as np
 from scipy.signal import lfilter, lfilter_zi
 
-from voicecoach.audio import RATE
+from voicecoach.render.audio import RATE
 
 HOP = RATE // 10  # 100 ms: gating blocks are 400 ms with 75 % overlap
 

@@ -16,12 +16,12 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from voicecoach import phrases
+from voicecoach.compiler import phrases
+from voicecoach.compiler.palette import PALETTE, TONE_GAP_MS
+from voicecoach.compiler.progression import Prescription, Week, plan_week
+from voicecoach.compiler.timeline import Chapter, Cue, Segment, Timeline
 from voicecoach.errors import VoicecoachError
-from voicecoach.palette import PALETTE, TONE_GAP_MS
 from voicecoach.program import Exercise, Phase, Program
-from voicecoach.progression import Prescription, Week, plan_week
-from voicecoach.timeline import Chapter, Cue, Segment, Timeline
 
 Measure = Callable[[str], int]
 

@@ -15,8 +15,8 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from voicecoach.errors import ProgramError
-from voicecoach.loading import compose_yaml, read_text
-from voicecoach.program import (
+from voicecoach.program.loading import compose_yaml, read_text
+from voicecoach.program.model import (
     CycleStep,
     Exercise,
     Phase,
@@ -27,7 +27,7 @@ from voicecoach.program import (
     Tempo,
     Voice,
 )
-from voicecoach.quantities import (
+from voicecoach.program.quantities import (
     QuantityError,
     is_none_word,
     parse_count_span,
@@ -48,6 +48,8 @@ MAX_REPS = 100
 MAX_CYCLES = 100
 MAX_HOLD_MS = 10 * 60_000
 MAX_REST_MS = 10 * 60_000
+# A hold or rest ends with a spoken or piped 3-2-1 countdown: shorter ones cannot hold it.
+MIN_TIMED_MS = 5_000
 MAX_TEMPO_PHASE_MS = 30_000
 MAX_LEAD_MS = 120_000
 MIN_LEAD_MS = 4_000  # room for "3, 2, 1" and the start marker
@@ -455,7 +457,7 @@ class _Reader:
         kind = kinds[0]
         where = f"{path}.{kind}"
         if kind == "hold":
-            amount = self.duration(keys["hold"], where, 1000, MAX_HOLD_MS)
+            amount = self.duration(keys["hold"], where, MIN_TIMED_MS, MAX_HOLD_MS)
         else:
             amount = self.parsed(keys[kind], where, parse_count_span)
             limit = MAX_REPS if kind == "reps" else MAX_CYCLES
@@ -468,7 +470,7 @@ class _Reader:
         if "rest" in keys and not is_none_word(
             self.scalar(keys["rest"], f"{path}.rest", "a duration")
         ):
-            rest = self.duration(keys["rest"], f"{path}.rest", 1000, MAX_REST_MS)
+            rest = self.duration(keys["rest"], f"{path}.rest", MIN_TIMED_MS, MAX_REST_MS)
 
         tempo: Tempo | None = None
         rep_ms = 0

@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from voicecoach.audio import (
+from voicecoach.errors import SpeechError, ToolMissingError
+from voicecoach.render.audio import (
     RATE,
     SAMPLES_PER_MS,
     band_limit,
@@ -28,10 +29,9 @@ from voicecoach.audio import (
     trim_silence,
     true_peak_dbtp,
 )
-from voicecoach.clipcache import Clip, ClipCache
-from voicecoach.errors import SpeechError, ToolMissingError
-from voicecoach.loudness import clip_loudness, k_weight
-from voicecoach.speech import EngineSpec, synthesize
+from voicecoach.render.cache import Clip, ClipCache
+from voicecoach.render.loudness import clip_loudness, k_weight
+from voicecoach.render.speech import EngineSpec, synthesize
 
 SILENT_RETRIES = 2
 MEMORY_BYTES = 24 * 1024 * 1024  # decoded clips kept in memory (the counts, heard over and over)

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from voicecoach.audio import RATE
 from voicecoach.errors import OutputError
+from voicecoach.render.audio import RATE
 
 FORMAT_VERSION = 2
 MAGIC = b"VCCLIP\n"

@@ -14,8 +14,8 @@ from types import TracebackType
 
 import numpy as np
 
-from voicecoach.audio import RATE, to_int16
 from voicecoach.errors import OutputError, ToolMissingError
+from voicecoach.render.audio import RATE, to_int16
 
 DEFAULT_BITRATE_KBPS = 64
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from voicecoach.audio import RATE, SAMPLES_PER_MS, to_int16
-from voicecoach.palette import PALETTE, Tone
+from voicecoach.compiler import PALETTE, Tone
+from voicecoach.render.audio import RATE, SAMPLES_PER_MS, to_int16
 
 FADE_MS = 10
 TONE_AMPLITUDE = 0.22  # about -16 dBFS peak; the mix gain brings it to its place
@@ -33,7 +33,7 @@ TONE_LUFS = -19.0  # 3 LU under the speech (clips.SPEECH_LUFS): heard, never lou
 
 def tone_bank(level_lufs: float = TONE_LUFS) -> dict[str, np.ndarray]:
     """Every palette tone levelled to the same loudness, so no marker jumps out."""
-    from voicecoach.loudness import clip_loudness
+    from voicecoach.render.loudness import clip_loudness
 
     bank = {}
     for name, tone in PALETTE.items():

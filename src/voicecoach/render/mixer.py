@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from voicecoach.audio import RATE, ms_to_samples
-from voicecoach.timeline import Cue, Timeline
+from voicecoach.compiler import Cue, Timeline
+from voicecoach.render.audio import RATE, ms_to_samples
 
 BLOCK = RATE  # one second of samples per block
 

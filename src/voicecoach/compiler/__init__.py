@@ -1,0 +1,45 @@
+"""The compiler stage: (Program, week, options) -> Timeline. Pure: no files, no audio.
+
+progression  which reps, holds and rests each exercise prescribes in a week
+phrases      the words the coach says
+palette      the marker tones (names, pitches, lengths)
+session      the timing rules: when every word and tone is heard
+timeline     the frozen IR the renderer plays: segments, cues, chapters
+"""
+
+from voicecoach.compiler.palette import PALETTE, TONE_GAP_MS, Tone
+from voicecoach.compiler.progression import MAX_WEEK, Prescription, Week, plan_week
+from voicecoach.compiler.session import (
+    CompileOptions,
+    Measure,
+    compile_program,
+    estimate_speech_ms,
+)
+from voicecoach.compiler.timeline import (
+    TEMPO_ACTIVITIES,
+    Chapter,
+    Cue,
+    Segment,
+    Timeline,
+    check_invariants,
+)
+
+__all__ = [
+    "MAX_WEEK",
+    "PALETTE",
+    "TEMPO_ACTIVITIES",
+    "TONE_GAP_MS",
+    "Chapter",
+    "CompileOptions",
+    "Cue",
+    "Measure",
+    "Prescription",
+    "Segment",
+    "Timeline",
+    "Tone",
+    "Week",
+    "check_invariants",
+    "compile_program",
+    "estimate_speech_ms",
+    "plan_week",
+]

@@ -1,0 +1,38 @@
+"""The render stage: a Timeline becomes a phone-ready MP3, streamed block by block.
+
+speech    phrase text -> engine WAV (worker processes, timeouts, retries)
+clips     engine WAV -> trimmed, levelled clips fitted to their cues
+cache     the persistent clip cache (atomic, first writer wins)
+tones     the palette's marker tones as samples
+mixer     cues placed into fixed-size PCM blocks, exact to the sample
+loudness  the BS.1770 meter that sets the track's gain
+encoder   PCM -> MP3 through ffmpeg's LAME
+tagging   ID3 tags and chapters
+audio     the one internal sample format and its helpers
+build     all of the above, for one week or a batch of weeks
+"""
+
+from voicecoach.render.build import (
+    DEFAULT_LOUDNESS,
+    BuildResult,
+    RenderSettings,
+    build_week,
+    build_weeks,
+)
+from voicecoach.render.cache import default_cache_dir
+from voicecoach.render.encoder import DEFAULT_BITRATE_KBPS
+from voicecoach.render.speech import EngineSpec, list_voices
+from voicecoach.render.tones import write_previews
+
+__all__ = [
+    "DEFAULT_BITRATE_KBPS",
+    "DEFAULT_LOUDNESS",
+    "BuildResult",
+    "EngineSpec",
+    "RenderSettings",
+    "build_week",
+    "build_weeks",
+    "default_cache_dir",
+    "list_voices",
+    "write_previews",
+]

@@ -3,6 +3,7 @@ measured against the timeline it was built from."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from mutagen.id3 import ID3
 from audiotools import dbfs, decode, dominant_hz, ebur128, ffprobe_chapters, onset_ms
 from conftest import CASES
 from voicecoach.compiler import Timeline
+from voicecoach.naming import chapters_path, timeline_path
 from voicecoach.program import load_program, parse_program
 from voicecoach.render.build import RenderSettings, build_week
 from voicecoach.render.cache import ClipCache
@@ -185,3 +187,16 @@ def _null():
     from voicecoach.render.build import no_progress
 
     return no_progress("", 0)
+
+
+def test_sidecars_say_what_the_track_follows(built) -> None:
+    """X.timeline.json is the timeline the audio was mixed from; X.chapters.json equals the
+    MP3's ID3 chapters (Podcasting 2.0 JSON chapters)."""
+    result, samples = built
+    sidecar = json.loads(timeline_path(result.path).read_text())
+    assert sidecar == result.timeline.to_dict()
+    assert len(samples) == sidecar["duration_ms"] * 24  # exact to the sample
+    chapters = json.loads(chapters_path(result.path).read_text())
+    assert chapters["version"] == "1.2.0"
+    id3 = [(start, title) for start, _end, title in ffprobe_chapters(str(result.path))]
+    assert [(round(c["startTime"] * 1000), c["title"]) for c in chapters["chapters"]] == id3

@@ -16,7 +16,7 @@ import click
 from voicecoach import __version__
 from voicecoach.compiler import MAX_WEEK, PALETTE, CompileOptions, compile_program
 from voicecoach.errors import VoicecoachError
-from voicecoach.naming import slugify, week_file_name
+from voicecoach.naming import playlist_file_name, preview_file_name
 from voicecoach.program import load_program
 from voicecoach.render import (
     DEFAULT_BITRATE_KBPS,
@@ -301,18 +301,12 @@ def build(
         total = sum(r.timeline.duration_ms for r in results)
         click.echo(
             f"Built {len(results)} weeks ({clock(total)} of audio) and "
-            f"{Path(out_dir) / (slugify(loaded.title) + '.m3u8')} "
+            f"{Path(out_dir) / playlist_file_name(loaded.title)} "
             f"in {time.monotonic() - started:.1f} s"
         )
         return
     number = week or 1
-    if output:
-        path = Path(output)
-    else:
-        name = week_file_name(loaded.title, number)
-        if only:
-            name = name[: -len(".mp3")] + "-" + slugify("-".join(only), "preview") + ".mp3"
-        path = Path(out_dir) / name
+    path = Path(output) if output else Path(out_dir) / preview_file_name(loaded.title, number, only)
     result = build_week(loaded, number, path, settings, bars)
     click.echo(_describe_result(result))
 

@@ -61,12 +61,17 @@ def estimate_speech_ms(text: str, rate: int = 200) -> int:
 
 def compile_program(
     program: Program,
-    week: int,
+    week: int | Week,
     options: CompileOptions = CompileOptions(),
     measure: Measure = estimate_speech_ms,
 ) -> Timeline:
-    """The session for ``week`` as a Timeline. Raises ValueError for a bad week number."""
-    plan = plan_week(program, week)
+    """The session for ``week`` as a Timeline. Raises ValueError for a bad week number.
+
+    ``week`` is a week number (the calendar progression chooses the prescriptions) or a
+    ready-made ``Week`` (prescriptions chosen elsewhere, e.g. from a training log).
+    """
+    plan = week if isinstance(week, Week) else plan_week(program, week)
+    week = plan.number
     selected = _select(program, options.only)
     # The intro says how long the session is, and its own length is part of that:
     # iterate to a fixed point (it settles in two or three rounds).

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -23,8 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from voicecoach.compiler import CompileOptions, Cue, Timeline, compile_program, estimate_speech_ms
-from voicecoach.errors import OutputError
-from voicecoach.naming import week_file_name
+from voicecoach.naming import playlist_file_name, week_file_name
+from voicecoach.outputs import atomic_output, write_text_atomic
 from voicecoach.program import Program
 from voicecoach.render.audio import ms_to_samples, true_peak_dbtp
 from voicecoach.render.cache import ClipCache, default_cache_dir
@@ -37,6 +36,7 @@ from voicecoach.render.encoder import (
 )
 from voicecoach.render.loudness import LoudnessMeter, k_weight
 from voicecoach.render.mixer import BLOCK, mix_blocks
+from voicecoach.render.sidecars import write_sidecars
 from voicecoach.render.speech import EngineSpec, check_engine
 from voicecoach.render.tagging import write_tags
 from voicecoach.render.tones import tone_bank
@@ -175,33 +175,6 @@ def cue_sounds(
     return sound
 
 
-@contextlib.contextmanager
-def atomic_output(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; rename it into place only on success."""
-    folder = path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(
-            f"cannot create the output folder {folder}: {exc.strerror or exc}"
-        ) from None
-    if not os.access(folder, os.W_OK):
-        raise OutputError(f"the output folder {folder} is not writable")
-    temporary = folder / f".{path.name}.{os.getpid()}.part"
-    try:
-        yield temporary
-        with open(temporary, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except OSError as exc:
-        if exc.errno == 28:
-            raise OutputError(f"the disk is full: cannot write {path}") from None
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
-
-
 def open_library(program: Program, settings: RenderSettings) -> ClipLibrary:
     spec = speech_settings(program, settings.speech)
     check_engine(spec)
@@ -223,6 +196,7 @@ def build_week(
     before = library.synthesized
     timeline = prepare_timeline(program, week, settings, library, progress)
     gain_db, peak = render_timeline(timeline, library, path, settings, progress, track_total)
+    write_sidecars(path, timeline)
     return BuildResult(
         path=path,
         timeline=timeline,
@@ -257,14 +231,10 @@ def build_weeks(
 
 
 def write_playlist(folder: Path, program: Program, results: list[BuildResult]) -> Path:
-    from voicecoach.naming import slugify
-
-    path = folder / f"{slugify(program.title)}.m3u8"
+    path = folder / playlist_file_name(program.title)
     lines = ["#EXTM3U", f"#PLAYLIST:{program.title}"]
     for result in sorted(results, key=lambda r: r.timeline.week):
         seconds = round(result.timeline.duration_ms / 1000)
         lines.append(f"#EXTINF:{seconds},{program.artist} - {result.timeline.title}")
         lines.append(result.path.name)
-    with atomic_output(path) as temporary:
-        temporary.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    return write_text_atomic(path, "\n".join(lines) + "\n")

@@ -72,3 +72,11 @@ class SpeechError(VoicecoachError):
 
 class OutputError(VoicecoachError):
     """The output could not be written (permissions, full disk)."""
+
+
+class SessionTooLong(VoicecoachError):
+    """A week compiles to a session longer than the documented limit."""
+
+
+class UnknownExercise(VoicecoachError):
+    """``--only`` names no exercise, or several."""

@@ -349,4 +349,5 @@ def tones(out_dir: str) -> None:
 
 
 def main() -> None:
+    """The console entry point: ``voicecoach``."""
     cli(prog_name="voicecoach")

@@ -30,7 +30,7 @@ from voicecoach.render import (
     list_voices,
     write_previews,
 )
-from voicecoach.report import format_plan, summarize_program
+from voicecoach.report import counted, format_plan, summarize_program
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -148,7 +148,11 @@ class _Bars:
 def _describe_result(result: BuildResult) -> str:
     minutes = clock(result.timeline.duration_ms)
     size = result.size_bytes / 1_000_000
-    new = f", {result.synthesized} new phrases" if result.synthesized else ", all speech from cache"
+    new = (
+        f", {counted(result.synthesized, 'new phrase')}"
+        if result.synthesized
+        else ", all speech from cache"
+    )
     return f"Wrote {result.path}: {minutes} long, {size:.1f} MB, in {result.seconds:.1f} s{new}"
 
 
@@ -301,7 +305,7 @@ def build(
         )
         total = sum(r.timeline.duration_ms for r in results)
         click.echo(
-            f"Built {len(results)} weeks ({clock(total)} of audio) and "
+            f"Built {counted(len(results), 'week')} ({clock(total)} of audio) and "
             f"{Path(out_dir) / playlist_file_name(loaded.title)} "
             f"in {time.monotonic() - started:.1f} s"
         )

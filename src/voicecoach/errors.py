@@ -72,3 +72,7 @@ class SpeechError(VoicecoachError):
 
 class OutputError(VoicecoachError):
     """The output could not be written (permissions, full disk)."""
+
+
+class LogError(VoicecoachError):
+    """A training-log entry that cannot be recorded, or a log database that cannot be used."""

@@ -56,3 +56,24 @@ def test_validate_prints_a_summary_line() -> None:
         "ok — 'Alleviating Back Pain', 4 phases, 14 exercises, 3 sessions a week, "
         "foundation weeks 1-2"
     )
+
+
+def test_two_exercises_with_one_name_keep_their_own_rows(tmp_path) -> None:
+    """Rows are matched to chapters by the exercise's index, never by its title."""
+    program = tmp_path / "twice.yaml"
+    program.write_text(
+        "title: Twice\n"
+        "progression: {foundation: {weeks: 1, focus: Form.}, build: {focus: More.}}\n"
+        "phases:\n"
+        "  - name: One\n"
+        "    exercises:\n"
+        "      - {name: Squat, sets: 1, reps: 2, rest: none}\n"
+        "      - {name: Squat, sets: 3, reps: 5, rest: none}\n"
+    )
+    result = CliRunner().invoke(cli, ["plan", str(program)])
+    assert result.exit_code == 0, result.output
+    rows = [line.split() for line in result.output.splitlines() if line[:2].strip().isdigit()]
+    assert [(row[0], row[1], row[2]) for row in rows] == [("1", "Squat", "1"), ("2", "Squat", "3")]
+    starts = [row[-2] for row in rows]
+    lengths = [row[-1] for row in rows]
+    assert starts[0] != starts[1] and lengths[0] != lengths[1]

@@ -13,7 +13,7 @@ def test_bulgarian_split_squat_weeks_1_to_10() -> None:
     program = load_program(str(SHIPPED))
     index = [ex.name for ex in program.exercises].index("Bulgarian Split Squat")
     chosen = [plan_week(program, week).prescriptions[index] for week in range(1, 11)]
-    assert [p.amount for p in chosen] == [8, 8, 8, 9, 10, 11, 12, 8, 9, 10]
+    assert [p.count for p in chosen] == [8, 8, 8, 9, 10, 11, 12, 8, 9, 10]
     assert [p.rest_ms // 1000 for p in chosen] == [90, 90, 60, 70, 75, 85, 90, 60, 70, 75]
     assert [p.raise_weight for p in chosen].index(True) == 7  # week 8: heavier, start over
     assert [p.at_top for p in chosen] == [False] * 6 + [True] + [False] * 3
@@ -25,7 +25,8 @@ def test_every_value_stays_inside_its_range(path) -> None:
     for week in range(1, 53):
         plan = plan_week(program, week)
         for exercise, prescription in zip(program.exercises, plan.prescriptions):
-            assert exercise.amount.low <= prescription.amount <= exercise.amount.high
+            value = prescription.hold_ms if exercise.kind == "hold" else prescription.count
+            assert exercise.amount.low <= value <= exercise.amount.high
             if exercise.rest_ms:
                 assert exercise.rest_ms.low <= prescription.rest_ms <= exercise.rest_ms.high
             else:
@@ -35,14 +36,16 @@ def test_every_value_stays_inside_its_range(path) -> None:
 def test_unweighted_exercises_stay_at_the_top() -> None:
     program = load_program(str(SHIPPED))
     index = [ex.name for ex in program.exercises].index("Scapular Push-up")
-    amounts = [plan_week(program, week).prescriptions[index].amount for week in range(1, 12)]
+    amounts = [plan_week(program, week).prescriptions[index].count for week in range(1, 12)]
     assert amounts == [12, 12, 12, 13, 14, 15, 15, 15, 15, 15, 15]
 
 
 def test_holds_climb_by_the_step_and_stay() -> None:
     program = load_program(str(SHIPPED))
     index = [ex.name for ex in program.exercises].index("Doorway Chest Stretch")
-    amounts = [plan_week(program, week).prescriptions[index].amount // 1000 for week in range(1, 9)]
+    amounts = [
+        plan_week(program, week).prescriptions[index].hold_ms // 1000 for week in range(1, 9)
+    ]
     assert amounts == [30, 30, 30, 35, 40, 45, 45, 45]
 
 

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from voicecoach import __version__
-from voicecoach.compiler import MAX_WEEK, PALETTE, CompileOptions, compile_program
+from voicecoach.compiler import MAX_WEEK, PALETTE, CompileOptions, clock, compile_program, plan_week
 from voicecoach.errors import VoicecoachError
 from voicecoach.naming import playlist_file_name, preview_file_name
 from voicecoach.program import load_program
@@ -30,7 +30,7 @@ from voicecoach.render import (
     list_voices,
     write_previews,
 )
-from voicecoach.report import clock, format_plan, summarize_program
+from voicecoach.report import format_plan, summarize_program
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -108,8 +108,9 @@ def plan(
     """
     loaded = load_program(program)
     options = CompileOptions(only=only, full_instructions=full_instructions)
-    timeline = compile_program(loaded, week, options)
-    click.echo(timeline.to_json() if as_json else format_plan(loaded, timeline))
+    plan_of_week = plan_week(loaded, week)
+    timeline = compile_program(loaded, plan_of_week, options)
+    click.echo(timeline.to_json() if as_json else format_plan(loaded, plan_of_week, timeline))
 
 
 def parse_weeks(text: str) -> list[int]:

@@ -74,5 +74,13 @@ class OutputError(VoicecoachError):
     """The output could not be written (permissions, full disk)."""
 
 
+class SessionTooLong(VoicecoachError):
+    """A week compiles to a session longer than the documented limit."""
+
+
+class UnknownExercise(VoicecoachError):
+    """``--only`` names no exercise, or several."""
+
+
 class LogError(VoicecoachError):
     """A training-log entry that cannot be recorded, or a log database that cannot be used."""

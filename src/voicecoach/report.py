@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from voicecoach.compiler import Prescription, Timeline, plan_week
-from voicecoach.program import Exercise, Program
+from voicecoach.compiler import Timeline, Week, clock, shown_amount, shown_rest, shown_tempo
+from voicecoach.program import Program
 
-
-def clock(ms: int) -> str:
-    """``75:04`` style minutes:seconds (hours folded into minutes)."""
-    seconds = ms // 1000
-    return f"{seconds // 60}:{seconds % 60:02d}"
+__all__ = ["format_plan", "summarize_program"]
 
 
 def summarize_program(program: Program) -> str:
@@ -21,48 +17,28 @@ def summarize_program(program: Program) -> str:
     )
 
 
-def prescription_text(exercise: Exercise, prescription: Prescription) -> str:
-    per_side = "/side" if exercise.per_side else ""
-    if exercise.kind == "hold":
-        return f"{prescription.amount // 1000}s hold{per_side}"
-    if exercise.kind == "cycles":
-        return f"{prescription.amount} cycles{per_side}"
-    alternate = " alt." if exercise.sides == "alternating" else ""
-    return f"{prescription.amount} reps{per_side}{alternate}"
+def format_plan(program: Program, week: Week, timeline: Timeline) -> str:
+    """A table of the session: one row per exercise, with start time and duration.
 
-
-def tempo_text(exercise: Exercise) -> str:
-    if exercise.kind != "reps":
-        return ""
-    if exercise.tempo is None:
-        return f"{exercise.rep_ms / 1000:g}s/rep"
-    t = exercise.tempo
-    digits = "-".join(f"{ms / 1000:g}" for ms in (t.lower_ms, t.bottom_ms, t.lift_ms, t.top_ms))
-    return digits + (" lift first" if t.start == "lift" else "")
-
-
-def format_plan(program: Program, timeline: Timeline) -> str:
-    """A table of the session: one row per exercise, with start time and duration."""
-    week = plan_week(program, timeline.week)
+    ``week`` is the plan the timeline was compiled from; rows are matched to chapters by
+    the exercise's index, so two exercises with the same name keep their own times.
+    """
     stage = "foundation" if week.foundation else "build"
     lines = [f"{program.title} — week {timeline.week} ({stage}): {timeline.focus}", ""]
     header = ("#", "Exercise", "Sets", "Prescription", "Tempo", "Rest", "Start", "Length", "Note")
     rows: list[tuple[str, ...]] = []
-    spans = {title: (start, end) for start, end, title in timeline.chapter_spans()}
-    for exercise, prescription in zip(program.exercises, week.prescriptions):
-        match = [title for title in spans if title.split(". ", 1)[-1] == exercise.name]
-        if not match:
-            continue
-        start, end = spans[match[0]]
+    for position, (start, end, chapter) in enumerate(timeline.exercise_chapters(), start=1):
+        exercise = program.exercises[chapter]
+        prescription = week.prescriptions[chapter]
         note = "heavier" if prescription.raise_weight else ("top" if prescription.at_top else "")
         rows.append(
             (
-                match[0].split(".", 1)[0],
+                str(position),
                 exercise.name,
                 str(exercise.sets),
-                prescription_text(exercise, prescription),
-                tempo_text(exercise),
-                f"{prescription.rest_ms // 1000}s" if prescription.rest_ms else "-",
+                shown_amount(exercise, prescription),
+                shown_tempo(exercise),
+                shown_rest(prescription),
                 clock(start),
                 clock(end - start),
                 note,

@@ -7,6 +7,14 @@ session      the timing rules: when every word and tone is heard
 timeline     the frozen IR the renderer plays: segments, cues, chapters
 """
 
+from voicecoach.compiler.amounts import (
+    clock,
+    minutes_words,
+    seconds_words,
+    shown_amount,
+    shown_rest,
+    shown_tempo,
+)
 from voicecoach.compiler.palette import PALETTE, TONE_GAP_MS, Tone
 from voicecoach.compiler.progression import MAX_WEEK, Prescription, Week, plan_week
 from voicecoach.compiler.session import (
@@ -39,6 +47,12 @@ __all__ = [
     "Tone",
     "Week",
     "check_invariants",
+    "clock",
+    "minutes_words",
+    "seconds_words",
+    "shown_amount",
+    "shown_rest",
+    "shown_tempo",
     "compile_program",
     "estimate_speech_ms",
     "plan_week",

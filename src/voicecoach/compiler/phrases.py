@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
+from voicecoach.compiler.amounts import minutes_words, seconds_words, spoken_sets, spoken_tempo
 from voicecoach.compiler.progression import Prescription, Week
-from voicecoach.program import Exercise, Phase, Program, Tempo
+from voicecoach.program import Exercise, Phase, Program
 
 PHASE_WORDS = {"lower": "down", "lift": "up", "top": "hold", "bottom": "pause"}
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"(])")
@@ -19,27 +20,6 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"(])")
 def sentences(text: str) -> list[str]:
     """Split a paragraph into sentences, so each is one speech cue."""
     return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
-
-
-def seconds_words(ms: int) -> str:
-    seconds = round(ms / 1000)
-    if seconds >= 120 and seconds % 60 == 0:
-        return f"{seconds // 60} minutes"
-    return "1 second" if seconds == 1 else f"{seconds} seconds"
-
-
-def amount_words(exercise: Exercise, amount: int) -> str:
-    per_side = " per side" if exercise.per_side else ""
-    if exercise.kind == "hold":
-        return f"a {round(amount / 1000)}-second hold{per_side}"
-    if exercise.kind == "cycles":
-        return f"{amount} slow cycles{per_side}"
-    return f"{amount} reps{per_side}"
-
-
-def minutes_words(ms: int) -> str:
-    minutes = max(1, round(ms / 60_000))
-    return "1 minute" if minutes == 1 else f"{minutes} minutes"
 
 
 def session_intro(program: Program, week: Week, duration_ms: int, exercises: int) -> list[str]:
@@ -62,27 +42,10 @@ def phase_intro(number: int, phase: Phase) -> list[str]:
     return [f"Phase {number}: {phase.name}."] + sentences(phase.note)
 
 
-def tempo_words(tempo: Tempo) -> str:
-    words = {
-        "lower": f"lower for {tempo.lower_ms / 1000:g}",
-        "bottom": f"pause {tempo.bottom_ms / 1000:g}",
-        "lift": f"lift for {tempo.lift_ms / 1000:g}",
-        "top": f"hold {tempo.top_ms / 1000:g}",
-    }
-    return "Tempo: " + ", ".join(words[name] for name, _ in tempo.phases()) + "."
-
-
 def exercise_intro(
     program: Program, exercise: Exercise, prescription: Prescription, full: bool
 ) -> list[str]:
-    lines = [f"{exercise.name}."]
-    sets = "1 set" if exercise.sets == 1 else f"{exercise.sets} sets"
-    rest = f", {seconds_words(prescription.rest_ms)} rest" if prescription.rest_ms else ""
-    if exercise.kind == "hold":
-        per_side = " per side" if exercise.per_side else ""
-        lines.append(f"{sets}: hold {seconds_words(prescription.amount)}{per_side}{rest}.")
-    else:
-        lines.append(f"{sets} of {amount_words(exercise, prescription.amount)}{rest}.")
+    lines = [f"{exercise.name}.", spoken_sets(exercise, prescription)]
     if exercise.sides == "alternating":
         lines.append("Alternate sides: left, then right, is one rep.")
     if prescription.raise_weight:
@@ -99,7 +62,7 @@ def exercise_intro(
     elif exercise.key_cue:
         lines += sentences(exercise.key_cue)
     if exercise.tempo is not None and (full or exercise.tempo != program.tempo):
-        lines.append(tempo_words(exercise.tempo))
+        lines.append(spoken_tempo(exercise.tempo))
     if prescription.at_top:
         lines += sentences(program.progression.at_top)
     return lines

@@ -16,19 +16,46 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from voicecoach.program import Exercise, Program, Span, Stage
+from voicecoach.program import Exercise, Kind, Program, Span, Stage
 
 MAX_WEEK = 520
 
 
 @dataclass(frozen=True)
 class Prescription:
-    """One exercise in one week."""
+    """One exercise in one week: how much per set, how long to rest, what to say about weight.
 
-    amount: int  # reps or cycles per set (per side when per-side); holds: milliseconds
+    Exactly one of ``count`` and ``hold_ms`` is set, by ``kind``: reps and cycles are counts
+    (per side when the exercise is per side), a hold is milliseconds. Build one with
+    ``Prescription.of`` from a kind and the value in its own unit.
+    """
+
+    kind: Kind
+    count: int  # reps or cycles per set; 0 for a hold
+    hold_ms: int  # a hold's length; 0 for reps and cycles
     rest_ms: int  # 0 when the exercise has no rest
     raise_weight: bool  # first week of a new cycle: the track says to add weight
     at_top: bool  # the top of the range: the track says what earns a heavier weight
+
+    @classmethod
+    def of(
+        cls,
+        kind: Kind,
+        value: int,
+        rest_ms: int = 0,
+        raise_weight: bool = False,
+        at_top: bool = False,
+    ) -> Prescription:
+        """A prescription of ``value`` in the kind's unit (a count, or ms for a hold)."""
+        hold = kind == "hold"
+        return cls(
+            kind=kind,
+            count=0 if hold else value,
+            hold_ms=value if hold else 0,
+            rest_ms=rest_ms,
+            raise_weight=raise_weight,
+            at_top=at_top,
+        )
 
 
 @dataclass(frozen=True)
@@ -100,7 +127,9 @@ def _prescribe(
     rest_ms = 0
     if exercise.rest_ms is not None:
         rest_ms = _rest(exercise.rest_ms, stage, position, len(positions))
-    return Prescription(amount=amount, rest_ms=rest_ms, raise_weight=raise_weight, at_top=at_top)
+    return Prescription.of(
+        exercise.kind, amount, rest_ms=rest_ms, raise_weight=raise_weight, at_top=at_top
+    )
 
 
 def _rest(rest: Span, stage: Stage, position: int, positions: int) -> int:

@@ -14,38 +14,52 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import cast
 
 from voicecoach.compiler import phrases
+from voicecoach.compiler.amounts import minutes_words, seconds_words
 from voicecoach.compiler.palette import PALETTE, TONE_GAP_MS
 from voicecoach.compiler.progression import Prescription, Week, plan_week
-from voicecoach.compiler.timeline import Chapter, Cue, Segment, Timeline
-from voicecoach.errors import VoicecoachError
+from voicecoach.compiler.timeline import Activity, Chapter, Cue, Segment, Timeline
+from voicecoach.errors import SessionTooLong, UnknownExercise
 from voicecoach.program import Exercise, Phase, Program
 
 Measure = Callable[[str], int]
 
+# -- the timing rules: each number is something the person hears --------------------------
+
 MAX_SESSION_MS = 4 * 60 * 60 * 1000  # a documented limit: nobody trains to a longer track
-MAX_SPEEDUP = 1.3  # the renderer may speed a phrase up this much to fit its slot
-LINE_GAP_MS = 350  # between sentences of talk
-TALK_TAIL_MS = 700  # after talk, before the next thing starts
-BEAT_MS = 1000
+# A phrase may be sped up this much (pitch kept) to fit its slot: beyond it, speech
+# sounds hurried, so the compiler gives a longer phrase the next beat instead.
+MAX_SPEEDUP = 1.3
+BEAT_MS = 1000  # counts are one second apart: the tempo is written in seconds
+LINE_GAP_MS = 350  # between sentences of talk: a breath, not a pause
+TALK_TAIL_MS = 700  # after talk, before the next thing starts: time to take it in
+# A timed phase's last count needs this much of its beat left, or it would be cut off by
+# the next phase's marker: "5" at 4.6 s into a 5 s lowering is skipped.
+LAST_COUNT_ROOM_MS = 400
+COUNTDOWN_BEATS = 3  # "3, 2, 1" before Go, and the pips or words at the end of a rest or hold
+# After the set-up words, a breath before "3": the countdown never runs into the words.
+COUNTDOWN_LEAD_MS = 400
+HALFWAY_CALL_MIN_MS = 20_000  # a hold this long gets "N seconds left" halfway through
+HALFWAY_CALL_ROOM_MS = 500  # ... if the call would not follow the first words too closely
+TEN_SECOND_CALL_MIN_MS = 25_000  # a rest this long gets "10 seconds." 10 s before its end
+TEN_SECOND_CALL_MS = 10_000
+REST_WORDS_ROOM_MS = 500  # the rest's words end this long before the pips, or are shortened
+OUTRO_TONE_GAP_MS = 400  # after "Well done.", before the session-end tone
+OUTRO_TAIL_MS = 800  # after the session-end tone rings out, before the track ends
+SETTLE_ROUNDS = 6  # rounds to find the intro's "about N minutes" (two or three are usual)
 SIDES = ("left", "right")
 
 
 @dataclass(frozen=True)
 class CompileOptions:
+    """Choices that change a session without changing the program."""
+
     only: tuple[str, ...] = ()  # exercise names (or 1-based numbers) to keep
     full_instructions: bool = False  # keep the foundation's full instructions in every week
     max_session_ms: int = MAX_SESSION_MS  # the documented limit; benchmarks may raise it
-
-
-class SessionTooLong(VoicecoachError):
-    pass
-
-
-class UnknownExercise(VoicecoachError):
-    pass
 
 
 def estimate_speech_ms(text: str, rate: int = 200) -> int:
@@ -71,23 +85,34 @@ def compile_program(
     ready-made ``Week`` (prescriptions chosen elsewhere, e.g. from a training log).
     """
     plan = week if isinstance(week, Week) else plan_week(program, week)
-    week = plan.number
     selected = _select(program, options.only)
-    # The intro says how long the session is, and its own length is part of that:
-    # iterate to a fixed point (it settles in two or three rounds).
-    duration_ms = 0
-    for _ in range(6):
-        timeline = _Session(program, plan, selected, options, measure).build(duration_ms)
-        if phrases.minutes_words(timeline.duration_ms) == phrases.minutes_words(duration_ms):
-            break
-        duration_ms = timeline.duration_ms
+    timeline = _settle(lambda hint: _Session(program, plan, selected, options, measure).build(hint))
     if timeline.duration_ms > options.max_session_ms:
         raise SessionTooLong(
-            f"{program.source}: week {week} would run "
+            f"{program.source}: week {plan.number} would run "
             f"{timeline.duration_ms / 3_600_000:.1f} hours; the limit is "
             f"{options.max_session_ms / 3_600_000:g} hours (use --only, or fewer sets or reps)"
         )
     return timeline
+
+
+def _settle(build: Callable[[int], Timeline]) -> Timeline:
+    """Build until the intro's "about N minutes" names the session's own length.
+
+    The intro's length is part of the session's, so each round uses the last round's
+    length. Should the minutes flip between two values (a longer number, a longer
+    session), the longest session seen is named: "about N minutes" is then at most a
+    minute generous, and the loop ends by construction, never with an error.
+    """
+    hint = 0
+    seen: list[int] = []
+    for _ in range(SETTLE_ROUNDS):
+        timeline = build(hint)
+        if minutes_words(timeline.duration_ms) == minutes_words(hint):
+            return timeline
+        seen.append(timeline.duration_ms)
+        hint = timeline.duration_ms
+    return build(max(seen))
 
 
 def _select(program: Program, only: tuple[str, ...]) -> set[int]:
@@ -119,6 +144,17 @@ def _select(program: Program, only: tuple[str, ...]) -> set[int]:
     return chosen
 
 
+@dataclass(frozen=True)
+class Where:
+    """Where in the session a segment is: what the timeline's segments record."""
+
+    phase: str | None = None
+    exercise: str | None = None
+    set: int | None = None
+    side: str | None = None
+    rep: int | None = None
+
+
 @dataclass
 class _Beat:
     at: int
@@ -129,6 +165,8 @@ class _Beat:
 
 @dataclass
 class _Session:
+    """One compile: places segments, cues and chapters as it walks the program."""
+
     program: Program
     plan: Week
     selected: set[int]
@@ -142,9 +180,20 @@ class _Session:
 
     # -- placing things -------------------------------------------------------------
 
-    def segment(self, duration: int, activity: str, **context: object) -> int:
+    def segment(self, duration: int, activity: Activity, where: Where = Where()) -> int:
         start = self.t
-        self.segments.append(Segment(start, start + duration, activity, **context))  # type: ignore[arg-type]
+        self.segments.append(
+            Segment(
+                start,
+                start + duration,
+                activity,
+                phase=where.phase,
+                exercise=where.exercise,
+                set=where.set,
+                side=where.side,
+                rep=where.rep,
+            )
+        )
         self.t = start + duration
         return start
 
@@ -162,14 +211,14 @@ class _Session:
     def fits(self, text: str, room: int) -> bool:
         return self.measure(text) <= room * MAX_SPEEDUP
 
-    def talk(self, lines: list[str], activity: str = "talk", **context: object) -> None:
+    def talk(self, lines: list[str], activity: Activity = "talk", where: Where = Where()) -> None:
         start = at = self.t
         for index, line in enumerate(lines):
             if index:
                 at += LINE_GAP_MS
             at = self.say(at, line)
         self.t = start
-        self.segment(at - start + TALK_TAIL_MS, activity, **context)
+        self.segment(at - start + TALK_TAIL_MS, activity, where)
 
     def flush_beats(self, end: int) -> None:
         """Place the collected beats, letting a long phrase take the following counts."""
@@ -198,19 +247,19 @@ class _Session:
 
     def counted(
         self,
-        activity: str,
+        activity: Activity,
         duration: int,
         first_text: str | None,
         tone: str | None,
-        **context: object,
+        where: Where,
     ) -> None:
         """A timed phase with a beat every second: a marker first, then counts 2, 3, ..."""
-        start = self.segment(duration, activity, **context)
+        start = self.segment(duration, activity, where)
         self.beats.append(_Beat(start, tone, first_text, droppable=False))
         if activity == "rep":
             return  # an untimed rep is marked once; inner counts would sound like rep numbers
         count = 2
-        for at in range(start + BEAT_MS, start + duration - 400, BEAT_MS):
+        for at in range(start + BEAT_MS, start + duration - LAST_COUNT_ROOM_MS, BEAT_MS):
             self.beats.append(_Beat(at, None, str(count), droppable=True))
             count += 1
 
@@ -219,27 +268,22 @@ class _Session:
     def build(self, duration_hint: int) -> Timeline:
         program, plan = self.program, self.plan
         exercises = [
-            (phase_index, phase, exercise, plan.prescriptions[flat])
-            for flat, (phase_index, phase, exercise) in enumerate(_flatten(program))
-            if flat in self.selected
+            (index, phase_index, phase, exercise, plan.prescriptions[index])
+            for index, (phase_index, phase, exercise) in enumerate(_flatten(program))
+            if index in self.selected
         ]
         self.chapters.append(Chapter(0, "Introduction"))
         self.talk(phrases.session_intro(program, plan, duration_hint, len(exercises)))
         full = plan.full_instructions or self.options.full_instructions
         last_phase = None
-        for position, (phase_index, phase, exercise, prescription) in enumerate(exercises):
-            self.chapters.append(Chapter(self.t, f"{position + 1}. {exercise.name}"))
+        for position, (index, phase_index, phase, exercise, prescription) in enumerate(exercises):
+            self.chapters.append(Chapter(self.t, f"{position + 1}. {exercise.name}", index))
             if phase_index != last_phase:
-                self.talk(phrases.phase_intro(phase_index + 1, phase), phase=phase.name)
+                self.talk(phrases.phase_intro(phase_index + 1, phase), where=Where(phase.name))
                 last_phase = phase_index
-            following = exercises[position + 1][2] if position + 1 < len(exercises) else None
+            following = exercises[position + 1][3] if position + 1 < len(exercises) else None
             self.exercise(phase, exercise, prescription, full, following)
-        outro_start = self.t
-        at = self.t
-        for index, line in enumerate(phrases.outro(program, plan.number)):
-            at = self.say(at + (LINE_GAP_MS if index else 0), line)
-        end = self.tone(at + 400, "session_end") + 800
-        self.segment(end - outro_start, "talk")
+        self.outro()
         return Timeline(
             program=program.title,
             week=plan.number,
@@ -251,6 +295,13 @@ class _Session:
             chapters=tuple(self.chapters),
         )
 
+    def outro(self) -> None:
+        start = at = self.t
+        for index, line in enumerate(phrases.outro(self.program, self.plan.number)):
+            at = self.say(at + (LINE_GAP_MS if index else 0), line)
+        end = self.tone(at + OUTRO_TONE_GAP_MS, "session_end") + OUTRO_TAIL_MS
+        self.segment(end - start, "talk")
+
     def exercise(
         self,
         phase: Phase,
@@ -259,18 +310,17 @@ class _Session:
         full: bool,
         following: Exercise | None,
     ) -> None:
-        base = {"phase": phase.name, "exercise": exercise.name}
-        self.talk(phrases.exercise_intro(self.program, exercise, prescription, full), **base)
+        base = Where(phase=phase.name, exercise=exercise.name)
+        self.talk(phrases.exercise_intro(self.program, exercise, prescription, full), where=base)
         for set_number in range(1, exercise.sets + 1):
+            in_set = replace(base, set=set_number)
             first_side = SIDES[0] if exercise.sides == "each" else None
-            ctx = {**base, "set": set_number}
             self.lead_in(
                 "setup",
                 self.program.setup_ms,
                 phrases.lead_in(set_number, exercise.sets, first_side),
                 None,
-                side=first_side,
-                **ctx,
+                replace(in_set, side=first_side),
             )
             sides = SIDES if exercise.sides == "each" else (None,)
             for index, side in enumerate(sides):
@@ -281,10 +331,9 @@ class _Session:
                         self.program.switch_ms,
                         phrases.switch_sides(side),
                         "switch",
-                        side=side,
-                        **ctx,
+                        replace(in_set, side=side),
                     )
-                self.work(exercise, prescription, side, ctx)
+                self.work(exercise, prescription, replace(in_set, side=side))
             last_set = set_number == exercise.sets
             if not last_set:
                 next_up = phrases.next_set(set_number + 1, exercise.sets)
@@ -293,53 +342,54 @@ class _Session:
             else:
                 continue
             if prescription.rest_ms:
-                self.rest(prescription.rest_ms, next_up, **ctx)
+                self.rest(prescription.rest_ms, next_up, in_set)
             elif last_set:
-                self.transition(phrases.transition(next_up), **base)
+                self.transition(phrases.transition(next_up), base)
 
     def lead_in(
-        self, activity: str, duration: int, text: str, tone: str | None, **context: object
+        self, activity: Activity, duration: int, text: str, tone: str | None, where: Where
     ) -> None:
         """Get into position: the words, then 3, 2, 1 and Go with the start marker."""
         start = self.t
         at = self.tone(start, tone) + TONE_GAP_MS if tone else start
         words_end = at + self.measure(text)
-        # Make room: the countdown starts 4 s before the end, after the words.
-        duration = max(duration, words_end - start + 400 + 4 * BEAT_MS)
-        self.segment(duration, activity, **context)
-        countdown = start + duration - 4 * BEAT_MS
+        # Make room: the countdown and Go take the last beats, after the words.
+        countdown_ms = (COUNTDOWN_BEATS + 1) * BEAT_MS
+        duration = max(duration, words_end - start + COUNTDOWN_LEAD_MS + countdown_ms)
+        self.segment(duration, activity, where)
+        countdown = start + duration - countdown_ms
         self.say(at, text, countdown)
         for index, word in enumerate(("3", "2", "1")):
             self.say(countdown + index * BEAT_MS, word, countdown + (index + 1) * BEAT_MS)
-        go = countdown + 3 * BEAT_MS
+        go = countdown + COUNTDOWN_BEATS * BEAT_MS
         self.say(self.tone(go, "set_start") + TONE_GAP_MS, "Go", go + BEAT_MS)
 
-    def work(
-        self, exercise: Exercise, prescription: Prescription, side: str | None, ctx: dict
-    ) -> None:
-        amount = prescription.amount
-        if exercise.kind == "hold":
-            self.hold(amount, side=side, **ctx)
+    def work(self, exercise: Exercise, prescription: Prescription, where: Where) -> None:
+        if prescription.kind == "hold":
+            self.hold(prescription.hold_ms, where)
             return
-        if exercise.kind == "cycles":
-            for number in range(1, amount + 1):
-                self.cycle(exercise, number, number == amount, side=side, **ctx)
+        if prescription.kind == "cycles":
+            for number in range(1, prescription.count + 1):
+                self.cycle(exercise, number, number == prescription.count, where)
             return
-        rep_sides = SIDES if exercise.sides == "alternating" else (side,)
-        for number in range(1, amount + 1):
-            last = number == amount
+        self.reps(exercise, prescription.count, where)
+
+    def reps(self, exercise: Exercise, count: int, where: Where) -> None:
+        alternating = exercise.sides == "alternating"
+        rep_sides = SIDES if alternating else (where.side,)
+        for number in range(1, count + 1):
+            last = number == count
             for index, rep_side in enumerate(rep_sides):
-                announce = rep_side if exercise.sides == "alternating" else None
+                announce = rep_side if alternating else None
                 other_side = rep_side or ""  # index > 0 only when alternating: a real side
+                rep = replace(where, side=rep_side, rep=number)
                 if exercise.tempo is None:
                     text = (
                         phrases.rep_start(number, last, "", announce)
                         if index == 0
                         else phrases.side_start(other_side, "")
                     )
-                    self.counted(
-                        "rep", exercise.rep_ms, text, None, side=rep_side, rep=number, **ctx
-                    )
+                    self.counted("rep", exercise.rep_ms, text, None, rep)
                     continue
                 for phase_index, (activity, ms) in enumerate(exercise.tempo.phases()):
                     word = phrases.PHASE_WORDS[activity]
@@ -351,18 +401,18 @@ class _Session:
                     else:
                         text = word
                     tone = activity if activity in ("lower", "lift") else None
-                    self.counted(activity, ms, text, tone, side=rep_side, rep=number, **ctx)
+                    self.counted(cast(Activity, activity), ms, text, tone, rep)
         self.flush_beats(self.t)
 
-    def hold(self, ms: int, **context: object) -> None:
-        start = self.segment(ms, "hold", **context)
+    def hold(self, ms: int, where: Where) -> None:
+        start = self.segment(ms, "hold", where)
         end = start + ms
-        countdown = end - 3 * BEAT_MS
+        countdown = end - COUNTDOWN_BEATS * BEAT_MS
         first_end = self.say(start, phrases.hold_start(ms), countdown)
-        if ms >= 20_000:
-            middle = start + (ms // 2 // 1000) * 1000
-            if middle > first_end + 500:
-                self.say(middle, f"{phrases.seconds_words(end - middle)} left.", countdown)
+        if ms >= HALFWAY_CALL_MIN_MS:
+            middle = start + (ms // 2 // BEAT_MS) * BEAT_MS  # on a whole second
+            if middle > first_end + HALFWAY_CALL_ROOM_MS:
+                self.say(middle, f"{seconds_words(end - middle)} left.", countdown)
         marker = end - PALETTE["rest_end"].duration_ms
         for index, word in enumerate(("3", "2", "1")):
             at = countdown + index * BEAT_MS
@@ -370,34 +420,33 @@ class _Session:
                 self.say(at, word, min(at + BEAT_MS, marker))
         self.tone(marker, "rest_end")
 
-    def cycle(self, spec: Exercise, number: int, last: bool, **context: object) -> None:
+    def cycle(self, spec: Exercise, number: int, last: bool, where: Where) -> None:
         total = sum(step.duration_ms for step in spec.cycle)
-        at = self.segment(total, "cycle", rep=number, **context)
+        at = self.segment(total, "cycle", replace(where, rep=number))
         for index, step in enumerate(spec.cycle):
             text = phrases.cycle_start(number, last, step.say) if index == 0 else step.say
             self.say(at, text, at + step.duration_ms)
             at += step.duration_ms
 
-    def rest(self, ms: int, next_up: str, **context: object) -> None:
-        start = self.segment(ms, "rest", **context)
+    def rest(self, ms: int, next_up: str, where: Where) -> None:
+        start = self.segment(ms, "rest", where)
         end = start + ms
-        pips = end - 3 * BEAT_MS
+        pips = end - COUNTDOWN_BEATS * BEAT_MS
         text = phrases.rest_start(ms, next_up)
-        if not self.fits(text, pips - start - 500):
-            text = f"Rest {phrases.seconds_words(ms)}."
+        if not self.fits(text, pips - start - REST_WORDS_ROOM_MS):
+            text = f"Rest {seconds_words(ms)}."
         spoken_end = self.say(start, text, pips)
-        if ms >= 25_000 and end - 10_000 > spoken_end + 500:
-            self.say(end - 10_000, "10 seconds.", pips)
-        for index in range(3):
+        call_at = end - TEN_SECOND_CALL_MS
+        if ms >= TEN_SECOND_CALL_MIN_MS and call_at > spoken_end + REST_WORDS_ROOM_MS:
+            self.say(call_at, "10 seconds.", pips)
+        for index in range(COUNTDOWN_BEATS):
             self.tone(pips + index * BEAT_MS, "countdown")
         self.tone(end - PALETTE["rest_end"].duration_ms, "rest_end")
 
-    def transition(self, text: str, **context: object) -> None:
+    def transition(self, text: str, where: Where) -> None:
         start = self.t
         length = self.measure(text)
-        self.segment(
-            max(self.program.transition_ms, length + TALK_TAIL_MS), "transition", **context
-        )
+        self.segment(max(self.program.transition_ms, length + TALK_TAIL_MS), "transition", where)
         self.say(start, text)
 
 

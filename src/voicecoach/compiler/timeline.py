@@ -50,8 +50,12 @@ class Cue:
 
 @dataclass(frozen=True)
 class Chapter:
+    """A place to skip to. ``exercise`` is the exercise's index in ``Program.exercises``
+    (None for the introduction): chapters are matched by it, never by their title."""
+
     start_ms: int
     title: str
+    exercise: int | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,14 @@ class Timeline:
         ends = [c.start_ms for c in self.chapters[1:]] + [self.duration_ms]
         return [(c.start_ms, end, c.title) for c, end in zip(self.chapters, ends)]
 
+    def exercise_chapters(self) -> list[tuple[int, int, int]]:
+        """``(start_ms, end_ms, exercise index)`` of every exercise's chapter, in order."""
+        return [
+            (chapter.start_ms, end, chapter.exercise)
+            for chapter, (_start, end, _title) in zip(self.chapters, self.chapter_spans())
+            if chapter.exercise is not None
+        ]
+
     def to_dict(self) -> dict[str, Any]:
         def cue(c: Cue) -> dict[str, Any]:
             item: dict[str, Any] = {"start_ms": c.start_ms, "end_ms": c.end_ms, "kind": c.kind}
@@ -96,7 +108,7 @@ class Timeline:
             "duration_ms": self.duration_ms,
             "segments": [asdict(s) for s in self.segments],
             "cues": [cue(c) for c in self.cues],
-            "chapters": [asdict(c) for c in self.chapters],
+            "chapters": [{"start_ms": c.start_ms, "title": c.title} for c in self.chapters],
         }
 
     def to_text(self) -> str:

@@ -1,0 +1,90 @@
+"""How a prescription and a tempo are said (by the coach) and shown (in the plan table).
+
+The one place that knows the three kinds of work: reps, a hold, slow cycles. Spoken forms
+are sentences for the voice ("8 reps per side"); shown forms are compact table cells
+("8 reps/side alt."). Durations are formatted here too, so "90 seconds" is always said
+the same way wherever it is heard.
+"""
+
+from __future__ import annotations
+
+from voicecoach.compiler.progression import Prescription
+from voicecoach.program import Exercise, Tempo
+
+
+def seconds_words(ms: int) -> str:
+    """A duration as the coach says it: "1 second", "45 seconds", "2 minutes"."""
+    seconds = round(ms / 1000)
+    if seconds >= 120 and seconds % 60 == 0:
+        return f"{seconds // 60} minutes"
+    return "1 second" if seconds == 1 else f"{seconds} seconds"
+
+
+def minutes_words(ms: int) -> str:
+    """A session length as the coach says it, to the nearest minute (at least 1)."""
+    minutes = max(1, round(ms / 60_000))
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def clock(ms: int) -> str:
+    """``75:04`` style minutes:seconds for tables (hours folded into minutes)."""
+    seconds = ms // 1000
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def spoken_amount(exercise: Exercise, prescription: Prescription) -> str:
+    """One set's work as said after "3 sets of": "8 reps per side", "10 slow cycles"."""
+    per_side = " per side" if exercise.per_side else ""
+    if prescription.kind == "hold":
+        return f"a {round(prescription.hold_ms / 1000)}-second hold{per_side}"
+    if prescription.kind == "cycles":
+        return f"{prescription.count} slow cycles{per_side}"
+    return f"{prescription.count} reps{per_side}"
+
+
+def spoken_sets(exercise: Exercise, prescription: Prescription) -> str:
+    """The intro's second sentence: "3 sets of 8 reps per side, 60 seconds rest."."""
+    sets = "1 set" if exercise.sets == 1 else f"{exercise.sets} sets"
+    rest = f", {seconds_words(prescription.rest_ms)} rest" if prescription.rest_ms else ""
+    if prescription.kind == "hold":
+        per_side = " per side" if exercise.per_side else ""
+        return f"{sets}: hold {seconds_words(prescription.hold_ms)}{per_side}{rest}."
+    return f"{sets} of {spoken_amount(exercise, prescription)}{rest}."
+
+
+def shown_amount(exercise: Exercise, prescription: Prescription) -> str:
+    """One set's work as a table cell: "8 reps/side", "30s hold/side", "10 cycles"."""
+    per_side = "/side" if exercise.per_side else ""
+    if prescription.kind == "hold":
+        return f"{prescription.hold_ms // 1000}s hold{per_side}"
+    if prescription.kind == "cycles":
+        return f"{prescription.count} cycles{per_side}"
+    alternate = " alt." if exercise.sides == "alternating" else ""
+    return f"{prescription.count} reps{per_side}{alternate}"
+
+
+def shown_rest(prescription: Prescription) -> str:
+    """The rest as a table cell: "60s", or "-" for none."""
+    return f"{prescription.rest_ms // 1000}s" if prescription.rest_ms else "-"
+
+
+def spoken_tempo(tempo: Tempo) -> str:
+    """ "Tempo: lower for 5, lift for 2." in the order the rep is performed."""
+    words = {
+        "lower": f"lower for {tempo.lower_ms / 1000:g}",
+        "bottom": f"pause {tempo.bottom_ms / 1000:g}",
+        "lift": f"lift for {tempo.lift_ms / 1000:g}",
+        "top": f"hold {tempo.top_ms / 1000:g}",
+    }
+    return "Tempo: " + ", ".join(words[name] for name, _ in tempo.phases()) + "."
+
+
+def shown_tempo(exercise: Exercise) -> str:
+    """The tempo as a table cell: "5-0-2-0", "2-0-1-1 lift first", "2s/rep", or ""."""
+    if exercise.kind != "reps":
+        return ""
+    if exercise.tempo is None:
+        return f"{exercise.rep_ms / 1000:g}s/rep"
+    t = exercise.tempo
+    digits = "-".join(f"{ms / 1000:g}" for ms in (t.lower_ms, t.bottom_ms, t.lift_ms, t.top_ms))
+    return digits + (" lift first" if t.start == "lift" else "")

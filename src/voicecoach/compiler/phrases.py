@@ -45,7 +45,9 @@ def phase_intro(number: int, phase: Phase) -> list[str]:
 def exercise_intro(
     program: Program, exercise: Exercise, prescription: Prescription, full: bool
 ) -> list[str]:
-    lines = [f"{exercise.name}.", spoken_sets(exercise, prescription)]
+    # A decision from the training log comes first: what was done, so what is asked today.
+    lines = [f"{exercise.name}.", *sentences(prescription.decision)]
+    lines.append(spoken_sets(exercise, prescription))
     if exercise.sides == "alternating":
         lines.append("Alternate sides: left, then right, is one rep.")
     if prescription.raise_weight:

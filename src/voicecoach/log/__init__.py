@@ -18,7 +18,14 @@ from voicecoach.log.entries import Entry, find_exercise, parse_entry, split_set_
 from voicecoach.log.form import FormField, form_fields, record_form, target_text
 from voicecoach.log.history import history_table, plot_history
 from voicecoach.log.next_session import LogRule, NextSession, next_session
-from voicecoach.log.record import parse_date, plan_next, program_hash, record_session
+from voicecoach.log.record import (
+    ask_answers,
+    describe_next,
+    parse_date,
+    plan_next,
+    program_hash,
+    record_session,
+)
 from voicecoach.log.records import SessionRecord, SetRecord, Target
 from voicecoach.log.store import SCHEMA_VERSION, LogStore, default_db_path, resolve_db_path
 
@@ -32,6 +39,8 @@ __all__ = [
     "SessionRecord",
     "SetRecord",
     "Target",
+    "ask_answers",
+    "describe_next",
     "default_db_path",
     "export_csv",
     "find_exercise",

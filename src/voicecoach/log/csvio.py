@@ -81,7 +81,9 @@ def read_csv(path: Path) -> list[SessionRecord]:
         raise LogError(f"{path}: cannot read it ({exc})") from None
     reader = csv.DictReader(io.StringIO(text))
     if reader.fieldnames is None or tuple(reader.fieldnames) != COLUMNS:
-        raise LogError(f"{path}: not a voicecoach log export (the header must be {','.join(COLUMNS)})")
+        raise LogError(
+            f"{path}: not a voicecoach log export (the header must be {','.join(COLUMNS)})"
+        )
     sessions: dict[tuple[str, int], SessionRecord] = {}
     for row in reader:
         line = reader.line_num

@@ -54,7 +54,9 @@ class Entry:
         weight, unit = self.weight, self.unit
         if weight is None and last_weight is not None and self.exercise.weighted:
             weight, unit = last_weight
-        sides: tuple[str | None, ...] = ("left", "right") if self.exercise.sides == "each" else (None,)
+        sides: tuple[str | None, ...] = (
+            ("left", "right") if self.exercise.sides == "each" else (None,)
+        )
         rows = []
         for number, amounts in enumerate(sets, start=1):
             if len(sides) == 2 and len(amounts) == 1:
@@ -95,7 +97,7 @@ def split_set_option(text: str) -> tuple[str, str]:
     """``"Bulgarian Split Squat=10,10,9@12kg"`` -> (name, value)."""
     name, equals, value = text.partition("=")
     if not equals or not name.strip():
-        raise LogError(f"--set {text!r}: expected EXERCISE=REPS, like \"Russian Twist=12,12,12\"")
+        raise LogError(f'--set {text!r}: expected EXERCISE=REPS, like "Russian Twist=12,12,12"')
     return name.strip(), value
 
 

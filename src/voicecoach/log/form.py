@@ -86,5 +86,3 @@ def record_form(
     if missed:
         answers = []
     return record_session(store, program, answers, date=date, missed=missed)
-
-

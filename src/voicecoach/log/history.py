@@ -79,22 +79,20 @@ def history_table(program: Program, sessions: Sequence[SessionRecord]) -> str:
         rows = exercise_rows(exercise, sessions)
         if not rows:
             continue
-        cells = [
-            (str(r.session), r.date, r.sets, r.weight, f"{r.volume:g}") for r in rows
-        ]
+        cells = [(str(r.session), r.date, r.sets, r.weight, f"{r.volume:g}") for r in rows]
         widths = [max(len(c[i]) for c in [header, *cells]) for i in range(len(header))]
         lines += ["", exercise.name]
 
-        def fmt(row: tuple[str, ...]) -> str:
-            return "  ".join(
-                c.rjust(w) if i in (0, 4) else c.ljust(w)
-                for i, (c, w) in enumerate(zip(row, widths))
-            ).rstrip()
-
-        lines.append(fmt(header))
+        lines.append(_format_row(header, widths))
         lines.append("  ".join("-" * w for w in widths))
-        lines += [fmt(c) for c in cells]
+        lines += [_format_row(c, widths) for c in cells]
     return "\n".join(lines)
+
+
+def _format_row(row: tuple[str, ...], widths: list[int]) -> str:
+    return "  ".join(
+        c.rjust(w) if i in (0, 4) else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))
+    ).rstrip()
 
 
 def plot_history(program: Program, sessions: Sequence[SessionRecord], path: Path) -> Path:
@@ -105,18 +103,14 @@ def plot_history(program: Program, sessions: Sequence[SessionRecord], path: Path
         matplotlib.use("Agg")  # no display: a file, on any machine
         import matplotlib.pyplot as plt
     except ImportError:
-        raise LogError(
-            "--plot needs matplotlib: pip install 'voicecoach[plot]'"
-        ) from None
+        raise LogError("--plot needs matplotlib: pip install 'voicecoach[plot]'") from None
     series = [(ex, exercise_rows(ex, sessions)) for ex in program.exercises]
     series = [(ex, rows) for ex, rows in series if rows]
     if not series:
         raise LogError(f"no sessions of {program.title!r} are logged yet; nothing to plot")
     columns = 3 if len(series) > 4 else len(series)
     lines = -(-len(series) // columns)
-    figure, axes = plt.subplots(
-        lines, columns, figsize=(4.2 * columns, 2.8 * lines), squeeze=False
-    )
+    figure, axes = plt.subplots(lines, columns, figsize=(4.2 * columns, 2.8 * lines), squeeze=False)
     for panel, (exercise, rows) in zip(axes.flat, series):
         x = [r.session for r in rows]
         label = {"reps": "reps per set", "hold": "seconds", "cycles": "cycles"}[exercise.kind]
@@ -124,18 +118,26 @@ def plot_history(program: Program, sessions: Sequence[SessionRecord], path: Path
         panel.set_title(exercise.name, fontsize=9)
         panel.set_xlabel("session", fontsize=8)
         panel.set_ylabel(label, fontsize=8, color="tab:blue")
-        panel.axhspan(exercise.amount.low / (1000 if exercise.kind == "hold" else 1),
-                      exercise.amount.high / (1000 if exercise.kind == "hold" else 1),
-                      color="tab:blue", alpha=0.08)  # the program's range
+        panel.axhspan(
+            exercise.amount.low / (1000 if exercise.kind == "hold" else 1),
+            exercise.amount.high / (1000 if exercise.kind == "hold" else 1),
+            color="tab:blue",
+            alpha=0.08,
+        )  # the program's range
         panel.tick_params(labelsize=7)
         weights = [(r.session, r.top_weight) for r in rows if r.top_weight is not None]
         if weights:
             twin = panel.twinx()
-            twin.step([w[0] for w in weights], [w[1] for w in weights], "s--",
-                      where="post", color="tab:orange")
+            twin.step(
+                [w[0] for w in weights],
+                [w[1] for w in weights],
+                "s--",
+                where="post",
+                color="tab:orange",
+            )
             twin.set_ylabel("weight", fontsize=8, color="tab:orange")
             twin.tick_params(labelsize=7)
-    for panel in list(axes.flat)[len(series):]:
+    for panel in list(axes.flat)[len(series) :]:
         panel.set_visible(False)
     figure.suptitle(f"{program.title}: progress", fontsize=11)
     figure.tight_layout()

@@ -75,7 +75,9 @@ def next_session(program: Program, sessions: Sequence[SessionRecord]) -> NextSes
         )
     targets = {
         exercise.name: Target(
-            amount=to_log_units(exercise, _value(p)), sets=exercise.sets, raise_weight=p.raise_weight
+            amount=to_log_units(exercise, _value(p)),
+            sets=exercise.sets,
+            raise_weight=p.raise_weight,
         )
         for exercise, p in zip(program.exercises, week.prescriptions)
     }
@@ -113,8 +115,10 @@ def _decide(
     if last is None or not sets:
         if before is None:
             return prescribe(span.low, False, "")
-        why = "Last session was missed." if last and last.status == "missed" else (
-            "Not done last time."
+        why = (
+            "Last session was missed."
+            if last and last.status == "missed"
+            else ("Not done last time.")
         )
         today = _today(exercise, before, previous.raise_weight if previous else False, weight)
         return prescribe(before, bool(previous and previous.raise_weight), f"{why} {today}")
@@ -177,9 +181,7 @@ def _last_time(exercise: Exercise, sets: Sequence[SetRecord], achieved: list[int
     numbers = ", ".join(str(to_log_units(exercise, v)) for v in achieved)
     unit = {"reps": "", "hold": " seconds", "cycles": " cycles"}[exercise.kind]
     sides = {s.set_number for s in sets if s.side == "left"}
-    uneven = any(
-        len({x.amount for x in sets if x.set_number == n}) > 1 for n in sides
-    )
+    uneven = any(len({x.amount for x in sets if x.set_number == n}) > 1 for n in sides)
     where = " on the weaker side" if uneven else ""
     weights = [s.weight for s in sets if s.weight is not None]
     at = ""

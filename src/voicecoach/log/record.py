@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from voicecoach.errors import LogError
@@ -99,3 +99,42 @@ def record_session(
         targets=plan.targets,
         sets=rows,
     )
+
+
+def ask_answers(
+    program: Program,
+    plan: NextSession,
+    ask: Callable[[str], str],
+    tell: Callable[[str], None],
+) -> list[tuple[str, str]]:
+    """Ask exercise by exercise, offering the targets: an empty answer is 'done as
+    prescribed'; a wrong answer is explained and asked again, so nothing wrong is kept."""
+    from voicecoach.log.form import target_text  # the same label the page shows
+
+    answers: list[tuple[str, str]] = []
+    for exercise in program.exercises:
+        target = target_text(exercise, plan)
+        while True:
+            value = ask(f"{exercise.name} [{target}]")
+            try:
+                parse_entry(exercise, value, plan.target_of(exercise).sets)
+            except LogError as exc:
+                tell(f"  {exc}")
+                continue
+            break
+        if value.strip():
+            answers.append((exercise.name, value))
+    return answers
+
+
+def describe_next(program: Program, plan: NextSession) -> str:
+    """Which session comes next and, per exercise, what the log decided and why."""
+    stage = "foundation" if plan.week.foundation else "build"
+    lines = [
+        f"Next: session {plan.number} of {program.title!r} (week {plan.week.number}, {stage}; "
+        f"{plan.done} done so far)"
+    ]
+    for exercise, prescription in zip(program.exercises, plan.week.prescriptions):
+        if prescription.decision:
+            lines.append(f"  {exercise.name}: {prescription.decision}")
+    return "\n".join(lines)

@@ -129,10 +129,13 @@ def _decide(
     failed = previous is not None and (
         len(achieved) < previous.sets or weakest < (before if before is not None else 0)
     )
-    if failed and before is not None:
-        short = _amount_words(exercise, before)
+    if failed and previous is not None and before is not None:
+        if len(achieved) < previous.sets:
+            short = f"{len(achieved)} of {previous.sets} sets"
+        else:
+            short = f"short of {_amount_words(exercise, before)}"
         today = _today(exercise, before, False, weight, again=True)
-        return prescribe(before, False, f"{said}, short of {short}. {today}")
+        return prescribe(before, False, f"{said}, {short}. {today}")
     if len(achieved) >= exercise.sets and weakest >= span.high:
         if exercise.kind == "reps" and exercise.weighted and not span.fixed:
             today = _today(exercise, span.low, True, weight)

@@ -101,7 +101,7 @@ def test_the_spoken_decisions_say_what_was_done_and_what_today_asks(tmp_path: Pa
     program = load_program(str(SHIPPED))
     day = datetime.date(2025, 1, 6)
     with LogStore(tmp_path / "log.db") as store:
-        for i in range(6):  # the foundation: 2 weeks x 3 sessions
+        for _ in range(6):  # the foundation: 2 weeks x 3 sessions
             assert plan_next(store, program).week.foundation
             record_session(store, program, [("Bulgarian Split Squat", "@12kg")], day)
             day += datetime.timedelta(days=2)

@@ -8,6 +8,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "cases"
+GOLDENS = ROOT / "tests" / "goldens"
 PROGRAMS = ROOT / "programs"
 SHIPPED = PROGRAMS / "alleviating-back-pain.yaml"
 

@@ -27,3 +27,11 @@ def test_previews_have_their_frequency_and_length() -> None:
         assert len(samples) == tone.duration_ms * 24
         assert abs(dominant_hz(samples) - tone.hz) < tone.hz * 0.01
         assert np.abs(samples[:2]).max() < 0.01 and np.abs(samples[-2:]).max() < 0.01  # faded
+
+
+def test_docs_list_the_palette_as_it_is() -> None:
+    """docs/tones.md holds the table made from the palette itself, never a stale copy."""
+    from conftest import ROOT
+    from voicecoach.compiler.palette import palette_table
+
+    assert palette_table() in (ROOT / "docs" / "tones.md").read_text(encoding="utf-8")

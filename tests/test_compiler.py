@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CASES, PROGRAMS, SHIPPED
+from conftest import CASES, GOLDENS, PROGRAMS, SHIPPED
+from goldens import case_weeks, compact_text, golden_path
 from voicecoach.compiler import (
     PALETTE,
     TEMPO_ACTIVITIES,
@@ -23,15 +24,31 @@ CASE_FILES = sorted(CASES.glob("*.yaml"))
 PROGRAM_FILES = sorted(PROGRAMS.glob("*.yaml"))
 
 
-@pytest.mark.parametrize("case", CASE_FILES, ids=lambda p: p.stem)
-def test_golden_timeline(case: Path, update_goldens: bool) -> None:
-    timeline = compile_program(load_program(str(case)), 1)
-    golden = case.with_suffix(".timeline.txt")
-    if update_goldens or not golden.exists():
-        golden.write_text(timeline.to_text())
-        if not update_goldens:
+CASE_WEEKS = [(case, week) for case in CASE_FILES for week in case_weeks(case)]
+SHIPPED_WEEKS = (1, 3, 8)
+
+
+def check_golden(text: str, golden: Path, update: bool) -> None:
+    if update or not golden.exists():
+        golden.write_text(text)
+        if not update:
             pytest.fail(f"wrote missing golden {golden.name}; review and commit it")
-    assert timeline.to_text() == golden.read_text()
+    assert text == golden.read_text()
+
+
+@pytest.mark.parametrize("case,week", CASE_WEEKS, ids=lambda v: getattr(v, "stem", f"w{v}"))
+def test_golden_timeline(case: Path, week: int, update_goldens: bool) -> None:
+    timeline = compile_program(load_program(str(case)), week)
+    check_golden(timeline.to_text(), golden_path(case, week, case_weeks(case)), update_goldens)
+
+
+@pytest.mark.parametrize("week", SHIPPED_WEEKS)
+def test_golden_shipped_program(week: int, update_goldens: bool) -> None:
+    """Weeks 1 (foundation), 3 (build) and 8 (a new cycle, heavier) of the shipped program,
+    in the compact form (tests/goldens.py)."""
+    timeline = compile_program(load_program(str(SHIPPED)), week)
+    golden = GOLDENS / f"{SHIPPED.stem}.week-{week:02d}.compact.txt"
+    check_golden(compact_text(timeline), golden, update_goldens)
 
 
 def every_timeline() -> list[tuple[str, Timeline]]:

@@ -1,12 +1,14 @@
 """voicecoach: turn a training program into a voice-guided audio session.
 
-The pipeline, one module per stage::
+The pipeline, one package per stage (``ls src/voicecoach``)::
 
-    loading   YAML text -> nodes with line/column marks (safe, bounded)
-    schema    nodes -> Program (validated, frozen)           see program.py
-    progression  (Program, week) -> what each exercise prescribes that week
-    compiler  (Program, week, options) -> Timeline (frozen IR) see timeline.py
-    render    Timeline -> PCM blocks -> MP3 (speech, tones, loudness, tags, chapters)
+    program/   YAML text ──load──▶ Program       (validated, frozen; errors at file:line:col)
+    compiler/  Program + week ──compile──▶ Timeline   (pure: integer ms, no audio, no files)
+    render/    Timeline ──speech, tones, mix──▶ PCM ──encode──▶ MP3 + tags + sidecars
+
+    cli.py     options in, one library call, errors out as one line (exit 2)
+    report.py  tables for the terminal    errors.py  what a user can fix
+    naming.py  every file name            outputs.py how files appear: atomically
 """
 
 __version__ = "0.1.0"

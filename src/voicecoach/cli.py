@@ -44,7 +44,7 @@ from voicecoach.render import (
     list_voices,
     write_previews,
 )
-from voicecoach.report import format_plan, summarize_program
+from voicecoach.report import counted, format_plan, summarize_program
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -188,7 +188,11 @@ class _Bars:
 def _describe_result(result: BuildResult) -> str:
     minutes = clock(result.timeline.duration_ms)
     size = result.size_bytes / 1_000_000
-    new = f", {result.synthesized} new phrases" if result.synthesized else ", all speech from cache"
+    new = (
+        f", {counted(result.synthesized, 'new phrase')}"
+        if result.synthesized
+        else ", all speech from cache"
+    )
     return f"Wrote {result.path}: {minutes} long, {size:.1f} MB, in {result.seconds:.1f} s{new}"
 
 
@@ -348,7 +352,7 @@ def build(
         )
         total = sum(r.timeline.duration_ms for r in results)
         click.echo(
-            f"Built {len(results)} weeks ({clock(total)} of audio) and "
+            f"Built {counted(len(results), 'week')} ({clock(total)} of audio) and "
             f"{Path(out_dir) / playlist_file_name(loaded.title)} "
             f"in {time.monotonic() - started:.1f} s"
         )
@@ -522,4 +526,5 @@ def log_import(file: str, db: str | None) -> None:
 
 
 def main() -> None:
+    """The console entry point: ``voicecoach``."""
     cli(prog_name="voicecoach")

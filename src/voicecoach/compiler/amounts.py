@@ -32,14 +32,32 @@ def clock(ms: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+# One set's work, per kind: as the coach says it, and as a table cell shows it.
+_SPOKEN = {
+    "reps": "{n} reps{side}",
+    "hold": "a {n}-second hold{side}",
+    "cycles": "{n} slow cycles{side}",
+}
+_SHOWN = {
+    "reps": "{n} reps{short_side}{alt}",
+    "hold": "{n}s hold{short_side}",
+    "cycles": "{n} cycles{short_side}",
+}
+
+
+def _fill(template: str, exercise: Exercise, prescription: Prescription) -> str:
+    hold = prescription.kind == "hold"
+    return template.format(
+        n=prescription.hold_ms // 1000 if hold else prescription.count,
+        side=" per side" if exercise.per_side else "",
+        short_side="/side" if exercise.per_side else "",
+        alt=" alt." if exercise.sides == "alternating" else "",
+    )
+
+
 def spoken_amount(exercise: Exercise, prescription: Prescription) -> str:
     """One set's work as said after "3 sets of": "8 reps per side", "10 slow cycles"."""
-    per_side = " per side" if exercise.per_side else ""
-    if prescription.kind == "hold":
-        return f"a {round(prescription.hold_ms / 1000)}-second hold{per_side}"
-    if prescription.kind == "cycles":
-        return f"{prescription.count} slow cycles{per_side}"
-    return f"{prescription.count} reps{per_side}"
+    return _fill(_SPOKEN[prescription.kind], exercise, prescription)
 
 
 def spoken_sets(exercise: Exercise, prescription: Prescription) -> str:
@@ -53,14 +71,8 @@ def spoken_sets(exercise: Exercise, prescription: Prescription) -> str:
 
 
 def shown_amount(exercise: Exercise, prescription: Prescription) -> str:
-    """One set's work as a table cell: "8 reps/side", "30s hold/side", "10 cycles"."""
-    per_side = "/side" if exercise.per_side else ""
-    if prescription.kind == "hold":
-        return f"{prescription.hold_ms // 1000}s hold{per_side}"
-    if prescription.kind == "cycles":
-        return f"{prescription.count} cycles{per_side}"
-    alternate = " alt." if exercise.sides == "alternating" else ""
-    return f"{prescription.count} reps{per_side}{alternate}"
+    """One set's work as a table cell: "8 reps/side alt.", "30s hold/side", "10 cycles"."""
+    return _fill(_SHOWN[prescription.kind], exercise, prescription)
 
 
 def shown_rest(prescription: Prescription) -> str:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Tone:
+    """A marker tone: a pure sine of ``hz`` for ``duration_ms``, and what it tells the person."""
+
     name: str
     hz: int
     duration_ms: int
@@ -34,3 +36,11 @@ PALETTE: dict[str, Tone] = {
 
 # Speech that follows a tone on the same beat starts this long after the tone ends.
 TONE_GAP_MS = 40
+
+
+def palette_table() -> str:
+    """The palette as a Markdown table: docs/tones.md holds it (checked by a test)."""
+    lines = ["| tone | pitch | length | means |", "|---|---|---|---|"]
+    for tone in PALETTE.values():
+        lines.append(f"| `{tone.name}` | {tone.hz} Hz | {tone.duration_ms} ms | {tone.meaning} |")
+    return "\n".join(lines) + "\n"

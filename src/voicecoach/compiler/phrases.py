@@ -23,6 +23,7 @@ def sentences(text: str) -> list[str]:
 
 
 def session_intro(program: Program, week: Week, duration_ms: int, exercises: int) -> list[str]:
+    """The opening talk: title and week, the week's focus, what today holds."""
     lines = [f"{program.title}. Week {week.number}."]
     lines += sentences(week.stage.focus)
     if week.full_instructions:
@@ -39,12 +40,15 @@ def session_intro(program: Program, week: Week, duration_ms: int, exercises: int
 
 
 def phase_intro(number: int, phase: Phase) -> list[str]:
+    """ "Phase 2: Primary Strength." and the phase's note."""
     return [f"Phase {number}: {phase.name}."] + sentences(phase.note)
 
 
 def exercise_intro(
     program: Program, exercise: Exercise, prescription: Prescription, full: bool
 ) -> list[str]:
+    """An exercise's talk: name, the log's decision (if any), sets and amount, then full
+    instructions or the key cue."""
     # A decision from the training log comes first: what was done, so what is asked today.
     lines = [f"{exercise.name}.", *sentences(prescription.decision)]
     lines.append(spoken_sets(exercise, prescription))
@@ -71,6 +75,7 @@ def exercise_intro(
 
 
 def lead_in(set_number: int, sets: int, side: str | None) -> str:
+    """The words before a set's 3-2-1: which set, which side, get into position."""
     where = f", {side} side" if side else ""
     if sets == 1:
         return f"Get into position{where}."
@@ -79,6 +84,7 @@ def lead_in(set_number: int, sets: int, side: str | None) -> str:
 
 def rep_start(number: int, last: bool, word: str, side: str | None = None) -> str:
     # "Rep 2, down", not "2, down": the lowering's counts "2, 3, 4, 5" follow it.
+    """A rep's first words: "Rep 3, down", "Last rep, left, up"."""
     label = "Last rep" if last else f"Rep {number}"
     if side:
         return f"{label}, {side}, {word}" if word else f"{label}, {side}"
@@ -86,32 +92,40 @@ def rep_start(number: int, last: bool, word: str, side: str | None = None) -> st
 
 
 def side_start(side: str, word: str) -> str:
+    """The second side of an alternating rep: "Right, down"."""
     return f"{side.capitalize()}, {word}" if word else side.capitalize()
 
 
 def cycle_start(number: int, last: bool, say: str) -> str:
+    """A slow cycle's first words: "Cycle 2. Inhale..."."""
     return f"{'Last cycle' if last else f'Cycle {number}'}. {say}"
 
 
 def hold_start(ms: int) -> str:
+    """The start of a hold: "Hold, 30 seconds. Breathe."."""
     return f"Hold, {seconds_words(ms)}. Breathe."
 
 
 def switch_sides(side: str) -> str:
+    """ "Switch sides. Right side."."""
     return f"Switch sides. {side.capitalize()} side."
 
 
 def rest_start(ms: int, next_up: str) -> str:
+    """The start of a rest and what comes after it."""
     return f"Rest {seconds_words(ms)}. Next: {next_up}."
 
 
 def next_set(set_number: int, sets: int) -> str:
+    """What a rest leads to: "set 2 of 3" or "the last set"."""
     return "the last set" if set_number == sets else f"set {set_number} of {sets}"
 
 
 def transition(next_name: str) -> str:
+    """Between exercises without a rest: "Next up: Russian Twist."."""
     return f"Next up: {next_name}."
 
 
 def outro(program: Program, week: int) -> list[str]:
+    """The closing words before the session-end tone."""
     return [f"Session complete. That was week {week} of {program.title}.", "Well done."]

@@ -74,6 +74,7 @@ class Week:
 
     @property
     def full_instructions(self) -> bool:
+        """True when this week speaks every setup and execution text."""
         return self.stage.instructions == "full"
 
 

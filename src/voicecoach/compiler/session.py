@@ -181,6 +181,7 @@ class _Session:
     # -- placing things -------------------------------------------------------------
 
     def segment(self, duration: int, activity: Activity, where: Where = Where()) -> int:
+        """Append a segment at the current time and move the time on; returns its start."""
         start = self.t
         self.segments.append(
             Segment(
@@ -198,20 +199,24 @@ class _Session:
         return start
 
     def tone(self, at: int, name: str) -> int:
+        """Place a palette tone at ``at``; returns where it ends."""
         tone = PALETTE[name]
         self.cues.append(Cue(at, at + tone.duration_ms, "tone", tone=name, hz=tone.hz))
         return at + tone.duration_ms
 
     def say(self, at: int, text: str, slot_end: int | None = None) -> int:
+        """Place a phrase at ``at``, cut to ``slot_end`` if given; returns where it ends."""
         length = max(1, self.measure(text))
         end = at + length if slot_end is None else min(at + length, slot_end)
         self.cues.append(Cue(at, end, "speech", text=text))
         return end
 
     def fits(self, text: str, room: int) -> bool:
+        """Whether ``text`` can be said in ``room`` ms, sped up at most MAX_SPEEDUP."""
         return self.measure(text) <= room * MAX_SPEEDUP
 
     def talk(self, lines: list[str], activity: Activity = "talk", where: Where = Where()) -> None:
+        """Sentences one after another, as one talk segment sized to the speech."""
         start = at = self.t
         for index, line in enumerate(lines):
             if index:
@@ -266,6 +271,7 @@ class _Session:
     # -- the session ------------------------------------------------------------------
 
     def build(self, duration_hint: int) -> Timeline:
+        """The whole session, its intro saying it lasts about ``duration_hint``."""
         program, plan = self.program, self.plan
         exercises = [
             (index, phase_index, phase, exercise, plan.prescriptions[index])
@@ -296,6 +302,7 @@ class _Session:
         )
 
     def outro(self) -> None:
+        """The closing words and the session-end tone."""
         start = at = self.t
         for index, line in enumerate(phrases.outro(self.program, self.plan.number)):
             at = self.say(at + (LINE_GAP_MS if index else 0), line)
@@ -310,6 +317,7 @@ class _Session:
         full: bool,
         following: Exercise | None,
     ) -> None:
+        """One exercise: intro, then each set's lead-in, work and rest."""
         base = Where(phase=phase.name, exercise=exercise.name)
         self.talk(phrases.exercise_intro(self.program, exercise, prescription, full), where=base)
         for set_number in range(1, exercise.sets + 1):
@@ -365,6 +373,7 @@ class _Session:
         self.say(self.tone(go, "set_start") + TONE_GAP_MS, "Go", go + BEAT_MS)
 
     def work(self, exercise: Exercise, prescription: Prescription, where: Where) -> None:
+        """One set (or one side of it): reps, a hold or slow cycles."""
         if prescription.kind == "hold":
             self.hold(prescription.hold_ms, where)
             return
@@ -375,6 +384,7 @@ class _Session:
         self.reps(exercise, prescription.count, where)
 
     def reps(self, exercise: Exercise, count: int, where: Where) -> None:
+        """Every rep of a set, phase by phase on the beat, then the beats placed."""
         alternating = exercise.sides == "alternating"
         rep_sides = SIDES if alternating else (where.side,)
         for number in range(1, count + 1):
@@ -405,6 +415,7 @@ class _Session:
         self.flush_beats(self.t)
 
     def hold(self, ms: int, where: Where) -> None:
+        """A timed hold: the words, a halfway call when long, 3-2-1, the end marker."""
         start = self.segment(ms, "hold", where)
         end = start + ms
         countdown = end - COUNTDOWN_BEATS * BEAT_MS
@@ -421,6 +432,7 @@ class _Session:
         self.tone(marker, "rest_end")
 
     def cycle(self, spec: Exercise, number: int, last: bool, where: Where) -> None:
+        """One slow cycle: each step's words at the step's start."""
         total = sum(step.duration_ms for step in spec.cycle)
         at = self.segment(total, "cycle", replace(where, rep=number))
         for index, step in enumerate(spec.cycle):
@@ -429,6 +441,7 @@ class _Session:
             at += step.duration_ms
 
     def rest(self, ms: int, next_up: str, where: Where) -> None:
+        """A rest: what comes next, a 10-second call when long, pips, the end marker."""
         start = self.segment(ms, "rest", where)
         end = start + ms
         pips = end - COUNTDOWN_BEATS * BEAT_MS
@@ -444,6 +457,7 @@ class _Session:
         self.tone(end - PALETTE["rest_end"].duration_ms, "rest_end")
 
     def transition(self, text: str, where: Where) -> None:
+        """Between exercises without a rest: name the next one."""
         start = self.t
         length = self.measure(text)
         self.segment(max(self.program.transition_ms, length + TALK_TAIL_MS), "transition", where)

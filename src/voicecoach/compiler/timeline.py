@@ -20,6 +20,8 @@ TEMPO_ACTIVITIES = ("lower", "bottom", "lift", "top")
 
 @dataclass(frozen=True)
 class Segment:
+    """What the body does over ``[start_ms, end_ms)``: segments tile the session."""
+
     start_ms: int
     end_ms: int
     activity: Activity
@@ -31,11 +33,14 @@ class Segment:
 
     @property
     def duration_ms(self) -> int:
+        """``end_ms - start_ms``."""
         return self.end_ms - self.start_ms
 
 
 @dataclass(frozen=True)
 class Cue:
+    """What is heard over ``[start_ms, end_ms)``: a phrase (``text``) or a tone."""
+
     start_ms: int
     end_ms: int
     kind: Literal["speech", "tone"]
@@ -45,6 +50,7 @@ class Cue:
 
     @property
     def duration_ms(self) -> int:
+        """``end_ms - start_ms``."""
         return self.end_ms - self.start_ms
 
 
@@ -60,6 +66,8 @@ class Chapter:
 
 @dataclass(frozen=True)
 class Timeline:
+    """One session: its segments, its cues and its chapters, all in integer ms."""
+
     program: str
     week: int
     duration_ms: int
@@ -71,6 +79,7 @@ class Timeline:
 
     @property
     def title(self) -> str:
+        """ "Program — week N": the track's title."""
         return f"{self.program} — week {self.week}"
 
     def speech_texts(self) -> list[str]:
@@ -91,6 +100,8 @@ class Timeline:
         ]
 
     def to_dict(self) -> dict[str, Any]:
+        """The ``plan --json`` document (docs/timeline.md)."""
+
         def cue(c: Cue) -> dict[str, Any]:
             item: dict[str, Any] = {"start_ms": c.start_ms, "end_ms": c.end_ms, "kind": c.kind}
             if c.kind == "speech":
@@ -134,6 +145,7 @@ class Timeline:
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> str:
+        """``to_dict`` as indented JSON text."""
         return json.dumps(self.to_dict(), indent=1, ensure_ascii=False)
 
 

@@ -7,6 +7,8 @@ Clips are int16 in the cache and float32 while mixing.
 
 from __future__ import annotations
 
+from math import gcd
+
 import numpy as np
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
 from scipy.signal import butter, resample_poly, sosfiltfilt
@@ -28,10 +30,12 @@ def samples_to_ms(samples: int) -> int:
 
 
 def to_float(samples: np.ndarray) -> np.ndarray:
+    """int16 samples -> float32 in [-1, 1)."""
     return samples.astype(np.float32) / 32768.0
 
 
 def to_int16(samples: np.ndarray) -> np.ndarray:
+    """float32 samples -> int16, rounded and clipped."""
     return np.clip(np.round(samples * 32768.0), -32768, 32767).astype(np.int16)
 
 
@@ -39,8 +43,6 @@ def resample(samples: np.ndarray, rate: int) -> np.ndarray:
     """Resample float samples from ``rate`` to RATE (polyphase, no drift)."""
     if rate == RATE:
         return samples
-    from math import gcd
-
     g = gcd(RATE, rate)
     return resample_poly(samples, RATE // g, rate // g).astype(np.float32)
 

@@ -8,8 +8,11 @@ offset; it needs a seekable file for that, which the atomic output gives it.
 
 from __future__ import annotations
 
+import math
+import os
 import shutil
 import subprocess
+import tempfile
 from types import TracebackType
 
 import numpy as np
@@ -21,6 +24,7 @@ DEFAULT_BITRATE_KBPS = 64
 
 
 def ffmpeg_command(path: str, bitrate_kbps: int = DEFAULT_BITRATE_KBPS) -> list[str]:
+    """The ffmpeg command that reads s16le PCM on stdin and writes ``path`` as MP3."""
     return [
         "ffmpeg", "-hide_banner", "-nostdin", "-v", "error", "-y",
         "-f", "s16le", "-ar", str(RATE), "-ac", "1", "-i", "pipe:0",
@@ -31,6 +35,7 @@ def ffmpeg_command(path: str, bitrate_kbps: int = DEFAULT_BITRATE_KBPS) -> list[
 
 
 def require_ffmpeg() -> None:
+    """Raise ToolMissingError, with what to install, when ffmpeg is not on PATH."""
     if shutil.which("ffmpeg") is None:
         raise ToolMissingError(
             "ffmpeg is not installed (it encodes the MP3): sudo apt-get install ffmpeg, "
@@ -57,6 +62,7 @@ class Mp3Encoder:
         self.samples = 0
 
     def write(self, block: np.ndarray) -> None:
+        """Encode the next float block; raises OutputError if ffmpeg has failed."""
         data = to_int16(block).astype("<i2").tobytes()
         assert self.process.stdin is not None
         try:
@@ -66,6 +72,7 @@ class Mp3Encoder:
         self.samples += len(block)
 
     def close(self) -> None:
+        """Finish the file; raises OutputError if ffmpeg did not end cleanly."""
         assert self.process.stdin is not None
         try:
             self.process.stdin.close()
@@ -76,6 +83,7 @@ class Mp3Encoder:
         self._close_pipes()
 
     def abort(self) -> None:
+        """Stop ffmpeg at once (the caller discards the partial file)."""
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
@@ -124,10 +132,6 @@ def encoder_gain_db(bitrate_kbps: int = DEFAULT_BITRATE_KBPS) -> float:
     """
     if bitrate_kbps in _calibration:
         return _calibration[bitrate_kbps]
-    import math
-    import os
-    import tempfile
-
     t = np.arange(3 * RATE) / RATE
     reference = (0.3 * np.sin(2 * np.pi * 440 * t) * 32768).astype("<i2")
     with tempfile.TemporaryDirectory(prefix="voicecoach-cal-") as folder:

@@ -59,6 +59,7 @@ class LoudnessMeter:
 
     def integrated(self) -> float:
         # One float per 100 ms: a 90-minute session keeps 54,000 of them (0.4 MB).
+        """The integrated loudness (LUFS) of everything added so far, gated as BS.1770-4 says."""
         hops = np.concatenate(self._hop_chunks) if self._hop_chunks else np.zeros(0)
         if len(hops) < 4:
             return -70.0

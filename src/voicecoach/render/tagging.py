@@ -21,6 +21,7 @@ from mutagen.id3 import (
     TRCK,
     CTOCFlags,
 )
+from mutagen.id3._tags import save_frame  # see _FramesInOrder
 
 from voicecoach.compiler import Timeline
 from voicecoach.errors import OutputError
@@ -35,14 +36,13 @@ class _FramesInOrder(ID3):
     """
 
     def _write(self, config):  # type: ignore[no-untyped-def]
-        from mutagen.id3._tags import save_frame
-
         return b"".join(save_frame(frame, config=config) for frame in self.values())
 
 
 def write_tags(
     path: str, timeline: Timeline, track_total: int | None = None, shown_as: str | None = None
 ) -> None:
+    """Write the ID3v2.3 tags and chapters of ``timeline`` into the MP3 at ``path``."""
     tags = _FramesInOrder()
     tags.add(TIT2(encoding=3, text=[timeline.title]))
     tags.add(TALB(encoding=3, text=[timeline.program]))

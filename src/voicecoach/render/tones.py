@@ -7,10 +7,14 @@ loudness sits TONE_UNDER_SPEECH_LU below the speech.
 
 from __future__ import annotations
 
+import os
+import wave
+
 import numpy as np
 
 from voicecoach.compiler import PALETTE, Tone
 from voicecoach.render.audio import RATE, SAMPLES_PER_MS, to_int16
+from voicecoach.render.loudness import clip_loudness
 
 FADE_MS = 10
 TONE_AMPLITUDE = 0.22  # about -16 dBFS peak; the mix gain brings it to its place
@@ -33,8 +37,6 @@ TONE_LUFS = -19.0  # 3 LU under the speech (clips.SPEECH_LUFS): heard, never lou
 
 def tone_bank(level_lufs: float = TONE_LUFS) -> dict[str, np.ndarray]:
     """Every palette tone levelled to the same loudness, so no marker jumps out."""
-    from voicecoach.render.loudness import clip_loudness
-
     bank = {}
     for name, tone in PALETTE.items():
         wave = synthesize_tone(tone)
@@ -45,9 +47,6 @@ def tone_bank(level_lufs: float = TONE_LUFS) -> dict[str, np.ndarray]:
 
 def write_previews(folder: str) -> list[str]:
     """Write one 16-bit WAV per tone to ``folder``; returns the paths. Deterministic."""
-    import os
-    import wave
-
     os.makedirs(folder, exist_ok=True)
     paths = []
     for name, samples in tone_bank().items():

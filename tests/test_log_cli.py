@@ -171,3 +171,34 @@ def test_seven_logged_sessions_make_a_next_track_that_says_why(tmp_path: Path) -
     assert "Log Short: 6 sessions done, 1 missed, 2025-02-03 to 2025-02-17" in out
     assert "4  2025-02-10  2 × 4/4, 4/3  10 kg" in out
     assert (tmp_path / "progress.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_form_functions_add_the_same_rows_as_the_command_line(tmp_path: Path) -> None:
+    from voicecoach.errors import LogError
+    from voicecoach.log import form_fields, record_form
+    from voicecoach.program import load_program
+
+    program = load_program(str(SHORT))
+    cli_db, form_db = str(tmp_path / "cli.sqlite3"), tmp_path / "form.sqlite3"
+    code, out = run(
+        "log", str(SHORT), "--db", cli_db, "--date", "2025-04-01",
+        "--set", "Split Squat=2/2,2/1@8kg", "--set", "Plank=skip",
+    )  # fmt: skip
+    assert code == 0, out
+    with LogStore(form_db) as store:
+        fields = form_fields(store, program)
+        assert [(f.name, f.label, f.target) for f in fields] == [
+            ("ex-1", "Split Squat", "2 × 2 reps/side"),
+            ("ex-2", "Floor Press", "1 × 2 reps"),
+            ("ex-3", "Plank", "1 × 5 s"),
+        ]
+        with pytest.raises(LogError, match="Plank: seconds must be whole numbers"):
+            record_form(store, program, {"date": "2025-04-01", "ex-3": "long"})
+        assert store.sessions() == []
+        record_form(
+            store, program, {"date": "2025-04-01", "ex-1": "2/2,2/1@8kg", "ex-2": "", "ex-3": "-"}
+        )
+        from_form = store.sessions()
+    with LogStore(cli_db) as store:
+        from_cli = store.sessions()
+    assert from_form == from_cli and len(from_form[0].sets) == 5

@@ -80,3 +80,7 @@ class SessionTooLong(VoicecoachError):
 
 class UnknownExercise(VoicecoachError):
     """``--only`` names no exercise, or several."""
+
+
+class LogError(VoicecoachError):
+    """A training-log entry that cannot be recorded, or a log database that cannot be used."""

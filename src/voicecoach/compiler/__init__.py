@@ -16,7 +16,14 @@ from voicecoach.compiler.amounts import (
     shown_tempo,
 )
 from voicecoach.compiler.palette import PALETTE, TONE_GAP_MS, Tone
-from voicecoach.compiler.progression import MAX_WEEK, Prescription, Week, plan_week
+from voicecoach.compiler.progression import (
+    MAX_WEEK,
+    Prescription,
+    Week,
+    plan_week,
+    prescribe_amount,
+    step_of,
+)
 from voicecoach.compiler.session import (
     CompileOptions,
     Measure,
@@ -56,4 +63,6 @@ __all__ = [
     "compile_program",
     "estimate_speech_ms",
     "plan_week",
+    "prescribe_amount",
+    "step_of",
 ]

@@ -47,8 +47,11 @@ def phase_intro(number: int, phase: Phase) -> list[str]:
 def exercise_intro(
     program: Program, exercise: Exercise, prescription: Prescription, full: bool
 ) -> list[str]:
-    """An exercise's talk: name, sets and amount, then full instructions or the key cue."""
-    lines = [f"{exercise.name}.", spoken_sets(exercise, prescription)]
+    """An exercise's talk: name, the log's decision (if any), sets and amount, then full
+    instructions or the key cue."""
+    # A decision from the training log comes first: what was done, so what is asked today.
+    lines = [f"{exercise.name}.", *sentences(prescription.decision)]
+    lines.append(spoken_sets(exercise, prescription))
     if exercise.sides == "alternating":
         lines.append("Alternate sides: left, then right, is one rep.")
     if prescription.raise_weight:

@@ -13,12 +13,23 @@ def clock(ms: int) -> str:
 
 
 def summarize_program(program: Program) -> str:
-    exercises = program.exercises
+    """The line ``validate`` prints: "x.yaml: ok — 'Title', 1 phase, 2 exercises, ..."."""
+    weeks = program.progression.foundation_weeks
+    if weeks == 0:
+        foundation = "no foundation weeks"
+    elif weeks == 1:
+        foundation = "foundation week 1"
+    else:
+        foundation = f"foundation weeks 1-{weeks}"
     return (
-        f"{program.source}: ok — {program.title!r}, {len(program.phases)} phases, "
-        f"{len(exercises)} exercises, {program.sessions_per_week} sessions a week, "
-        f"foundation weeks 1-{program.progression.foundation_weeks}"
+        f"{program.source}: ok — {program.title!r}, {_count(len(program.phases), 'phase')}, "
+        f"{_count(len(program.exercises), 'exercise')}, "
+        f"{_count(program.sessions_per_week, 'session')} a week, {foundation}"
     )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def prescription_text(exercise: Exercise, prescription: Prescription) -> str:

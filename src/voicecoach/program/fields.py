@@ -87,6 +87,8 @@ class Field:
             return ""
         if isinstance(self.default, Derived):
             return self.default.doc
+        if self.default is None:
+            return "none"
         return self.format(self.default)
 
     def format(self, value: Any) -> str:
@@ -192,8 +194,6 @@ class Duration(Field):
         return text + (", or `none`" if self.none_ok else "")
 
     def format(self, value: Any) -> str:
-        if value is None:
-            return "none"
         return f"`{seconds_text(value)}`"
 
 
@@ -261,8 +261,7 @@ class Keys:
     """One mapping of the format. Subclasses declare its keys as ``Field`` attributes, in
     the order messages and the reference list them, and may override ``assemble``."""
 
-    heading: ClassVar[str] = ""  # the reference's heading: "exercise"
-    where: ClassVar[str] = ""  # where the mapping sits in a file: "phases[].exercises[]"
+    heading: ClassVar[str] = ""  # the reference names the mapping so: "exercise"
     model: ClassVar[Callable[..., Any] | None] = None  # made from the values; None: a dict
     fields: ClassVar[dict[str, Field]]
 
@@ -278,7 +277,8 @@ class Keys:
 
     @property
     def anchor(self) -> str:
-        return self.heading.lower().replace(" ", "-").replace(".", "")
+        """The link target of the mapping's reference table, "### exercise keys"."""
+        return f"{self.heading} keys".lower().replace(" ", "-").replace(".", "")
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -67,6 +67,7 @@ LEVELS = ("bottom", "middle", "top")
 REST_RULES = ("low", "middle", "high", "climb")
 INSTRUCTIONS = ("full", "short")
 KINDS = ("reps", "hold", "cycles")
+ONE_KIND = "give one of `reps`, `hold`, `cycles`"
 
 # The texts a first program need not write. Each is spoken as it stands (sentence by
 # sentence), so each opens with the stage's name the way the shipped programs' do.
@@ -76,7 +77,7 @@ FOUNDATION_FOCUS = (
 )
 BUILD_FOCUS = (
     "Build. Add a little each week: a repetition, or a few seconds to a hold. "
-    "Choose a weight that makes the last two repetitions of a set hard, never sloppy."
+    "Pick a weight that makes the last two repetitions of each set challenging, with clean form."
 )
 AT_TOP = (
     "You are at the top of the range: when every set is complete, "
@@ -285,11 +286,16 @@ class ExerciseKeys(Keys):
     )
     sets = Integer("How many sets.", default=REQUIRED, low=1, high=MAX_SETS, what="sets")
     reps = Count(
-        "Repetitions per set (per side with `sides`).", default=None, limit=MAX_REPS, what="reps"
+        "Repetitions per set (per side with `sides`).",
+        default=None,
+        shown_default=ONE_KIND,
+        limit=MAX_REPS,
+        what="reps",
     )
     hold = Duration(
         "A hold per set, counted down.",
         default=None,
+        shown_default=ONE_KIND,
         low_ms=MIN_TIMED_MS,
         high_ms=MAX_HOLD_MS,
         ranged=True,
@@ -297,6 +303,7 @@ class ExerciseKeys(Keys):
     cycles = Count(
         "Slow cycles per set, each spoken step by step (`cycle`).",
         default=None,
+        shown_default=ONE_KIND,
         limit=MAX_CYCLES,
         what="cycles",
     )
@@ -417,7 +424,7 @@ class ExerciseKeys(Keys):
 
 
 class PhaseKeys(Keys):
-    """A named group of exercises, announced as "Phase 1: name."."""
+    """A named group of exercises; the coach announces it as "Phase 1: name"."""
 
     heading = "phase"
 

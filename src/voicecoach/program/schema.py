@@ -146,6 +146,9 @@ class TempoKeys(Keys):
         return tempo
 
 
+TEMPO = TempoKeys()
+
+
 class VoiceKeys(Keys):
     """Speech settings; the command line's options override them."""
 
@@ -325,7 +328,7 @@ class ExerciseKeys(Keys):
         "Changes the program's tempo for this exercise (reps only).",
         default=None,  # never used: exercise() always resolves the tempo
         shown_default="the program's",
-        keys=TempoKeys(),
+        keys=TEMPO,
     )
     rep_time = Duration(
         "With `tempo: none`: the time of one rep (per side when alternating).",
@@ -399,28 +402,24 @@ class ExerciseKeys(Keys):
     ) -> Tempo | None:
         """The exercise's tempo over the program's, or None for ``tempo: none``."""
         tempo_node = found.get("tempo")
-        if tempo_node is None:
-            if "rep_time" in found:
-                nodes.fail(
-                    found["rep_time"], f"{path}.rep_time", "rep_time goes with 'tempo: none'"
-                )
-            return program_tempo
-        if isinstance(tempo_node, ScalarNode) and is_none_word(
+        untimed = isinstance(tempo_node, ScalarNode) and is_none_word(
             nodes.scalar(tempo_node, f"{path}.tempo", "a tempo")
-        ):
-            if "rep_time" not in found:
-                nodes.fail(
-                    node, path, "with 'tempo: none', give 'rep_time' (like 2s) to pace each rep"
-                )
-            return None
-        if "rep_time" in found:
-            nodes.fail(found["rep_time"], f"{path}.rep_time", "rep_time goes with 'tempo: none'")
-        keys = self.tempo.keys
-        assert isinstance(keys, TempoKeys)
-        where = f"{path}.tempo"
-        return keys.over(
-            nodes, keys.found(nodes, tempo_node, where), tempo_node, where, program_tempo
         )
+        if untimed and "rep_time" not in found:
+            nodes.fail(node, path, "with 'tempo: none', give 'rep_time' (like 2s) to pace each rep")
+        if not untimed and "rep_time" in found:
+            nodes.fail(found["rep_time"], f"{path}.rep_time", "rep_time goes with 'tempo: none'")
+        if untimed:
+            return None
+        if tempo_node is None:
+            return program_tempo
+        where = f"{path}.tempo"
+        return TEMPO.over(
+            nodes, TEMPO.found(nodes, tempo_node, where), tempo_node, where, program_tempo
+        )
+
+
+EXERCISE = ExerciseKeys()
 
 
 class PhaseKeys(Keys):
@@ -433,20 +432,21 @@ class PhaseKeys(Keys):
     exercises = Items(
         "The phase's exercises, in order.",
         default=REQUIRED,
-        keys=ExerciseKeys(),
+        keys=EXERCISE,
         what="exercises",
         limit=MAX_EXERCISES,
     )
 
     def phase(self, nodes: Nodes, node: Node, path: str, program_tempo: Tempo) -> Phase:
         found = self.found(nodes, node, path)
-        exercise = self.exercises.keys
-        assert isinstance(exercise, ExerciseKeys)
         items = self.exercises.item_nodes(nodes, found["exercises"], f"{path}.exercises")
         exercises = tuple(
-            exercise.exercise(nodes, item, where, program_tempo) for item, where in items
+            EXERCISE.exercise(nodes, item, where, program_tempo) for item, where in items
         )
         return Phase(**self.values(nodes, found, path, given={"exercises": exercises}))
+
+
+PHASE = PhaseKeys()
 
 
 class ProgramKeys(Keys):
@@ -469,9 +469,7 @@ class ProgramKeys(Keys):
         what="sessions",
     )
     schedule = Text("When to train, spoken in the weeks with full instructions.", default="")
-    tempo = Section(
-        "The tempo of every exercise with reps.", default=KEY_DEFAULTS, keys=TempoKeys()
-    )
+    tempo = Section("The tempo of every exercise with reps.", default=KEY_DEFAULTS, keys=TEMPO)
     setup = Duration(
         'Before every set, to get into position; ends in "3, 2, 1".',
         default=10_000,
@@ -500,7 +498,7 @@ class ProgramKeys(Keys):
     phases = Items(
         "The session, in order.",
         default=REQUIRED,
-        keys=PhaseKeys(),
+        keys=PHASE,
         what="phases",
         limit=MAX_PHASES,
     )
@@ -519,10 +517,8 @@ class ProgramKeys(Keys):
             tempo = self.tempo.read(nodes, found["tempo"], "tempo")
         else:
             tempo = self.default_of(self.tempo)
-        phase = self.phases.keys
-        assert isinstance(phase, PhaseKeys)
         items = self.phases.item_nodes(nodes, found["phases"], "phases")
-        phases = tuple(phase.phase(nodes, item, where, tempo) for item, where in items)
+        phases = tuple(PHASE.phase(nodes, item, where, tempo) for item, where in items)
         count = sum(len(p.exercises) for p in phases)
         if count > MAX_EXERCISES:
             nodes.fail(found["phases"], "phases", f"at most {MAX_EXERCISES} exercises, got {count}")

@@ -14,11 +14,18 @@ def counted(number: int, noun: str, plural: str | None = None) -> str:
 
 
 def summarize_program(program: Program) -> str:
-    exercises = program.exercises
+    """The line ``validate`` prints: "x.yaml: ok — 'Title', 1 phase, 2 exercises, ..."."""
+    weeks = program.progression.foundation_weeks
+    if weeks == 0:
+        foundation = "no foundation weeks"
+    elif weeks == 1:
+        foundation = "foundation week 1"
+    else:
+        foundation = f"foundation weeks 1-{weeks}"
     return (
-        f"{program.source}: ok — {program.title!r}, {len(program.phases)} phases, "
-        f"{len(exercises)} exercises, {program.sessions_per_week} sessions a week, "
-        f"foundation weeks 1-{program.progression.foundation_weeks}"
+        f"{program.source}: ok — {program.title!r}, {counted(len(program.phases), 'phase')}, "
+        f"{counted(len(program.exercises), 'exercise')}, "
+        f"{counted(program.sessions_per_week, 'session')} a week, {foundation}"
     )
 
 

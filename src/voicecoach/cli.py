@@ -14,7 +14,15 @@ from typing import Any, TypeVar
 import click
 
 from voicecoach import __version__
-from voicecoach.compiler import MAX_WEEK, PALETTE, CompileOptions, clock, compile_program, plan_week
+from voicecoach.compiler import (
+    MAX_WEEK,
+    PALETTE,
+    CompileOptions,
+    clock,
+    compile_program,
+    counted,
+    plan_week,
+)
 from voicecoach.errors import VoicecoachError
 from voicecoach.log import (
     LogStore,
@@ -44,7 +52,7 @@ from voicecoach.render import (
     list_voices,
     write_previews,
 )
-from voicecoach.report import counted, format_plan, summarize_program
+from voicecoach.report import format_plan, summarize_program
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from voicecoach.compiler import Timeline, Week, clock, shown_amount, shown_rest, shown_tempo
+from voicecoach.compiler import (
+    Timeline,
+    Week,
+    clock,
+    counted,
+    shown_amount,
+    shown_rest,
+    shown_tempo,
+)
 from voicecoach.program import Program
 
 __all__ = ["counted", "format_plan", "summarize_program"]
-
-
-def counted(number: int, noun: str, plural: str | None = None) -> str:
-    """``1 week``, ``12 weeks``: every count the tool prints agrees with its noun."""
-    return f"{number} {noun if number == 1 else (plural or noun + 's')}"
 
 
 def summarize_program(program: Program) -> str:

@@ -9,6 +9,7 @@ timeline     the frozen IR the renderer plays: segments, cues, chapters
 
 from voicecoach.compiler.amounts import (
     clock,
+    counted,
     minutes_words,
     seconds_words,
     shown_amount,
@@ -55,6 +56,7 @@ __all__ = [
     "Week",
     "check_invariants",
     "clock",
+    "counted",
     "minutes_words",
     "seconds_words",
     "shown_amount",

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import re
 
-from voicecoach.compiler.amounts import minutes_words, seconds_words, spoken_sets, spoken_tempo
+from voicecoach.compiler.amounts import (
+    counted,
+    minutes_words,
+    seconds_words,
+    spoken_sets,
+    spoken_tempo,
+)
 from voicecoach.compiler.progression import Prescription, Week
 from voicecoach.program import Exercise, Phase, Program
 
@@ -30,9 +36,8 @@ def session_intro(program: Program, week: Week, duration_ms: int, exercises: int
         lines += sentences(program.description)
         if program.schedule:
             lines.append(f"Train {program.sessions_per_week} times a week: {program.schedule}.")
-    phases = len(program.phases)
     lines.append(
-        f"Today: {exercises} exercises in {phases} phase{'s' if phases != 1 else ''}, "
+        f"Today: {counted(exercises, 'exercise')} in {counted(len(program.phases), 'phase')}, "
         f"about {minutes_words(duration_ms)}."
     )
     lines.append("Listen for the low tone to lower and the high tone to lift.")

@@ -145,6 +145,8 @@ class _Bars:
 
 
 def _describe_result(result: BuildResult) -> str:
+    if result.reused:
+        return f"Kept {result.path}: unchanged since it was rendered"
     minutes = clock(result.timeline.duration_ms)
     size = result.size_bytes / 1_000_000
     new = f", {result.synthesized} new phrases" if result.synthesized else ", all speech from cache"
@@ -234,6 +236,12 @@ def _stop_on_sigterm() -> None:
     show_default=True,
     help="Seconds one phrase may take before the engine is given up on.",
 )
+@click.option(
+    "--split",
+    is_flag=True,
+    help="Also one MP3 per exercise (NN-exercise.mp3, gapless) and an .m3u8, in a folder "
+    "named like the week's MP3.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 @user_errors
 def build(
@@ -253,6 +261,7 @@ def build(
     cache_dir: str | None,
     jobs: int,
     speech_timeout: float,
+    split: bool,
     quiet: bool,
 ) -> None:
     """Render a week's session to one MP3: speech, tones, chapters, tags.
@@ -262,6 +271,7 @@ def build(
       voicecoach build programs/alleviating-back-pain.yaml --week 1
       voicecoach build programs/alleviating-back-pain.yaml --week 3 -o week3.mp3
       voicecoach build programs/alleviating-back-pain.yaml --weeks 1-12 --out-dir tracks/
+      voicecoach build programs/alleviating-back-pain.yaml --week 2 --split
       voicecoach build programs/alleviating-back-pain.yaml --only "Russian Twist"
       voicecoach build programs/back-mobility-basics.yaml --engine command \\
           --command "espeak-ng -v en-us -w {output} -f {text_file}"
@@ -297,6 +307,7 @@ def build(
             settings,
             bars,
             on_done=lambda r: click.echo(_describe_result(r)),
+            split=split,
         )
         total = sum(r.timeline.duration_ms for r in results)
         click.echo(
@@ -307,7 +318,7 @@ def build(
         return
     number = week or 1
     path = Path(output) if output else Path(out_dir) / preview_file_name(loaded.title, number, only)
-    result = build_week(loaded, number, path, settings, bars)
+    result = build_week(loaded, number, path, settings, bars, split=split)
     click.echo(_describe_result(result))
 
 

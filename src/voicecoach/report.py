@@ -41,12 +41,13 @@ def tempo_text(exercise: Exercise) -> str:
     return digits + (" lift first" if t.start == "lift" else "")
 
 
-def format_plan(program: Program, timeline: Timeline) -> str:
-    """A table of the session: one row per exercise, with start time and duration."""
+PLAN_HEADER = ("#", "Exercise", "Sets", "Prescription", "Tempo", "Rest", "Start", "Length", "Note")
+
+
+def plan_rows(program: Program, timeline: Timeline) -> list[tuple[str, ...]]:
+    """One row per exercise of the week (columns as ``PLAN_HEADER``): the terminal's plan
+    table and the published page's."""
     week = plan_week(program, timeline.week)
-    stage = "foundation" if week.foundation else "build"
-    lines = [f"{program.title} — week {timeline.week} ({stage}): {timeline.focus}", ""]
-    header = ("#", "Exercise", "Sets", "Prescription", "Tempo", "Rest", "Start", "Length", "Note")
     rows: list[tuple[str, ...]] = []
     spans = {title: (start, end) for start, end, title in timeline.chapter_spans()}
     for exercise, prescription in zip(program.exercises, week.prescriptions):
@@ -68,6 +69,16 @@ def format_plan(program: Program, timeline: Timeline) -> str:
                 note,
             )
         )
+    return rows
+
+
+def format_plan(program: Program, timeline: Timeline) -> str:
+    """A table of the session: one row per exercise, with start time and duration."""
+    week = plan_week(program, timeline.week)
+    stage = "foundation" if week.foundation else "build"
+    lines = [f"{program.title} — week {timeline.week} ({stage}): {timeline.focus}", ""]
+    header = PLAN_HEADER
+    rows = plan_rows(program, timeline)
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     right = {0, 2, 5, 6, 7}
 

@@ -7,12 +7,13 @@ import json
 import shutil
 import urllib.error
 import urllib.request
-from xml.etree import ElementTree
 from pathlib import Path
+from xml.etree import ElementTree
 
 import feedparser
 import numpy as np
 import pytest
+
 from audiotools import decode, ffprobe_chapters
 from publishing import publish, served
 
@@ -22,12 +23,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("published")
-    folder = root / "site"
-    publish(folder, root / "cache", "1-2", "--split")
-    (folder / "escape.mp3").symlink_to("/etc/hostname")  # a symlink out of the site
-    return folder
+def site(published_site: Path) -> Path:
+    return published_site
 
 
 @pytest.fixture(scope="module")

@@ -35,9 +35,10 @@ BATCH = """
 import sys
 from pathlib import Path
 from voicecoach.program import load_program
-from voicecoach.render import RenderSettings, build_weeks, build_week
-program, out, cache, weeks, workers = sys.argv[1:6]
-settings = RenderSettings(cache_dir=Path(cache))
+from voicecoach.render import EngineSpec, RenderSettings, build_weeks, build_week
+program, out, cache, weeks, workers, engine, command = sys.argv[1:8]
+speech = EngineSpec(engine=engine or None, command=command or None)
+settings = RenderSettings(speech=speech, cache_dir=Path(cache))
 first, _, last = weeks.partition("-")
 numbers = list(range(int(first), int(last or first) + 1))
 loaded = load_program(program)
@@ -113,6 +114,13 @@ def main() -> None:
     parser.add_argument("--weeks", default="1-12")
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--json", help="also write the results here")
+    parser.add_argument(
+        "--engine",
+        default="command",
+        help="speech engine for every run ('' = the program's or the default); the command "
+        "engine running espeak-ng directly is the steadiest on a loaded machine",
+    )
+    parser.add_argument("--command", default="espeak-ng -w {output} -f {text_file}")
     args = parser.parse_args()
     python = sys.executable
     results: dict[str, object] = {"program": args.program, "weeks": args.weeks}
@@ -121,6 +129,11 @@ def main() -> None:
         cache, site = base / "cache", base / "site"
         publish = [python, "-m", "voicecoach", "publish", args.program, "--weeks", args.weeks,
                    "--site", str(site), "--cache-dir", str(cache), "-q"]  # fmt: skip
+        speech = [args.engine, args.command if args.engine == "command" else ""]
+        if args.engine:
+            publish += ["--engine", args.engine]
+        if args.engine == "command":
+            publish += ["--command", args.command]
         results["publish_cold"] = measure(publish)
         print("publish, cold cache:", results["publish_cold"], flush=True)
         results["publish_unchanged"] = measure(publish)
@@ -129,11 +142,31 @@ def main() -> None:
         for name, workers in runs:
             out = base / name
             results[name] = measure(
-                [python, "-c", BATCH, args.program, str(out), str(cache), args.weeks, workers]
+                [
+                    python,
+                    "-c",
+                    BATCH,
+                    args.program,
+                    str(out),
+                    str(cache),
+                    args.weeks,
+                    workers,
+                    *speech,
+                ]
             )
             print(f"{args.weeks} warm weeks, {name}:", results[name], flush=True)
         results["single_week"] = measure(
-            [python, "-c", BATCH, args.program, str(base / "one"), str(cache), "1", "single"]
+            [
+                python,
+                "-c",
+                BATCH,
+                args.program,
+                str(base / "one"),
+                str(cache),
+                "1",
+                "single",
+                *speech,
+            ]
         )
         print("one warm week alone:", results["single_week"], flush=True)
     serial, parallel, single = results["serial"], results["parallel"], results["single_week"]

@@ -185,9 +185,7 @@ def ffprobe_tags(path: Path) -> dict[str, str]:
     return json.loads(out)["format"]["tags"]
 
 
-def test_publishing_is_incremental_and_later_weeks_add_episodes(
-    site: Path, tmp_path: Path
-) -> None:
+def test_publishing_is_incremental_and_later_weeks_add_episodes(site: Path, tmp_path: Path) -> None:
     copy = tmp_path / "site"
     shutil.copytree(site, copy, symlinks=True)
     cache = site.parent / "cache"

@@ -3,6 +3,7 @@ interruptions by a real signal to a real process."""
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -184,3 +185,23 @@ def test_interrupted_batch_keeps_finished_weeks(tmp_path: Path) -> None:
     assert [line for line in listed if line.endswith(".mp3")] == tracks
     first = decode(str(out / tracks[0]))
     assert len(first) > 20 * 60 * 24000
+
+
+def test_single_week_split_writes_one_track_per_chapter(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["build", str(SMALL), "--week", "1", "--split", "--out-dir", str(tmp_path),
+         "--cache-dir", str(tmp_path / "c"), "-q"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    week = tmp_path / "alternating-week-01.mp3"
+    parts = tmp_path / "alternating-week-01"
+    chapters = json.loads((tmp_path / "alternating-week-01.chapters.json").read_text())["chapters"]
+    playlist = (parts / "alternating-week-01.m3u8").read_text().splitlines()
+    names = [line for line in playlist if line.endswith(".mp3")]
+    assert names == ["01-introduction.mp3", "02-renegade-row.mp3", "03-russian-twist.mp3"]
+    assert len(names) == len(chapters)
+    lengths = [len(decode(str(parts / name))) for name in names]
+    assert sum(lengths) == len(decode(str(week)))
+    starts = [round(c["startTime"] * 24000) for c in chapters]
+    assert [sum(lengths[:i]) for i in range(len(lengths))] == starts

@@ -2,7 +2,7 @@
 
     prepare every week's timeline (new phrases synthesized once, on all cores)
     -> skip the weeks already rendered from the same timeline and settings (incremental)
-    -> render the rest in a process pool, one week per process and core
+    -> render the rest side by side, one week per core (this process and workers)
 
 The MP3 encoder is single-threaded and the mixer is one Python thread, so one week uses
 about one core; two weeks at once use two. Each worker process renders a week exactly
@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import signal
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -230,29 +231,39 @@ def build_weeks(
             finished(render_job(job, progress))
     else:
         with progress(f"Rendering {len(todo)} weeks", len(todo)) as advance:
-            for result in _render_in_pool(todo, count):
+            for result in _render_side_by_side(todo, count):
                 finished(result)
                 advance(1)
     return sorted(results, key=lambda r: r.timeline.week)
 
 
-def _render_in_pool(jobs: list[WeekJob], count: int) -> Iterator[BuildResult]:
-    """Render ``jobs`` in ``count`` worker processes; yield each result as it finishes.
+def _render_side_by_side(jobs: list[WeekJob], count: int) -> Iterator[BuildResult]:
+    """Render ``jobs`` ``count`` at a time; yield each result as it finishes.
 
-    On an interruption (Ctrl-C, SIGTERM turned into KeyboardInterrupt by the CLI) or a
-    failure, the workers are interrupted too and waited for, so each removes its
-    temporary file before this re-raises."""
+    This process renders one week at a time itself and ``count - 1`` worker processes
+    render the others, so the batch holds ``count`` single-week builds in memory, not
+    ``count`` plus an idle parent. On an interruption (Ctrl-C, SIGTERM turned into
+    KeyboardInterrupt by the CLI) or a failure, the workers are interrupted too and
+    waited for, so each removes its temporary file before this re-raises."""
+    queue = deque(jobs)
     # spawn, not fork: a fresh interpreter per worker shares no threads or locks with
     # this process (the clip library's and the progress bar's).
     pool = ProcessPoolExecutor(
-        max_workers=count,
+        max_workers=count - 1,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_worker_start,
     )
+    pending: set[Future[BuildResult]] = set()
     try:
-        pending: set[Future[BuildResult]] = {pool.submit(_render_in_worker, j) for j in jobs}
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        while queue or pending:
+            while queue and len(pending) < count - 1:
+                pending.add(pool.submit(_render_in_worker, queue.popleft()))
+            if queue:
+                yield render_job(queue.popleft())
+                done = {future for future in pending if future.done()}
+            else:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            pending -= done
             for future in sorted(done, key=lambda f: f.result().timeline.week):
                 yield future.result()
     except BaseException:

@@ -24,7 +24,7 @@ import os
 import signal
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -231,20 +231,26 @@ def build_weeks(
             finished(render_job(job, progress))
     else:
         with progress(f"Rendering {len(todo)} weeks", len(todo)) as advance:
-            for result in _render_side_by_side(todo, count):
+
+            def each(result: BuildResult) -> None:
                 finished(result)
                 advance(1)
+
+            _render_side_by_side(todo, count, each)
     return sorted(results, key=lambda r: r.timeline.week)
 
 
-def _render_side_by_side(jobs: list[WeekJob], count: int) -> Iterator[BuildResult]:
-    """Render ``jobs`` ``count`` at a time; yield each result as it finishes.
+def _render_side_by_side(
+    jobs: list[WeekJob], count: int, finished: Callable[[BuildResult], None]
+) -> None:
+    """Render ``jobs`` ``count`` at a time; ``finished(result)`` as each one finishes.
 
     This process renders one week at a time itself and ``count - 1`` worker processes
     render the others, so the batch holds ``count`` single-week builds in memory, not
     ``count`` plus an idle parent. On an interruption (Ctrl-C, SIGTERM turned into
     KeyboardInterrupt by the CLI) or a failure, the workers are interrupted too and
-    waited for, so each removes its temporary file before this re-raises."""
+    waited for, so each removes its temporary file, and the weeks a worker completed
+    meanwhile are still reported finished before this re-raises."""
     queue = deque(jobs)
     # spawn, not fork: a fresh interpreter per worker shares no threads or locks with
     # this process (the clip library's and the progress bar's).
@@ -259,19 +265,22 @@ def _render_side_by_side(jobs: list[WeekJob], count: int) -> Iterator[BuildResul
             while queue and len(pending) < count - 1:
                 pending.add(pool.submit(_render_in_worker, queue.popleft()))
             if queue:
-                yield render_job(queue.popleft())
+                finished(render_job(queue.popleft()))
                 done = {future for future in pending if future.done()}
             else:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
             pending -= done
             for future in sorted(done, key=lambda f: f.result().timeline.week):
-                yield future.result()
+                finished(future.result())
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         for child in multiprocessing.active_children():
             with contextlib.suppress(ProcessLookupError):
                 os.kill(child.pid or 0, signal.SIGINT)
         pool.shutdown(wait=True)
+        for future in pending:
+            if not future.cancelled() and future.exception() is None:
+                finished(future.result())
         raise
     pool.shutdown(wait=True)
 

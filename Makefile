@@ -3,7 +3,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-SYSTEM_PACKAGES := espeak-ng ffmpeg
+# Debian package:command pairs; the command tells whether the package is there.
+# chromium and chromium-driver run the browser test of the published page.
+SYSTEM_PACKAGES := espeak-ng:espeak-ng ffmpeg:ffmpeg chromium:chromium chromium-driver:chromedriver
 WEEK ?= 1
 PROGRAM ?= programs/alleviating-back-pain.yaml
 
@@ -14,7 +16,9 @@ setup: system-deps $(VENV)/.installed
 # espeak-ng is the speech engine behind pyttsx3 on Linux; ffmpeg encodes the MP3.
 system-deps:
 	@missing=""; \
-	for tool in $(SYSTEM_PACKAGES); do command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
+	for pair in $(SYSTEM_PACKAGES); do \
+	  command -v $${pair#*:} >/dev/null 2>&1 || missing="$$missing $${pair%%:*}"; \
+	done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "Installing system packages:$$missing"; \
@@ -49,6 +53,7 @@ assets: setup
 
 bench: setup
 	$(BIN)/python benchmarks/render_benchmark.py
+	$(BIN)/python benchmarks/weeks_benchmark.py
 
 clean:
 	rm -rf $(VENV) out build *.egg-info src/*.egg-info .pytest_cache

@@ -15,6 +15,11 @@ SHIPPED = PROGRAMS / "alleviating-back-pain.yaml"
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
+        "--update-screenshots",
+        action="store_true",
+        help="save the browser test's screenshot of the published page into docs/",
+    )
+    parser.addoption(
         "--update-goldens",
         action="store_true",
         help="rewrite tests/cases/*.timeline.txt from the compiler (review the diff)",
@@ -24,3 +29,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_goldens(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-goldens"))
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/cases/tempo_basic.yaml weeks 1-2 published with --split (read-only for tests:
+    copy it to change it), plus a symlink that leads out of the site."""
+    from publishing import publish
+
+    root = tmp_path_factory.mktemp("published")
+    folder = root / "site"
+    publish(folder, root / "cache", "1-2", "--split")
+    (folder / "escape.mp3").symlink_to("/etc/hostname")
+    return folder

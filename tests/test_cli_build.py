@@ -3,6 +3,7 @@ interruptions by a real signal to a real process."""
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -156,6 +157,7 @@ def test_interrupted_synthesis_leaves_the_cache_consistent(tmp_path: Path) -> No
 
 
 def test_interrupted_batch_keeps_finished_weeks(tmp_path: Path) -> None:
+    # Weeks render two at a time (one per core); week 3 starts once week 1 or 2 is done.
     out = tmp_path / "out"
     result = run_until(
         [
@@ -169,17 +171,37 @@ def test_interrupted_batch_keeps_finished_weeks(tmp_path: Path) -> None:
             str(tmp_path / "c"),
             "-q",
         ],
-        ready=lambda: any(out.glob(".back-mobility-basics-week-02.mp3.*.part")),
+        ready=lambda: any(out.glob(".back-mobility-basics-week-03.mp3.*.part")),
         sig=signal.SIGTERM,
     )
     assert result.returncode == 130
+    assert "Traceback" not in result.stderr
     names = sorted(p.name for p in out.iterdir())
-    assert names == [
-        "back-mobility-basics-week-01.chapters.json",
-        "back-mobility-basics-week-01.mp3",
-        "back-mobility-basics-week-01.timeline.json",
-        "back-mobility-basics.m3u8",
-    ]
-    assert "back-mobility-basics-week-01.mp3" in (out / "back-mobility-basics.m3u8").read_text()
-    first = decode(str(out / "back-mobility-basics-week-01.mp3"))
+    assert not [name for name in names if name.endswith(".part")], names
+    tracks = sorted(name for name in names if name.endswith(".mp3"))
+    assert "back-mobility-basics-week-03.mp3" not in tracks
+    assert 1 <= len(tracks) <= 2
+    listed = [line for line in (out / "back-mobility-basics.m3u8").read_text().splitlines()]
+    assert [line for line in listed if line.endswith(".mp3")] == tracks
+    first = decode(str(out / tracks[0]))
     assert len(first) > 20 * 60 * 24000
+
+
+def test_single_week_split_writes_one_track_per_chapter(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["build", str(SMALL), "--week", "1", "--split", "--out-dir", str(tmp_path),
+         "--cache-dir", str(tmp_path / "c"), "-q"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    week = tmp_path / "alternating-week-01.mp3"
+    parts = tmp_path / "alternating-week-01"
+    chapters = json.loads((tmp_path / "alternating-week-01.chapters.json").read_text())["chapters"]
+    playlist = (parts / "alternating-week-01.m3u8").read_text().splitlines()
+    names = [line for line in playlist if line.endswith(".mp3")]
+    assert names == ["01-introduction.mp3", "02-renegade-row.mp3", "03-russian-twist.mp3"]
+    assert len(names) == len(chapters)
+    lengths = [len(decode(str(parts / name))) for name in names]
+    assert sum(lengths) == len(decode(str(week)))
+    starts = [round(c["startTime"] * 24000) for c in chapters]
+    assert [sum(lengths[:i]) for i in range(len(lengths))] == starts

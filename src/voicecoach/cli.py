@@ -23,7 +23,7 @@ from voicecoach.compiler import (
     counted,
     plan_week,
 )
-from voicecoach.errors import VoicecoachError
+from voicecoach.errors import OutputError, VoicecoachError
 from voicecoach.log import (
     LogStore,
     ask_answers,
@@ -93,6 +93,8 @@ def cli() -> None:
       voicecoach plan programs/alleviating-back-pain.yaml --week 3
       voicecoach build programs/alleviating-back-pain.yaml --week 1
       voicecoach build programs/alleviating-back-pain.yaml --weeks 1-12 --out-dir out/
+      voicecoach publish programs/alleviating-back-pain.yaml --weeks 1-4 --site site/
+      voicecoach serve site/
     """
 
 
@@ -194,6 +196,8 @@ class _Bars:
 
 
 def _describe_result(result: BuildResult) -> str:
+    if result.reused:
+        return f"Kept {result.path}: unchanged since it was rendered"
     minutes = clock(result.timeline.duration_ms)
     size = result.size_bytes / 1_000_000
     new = (
@@ -211,6 +215,36 @@ def _stop_on_sigterm() -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, handler)
+
+
+def render_settings(
+    engine: str | None,
+    command_template: str | None,
+    voice: str | None,
+    rate: int | None,
+    loudness: float,
+    bitrate: str,
+    cache_dir: str | None,
+    jobs: int,
+    speech_timeout: float,
+    options: CompileOptions,
+    **_other: object,
+) -> RenderSettings:
+    """The render options of `build` (and `publish`, which shares them) as settings."""
+    return RenderSettings(
+        speech=EngineSpec(
+            engine=engine,
+            voice=voice,
+            rate=rate,
+            command=command_template,
+            timeout_s=speech_timeout,
+        ),
+        loudness_lufs=loudness,
+        bitrate_kbps=int(bitrate),
+        cache_dir=Path(cache_dir) if cache_dir else default_cache_dir(),
+        jobs=jobs,
+        options=options,
+    )
 
 
 @cli.command()
@@ -290,6 +324,12 @@ def _stop_on_sigterm() -> None:
     show_default=True,
     help="Seconds one phrase may take before the engine is given up on.",
 )
+@click.option(
+    "--split",
+    is_flag=True,
+    help="Also one MP3 per exercise (NN-exercise.mp3, gapless) and an .m3u8, in a folder "
+    "named like the week's MP3.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 @DB_OPTION
 @user_errors
@@ -311,6 +351,7 @@ def build(
     cache_dir: str | None,
     jobs: int,
     speech_timeout: float,
+    split: bool,
     quiet: bool,
     db: str | None,
 ) -> None:
@@ -321,6 +362,7 @@ def build(
       voicecoach build programs/alleviating-back-pain.yaml --week 1
       voicecoach build programs/alleviating-back-pain.yaml --week 3 -o week3.mp3
       voicecoach build programs/alleviating-back-pain.yaml --weeks 1-12 --out-dir tracks/
+      voicecoach build programs/alleviating-back-pain.yaml --week 2 --split
       voicecoach build programs/alleviating-back-pain.yaml --only "Russian Twist"
       voicecoach build programs/alleviating-back-pain.yaml --next
       voicecoach build programs/back-mobility-basics.yaml --engine command \\
@@ -332,18 +374,16 @@ def build(
         raise click.UsageError("--output names one file; with --weeks use --out-dir")
     _stop_on_sigterm()
     loaded = load_program(program)
-    settings = RenderSettings(
-        speech=EngineSpec(
-            engine=engine,
-            voice=voice,
-            rate=rate,
-            command=command_template,
-            timeout_s=speech_timeout,
-        ),
-        loudness_lufs=loudness,
-        bitrate_kbps=int(bitrate),
-        cache_dir=Path(cache_dir) if cache_dir else default_cache_dir(),
+    settings = render_settings(
+        engine=engine,
+        command_template=command_template,
+        voice=voice,
+        rate=rate,
+        loudness=loudness,
+        bitrate=bitrate,
+        cache_dir=cache_dir,
         jobs=jobs,
+        speech_timeout=speech_timeout,
         options=CompileOptions(only=only, full_instructions=full_instructions),
     )
     bars = _Bars(quiet)
@@ -357,6 +397,7 @@ def build(
             settings,
             bars,
             on_done=lambda r: click.echo(_describe_result(r)),
+            split=split,
         )
         total = sum(r.timeline.duration_ms for r in results)
         click.echo(
@@ -376,8 +417,117 @@ def build(
         return
     number = week or 1
     path = Path(output) if output else Path(out_dir) / preview_file_name(loaded.title, number, only)
-    result = build_week(loaded, number, path, settings, bars)
+    result = build_week(loaded, number, path, settings, bars, split=split)
     click.echo(_describe_result(result))
+
+
+@cli.command()
+@click.argument("program", type=click.Path(dir_okay=True))
+@click.option(
+    "--weeks", "weeks_text", metavar="RANGE", required=True, help="Weeks to publish, e.g. 1-12."
+)
+@click.option(
+    "--site",
+    type=click.Path(file_okay=False),
+    required=True,
+    help="The site folder: MP3s, feed.xml, index.html, cover.png (any web server can host it).",
+)
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="Where the site will be hosted, e.g. https://example.org/coach/: makes feed.xml's "
+    "addresses absolute (`voicecoach serve` fills them in by itself).",
+)
+@user_errors
+def publish(program: str, weeks_text: str, site: str, base_url: str | None, **options: Any) -> None:
+    """Publish weeks as a private podcast feed and a page to play them on a phone.
+
+    Renders only the weeks whose timeline or settings changed (the rest are kept), then
+    rewrites feed.xml, index.html and the playlist. Publishing more weeks later adds
+    them as new episodes. Also takes build's speech and audio options.
+
+    \b
+    Examples:
+      voicecoach publish programs/alleviating-back-pain.yaml --weeks 1-4 --site site/
+      voicecoach serve site/
+      voicecoach publish programs/alleviating-back-pain.yaml --weeks 1-12 --site site/ \\
+          --base-url https://example.org/coach/ --split
+    """
+    from voicecoach.publish import publish as publish_site
+
+    _stop_on_sigterm()
+    loaded = load_program(program)
+    weeks = parse_weeks(weeks_text)
+    full_instructions = bool(options.pop("full_instructions", False))
+    settings = render_settings(
+        **options, options=CompileOptions(full_instructions=full_instructions)
+    )
+    started = time.monotonic()
+    result = publish_site(
+        loaded,
+        weeks,
+        Path(site),
+        settings,
+        base_url=base_url,
+        split=bool(options.get("split")),
+        progress=_Bars(bool(options.get("quiet"))),
+    )
+    episodes = result.site.in_order
+    total = sum(e.duration_ms for e in episodes)
+    click.echo(
+        f"Published {len(episodes)} episodes ({clock(total)} of audio) to {site}: "
+        f"{len(result.rendered)} rendered, {len(result.kept)} unchanged, "
+        f"in {time.monotonic() - started:.1f} s"
+    )
+    if not result.site.base_url:
+        click.echo(
+            f"Serve it with: voicecoach serve {site}   (or host the folder and publish again "
+            "with --base-url, so feed.xml has absolute addresses)"
+        )
+
+
+# publish takes build's speech and audio options as they are (one definition of each).
+_SHARED_WITH_BUILD = (
+    "full_instructions", "engine", "command_template", "voice", "rate", "loudness",
+    "bitrate", "cache_dir", "jobs", "speech_timeout", "split", "quiet",
+)  # fmt: skip
+publish.params.extend(p for p in build.params if p.name in _SHARED_WITH_BUILD)
+
+
+@cli.command()
+@click.argument("site", type=click.Path(file_okay=False, exists=True))
+@click.option(
+    "--host",
+    default="0.0.0.0",
+    show_default=True,
+    help="Address to listen on (0.0.0.0: every network of this machine).",
+)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--base-url", metavar="URL", help="Public address of the site (a tunnel, a proxy) for the feed."
+)
+@click.option("--no-qr", is_flag=True, help="Do not print the QR code.")
+@user_errors
+def serve(site: str, host: str, port: int, base_url: str | None, no_qr: bool) -> None:
+    """Serve a published site to phones on the same network, under a secret path.
+
+    Prints the page's and the feed's addresses and a QR code to scan with the phone.
+    The secret path is kept in the site folder, so subscriptions survive restarts.
+
+    \b
+    Examples:
+      voicecoach serve site/
+      voicecoach serve site/ --port 8080
+      voicecoach serve site/ --base-url https://coach.example.org/
+    """
+    from voicecoach.publish import serve as serve_site
+
+    try:
+        serve_site(Path(site), host, port, base_url, qr=not no_qr)
+    except OSError as exc:
+        raise OutputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
 
 
 @cli.command()

@@ -56,3 +56,26 @@ def timeline_path(mp3: Path) -> Path:
 def chapters_path(mp3: Path) -> Path:
     """``week-03.chapters.json`` beside ``week-03.mp3``: Podcasting 2.0 JSON chapters."""
     return mp3.with_name(mp3.stem + CHAPTERS_SUFFIX)
+
+
+def parts_folder(mp3: Path) -> Path:
+    """``week-03/`` beside ``week-03.mp3``: the week split into one track per chapter."""
+    return mp3.with_name(mp3.stem)
+
+
+def part_file_name(number: int, chapter_title: str) -> str:
+    """``02-goblet-squat.mp3``: the track number, then the chapter without its "1. " prefix."""
+    name = re.sub(r"^\d+\.\s*", "", chapter_title)
+    return f"{number:02d}-{slugify(name, 'part')}.mp3"
+
+
+def parts_playlist_name(mp3: Path) -> str:
+    """``week-03.m3u8`` inside ``week-03/``: the parts in order, paths relative to it."""
+    return mp3.stem + ".m3u8"
+
+
+# The published site (voicecoach publish / serve): fixed names inside the site folder.
+FEED_FILE = "feed.xml"
+PAGE_FILE = "index.html"
+COVER_FILE = "cover.png"
+SITE_STATE_FILE = ".voicecoach-site.json"  # hidden: never served (it holds the secret)

@@ -32,15 +32,16 @@ def summarize_program(program: Program) -> str:
     )
 
 
-def format_plan(program: Program, week: Week, timeline: Timeline) -> str:
-    """A table of the session: one row per exercise, with start time and duration.
+PLAN_HEADER = ("#", "Exercise", "Sets", "Prescription", "Tempo", "Rest", "Start", "Length", "Note")
+
+
+def plan_rows(program: Program, week: Week, timeline: Timeline) -> list[tuple[str, ...]]:
+    """One row per exercise of the session (columns as ``PLAN_HEADER``): the terminal's plan
+    table and the published page's.
 
     ``week`` is the plan the timeline was compiled from; rows are matched to chapters by
     the exercise's index, so two exercises with the same name keep their own times.
     """
-    stage = "foundation" if week.foundation else "build"
-    lines = [f"{program.title} — week {timeline.week} ({stage}): {timeline.focus}", ""]
-    header = ("#", "Exercise", "Sets", "Prescription", "Tempo", "Rest", "Start", "Length", "Note")
     rows: list[tuple[str, ...]] = []
     for position, (start, end, chapter) in enumerate(timeline.exercise_chapters(), start=1):
         exercise = program.exercises[chapter]
@@ -59,6 +60,15 @@ def format_plan(program: Program, week: Week, timeline: Timeline) -> str:
                 note,
             )
         )
+    return rows
+
+
+def format_plan(program: Program, week: Week, timeline: Timeline) -> str:
+    """A table of the session: one row per exercise, with start time and duration."""
+    stage = "foundation" if week.foundation else "build"
+    lines = [f"{program.title} — week {timeline.week} ({stage}): {timeline.focus}", ""]
+    header = PLAN_HEADER
+    rows = plan_rows(program, week, timeline)
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     right = {0, 2, 5, 6, 7}
 

@@ -9,15 +9,19 @@ loudness  the BS.1770 meter that sets the track's gain
 encoder   PCM -> MP3 through ffmpeg's LAME
 tagging   ID3 tags and chapters
 audio     the one internal sample format and its helpers
-build     all of the above, for one week or a batch of weeks
+build     all of the above, for one week
+parts     a week split into one MP3 per chapter (--split)
+batch     many weeks side by side on the cores, incremental, with a playlist
 """
 
+from voicecoach.render.batch import build_weeks
 from voicecoach.render.build import (
     DEFAULT_LOUDNESS,
     BuildResult,
+    Progress,
     RenderSettings,
     build_week,
-    build_weeks,
+    no_progress,
 )
 from voicecoach.render.cache import default_cache_dir
 from voicecoach.render.encoder import DEFAULT_BITRATE_KBPS
@@ -25,6 +29,8 @@ from voicecoach.render.speech import EngineSpec, list_voices
 from voicecoach.render.tones import write_previews
 
 __all__ = [
+    "Progress",
+    "no_progress",
     "DEFAULT_BITRATE_KBPS",
     "DEFAULT_LOUDNESS",
     "BuildResult",

@@ -29,8 +29,7 @@ from voicecoach.compiler import (
     compile_program,
     estimate_speech_ms,
 )
-from voicecoach.naming import playlist_file_name, week_file_name
-from voicecoach.outputs import atomic_output, write_text_atomic
+from voicecoach.outputs import atomic_output
 from voicecoach.program import Program
 from voicecoach.render.audio import ms_to_samples, true_peak_dbtp
 from voicecoach.render.cache import ClipCache, default_cache_dir
@@ -80,6 +79,7 @@ class BuildResult:
     synthesized: int
     gain_db: float
     peak_dbtp: float
+    reused: bool = False  # already rendered with the same timeline and settings
 
 
 def speech_settings(program: Program, spec: EngineSpec) -> EngineSpec:
@@ -201,12 +201,18 @@ def build_week(
     progress: Progress = no_progress,
     library: ClipLibrary | None = None,
     track_total: int | None = None,
+    split: bool = False,
 ) -> BuildResult:
+    """One week's MP3 (and with ``split`` its parts, render/parts.py) and sidecars."""
     started = time.monotonic()
     library = library or open_library(program, settings)
     before = library.synthesized
     timeline = prepare_timeline(program, week, settings, library, progress)
     gain_db, peak = render_timeline(timeline, library, path, settings, progress, track_total)
+    if split:
+        from voicecoach.render.parts import write_parts  # parts uses this module's mixer
+
+        write_parts(timeline, library, path, gain_db, settings.bitrate_kbps)
     write_sidecars(path, timeline)
     return BuildResult(
         path=path,
@@ -217,35 +223,3 @@ def build_week(
         gain_db=gain_db,
         peak_dbtp=peak,
     )
-
-
-def build_weeks(
-    program: Program,
-    weeks: list[int],
-    folder: Path,
-    settings: RenderSettings,
-    progress: Progress = no_progress,
-    on_done: Callable[[BuildResult], None] = lambda result: None,
-) -> list[BuildResult]:
-    """One MP3 per week plus an .m3u8 playlist, rewritten after each finished week so an
-    interrupted batch keeps every week it finished."""
-    library = open_library(program, settings)
-    results: list[BuildResult] = []
-    last = max(weeks)
-    for week in weeks:
-        path = folder / week_file_name(program.title, week, last)
-        result = build_week(program, week, path, settings, progress, library, track_total=last)
-        results.append(result)
-        write_playlist(folder, program, results)
-        on_done(result)
-    return results
-
-
-def write_playlist(folder: Path, program: Program, results: list[BuildResult]) -> Path:
-    path = folder / playlist_file_name(program.title)
-    lines = ["#EXTM3U", f"#PLAYLIST:{program.title}"]
-    for result in sorted(results, key=lambda r: r.timeline.week):
-        seconds = round(result.timeline.duration_ms / 1000)
-        lines.append(f"#EXTINF:{seconds},{program.artist} - {result.timeline.title}")
-        lines.append(result.path.name)
-    return write_text_atomic(path, "\n".join(lines) + "\n")

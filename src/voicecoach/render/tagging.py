@@ -84,3 +84,21 @@ def write_tags(
         if getattr(cause, "errno", None) == 28 or "No space" in str(exc):
             raise OutputError(f"the disk is full: cannot write {shown_as or path}") from None
         raise OutputError(f"cannot write the tags of {shown_as or path}: {exc}") from None
+
+
+def write_part_tags(
+    path: str, timeline: Timeline, title: str, number: int, total: int, shown_as: str | None = None
+) -> None:
+    """Tags of one exercise's track from a split week: the album is the week, so a music
+    player lists the parts together in track order."""
+    tags = ID3()
+    tags.add(TIT2(encoding=3, text=[title]))
+    tags.add(TALB(encoding=3, text=[timeline.title]))
+    tags.add(TPE1(encoding=3, text=[timeline.artist]))
+    tags.add(TRCK(encoding=3, text=[f"{number}/{total}"]))
+    tags.add(TCON(encoding=3, text=["Speech"]))
+    tags.update_to_v23()
+    try:
+        tags.save(path, v2_version=3)
+    except (OSError, MutagenError) as exc:
+        raise OutputError(f"cannot write the tags of {shown_as or path}: {exc}") from None

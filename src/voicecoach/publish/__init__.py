@@ -1,0 +1,30 @@
+"""The publish stage: weeks become a private podcast and a page a phone can open.
+
+site     what a published site holds; ``publish`` renders what changed and rewrites it
+feed     the RSS 2.0 feed (iTunes and Podcasting 2.0 namespaces)
+page     index.html: players, tappable chapters, plans; ``week_extra`` adds to a week
+cover    the square cover image
+server   ``voicecoach serve``: the site under a secret path, with byte ranges
+"""
+
+from voicecoach.publish.cover import draw_cover, write_cover
+from voicecoach.publish.feed import feed_xml
+from voicecoach.publish.page import WeekExtra, page_html
+from voicecoach.publish.server import ServedSite, make_app, serve
+from voicecoach.publish.site import Episode, PublishResult, Site, load_site, publish
+
+__all__ = [
+    "Episode",
+    "PublishResult",
+    "ServedSite",
+    "Site",
+    "WeekExtra",
+    "draw_cover",
+    "feed_xml",
+    "load_site",
+    "make_app",
+    "page_html",
+    "publish",
+    "serve",
+    "write_cover",
+]

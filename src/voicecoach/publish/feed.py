@@ -1,0 +1,93 @@
+"""The podcast feed: RSS 2.0 with the iTunes and Podcasting 2.0 namespaces.
+
+One item per week, newest first (``itunes:episode`` keeps the order), each with a
+stable guid, the week's focus as description, its duration, an ``audio/mpeg``
+enclosure whose length is the file's byte size, and ``podcast:chapters`` pointing at
+the week's JSON chapters. Addresses are made absolute against ``base_url``: the one
+given to ``publish --base-url``, or per request the address a phone used to reach
+``voicecoach serve``. Without either, they stay relative to the feed.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import datetime
+from email.utils import format_datetime
+from urllib.parse import quote
+
+from voicecoach.naming import COVER_FILE, PAGE_FILE, slugify
+from voicecoach.publish.site import Episode, Site
+
+ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST = "https://podcastindex.org/namespace/1.0"
+ATOM = "http://www.w3.org/2005/Atom"
+CATEGORY, SUBCATEGORY = "Health & Fitness", "Fitness"
+
+ET.register_namespace("itunes", ITUNES)
+ET.register_namespace("podcast", PODCAST)
+ET.register_namespace("atom", ATOM)
+
+
+def hms(ms: int) -> str:
+    """``itunes:duration`` as H:MM:SS."""
+    seconds = round(ms / 1000)
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def guid(site: Site, episode: Episode) -> str:
+    """Stable across re-renders: a podcast app keeps its place in a re-rendered week."""
+    return f"voicecoach:{slugify(site.title)}:week-{episode.week}"
+
+
+def feed_xml(site: Site, base_url: str | None) -> str:
+    base = base_url or ""
+
+    def url(path: str) -> str:
+        return base + quote(path)
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        element = ET.SubElement(parent, tag, attrs)
+        if text is not None:
+            element.text = text
+        return element
+
+    rss = ET.Element("rss", {"version": "2.0"})
+    channel = sub(rss, "channel")
+    sub(channel, "title", site.title)
+    sub(channel, "link", url(PAGE_FILE) if base else PAGE_FILE)
+    sub(channel, "description", site.description)
+    sub(channel, "language", site.language)
+    sub(channel, "generator", "voicecoach")
+    if base:
+        sub(
+            channel, f"{{{ATOM}}}link", href=url("feed.xml"), rel="self", type="application/rss+xml"
+        )
+    sub(channel, f"{{{ITUNES}}}author", site.author)
+    sub(channel, f"{{{ITUNES}}}summary", site.description)
+    sub(channel, f"{{{ITUNES}}}type", "episodic")
+    sub(channel, f"{{{ITUNES}}}image", href=url(COVER_FILE))
+    category = sub(channel, f"{{{ITUNES}}}category", text=CATEGORY)
+    sub(category, f"{{{ITUNES}}}category", text=SUBCATEGORY)
+    sub(channel, f"{{{ITUNES}}}explicit", "false")
+    image = sub(channel, "image")
+    sub(image, "url", url(COVER_FILE))
+    sub(image, "title", site.title)
+    sub(image, "link", url(PAGE_FILE))
+    sub(channel, f"{{{PODCAST}}}locked", "yes")  # a private feed: not to be imported elsewhere
+    for episode in site.newest_first:
+        item = sub(channel, "item")
+        sub(item, "title", episode.title)
+        sub(item, "description", episode.focus)
+        sub(item, "guid", guid(site, episode), isPermaLink="false")
+        sub(item, "pubDate", format_datetime(datetime.fromisoformat(episode.published)))
+        sub(item, "enclosure", url=url(episode.file), length=str(episode.size_bytes),
+            type="audio/mpeg")  # fmt: skip
+        sub(item, f"{{{ITUNES}}}title", episode.title)
+        sub(item, f"{{{ITUNES}}}episode", str(episode.week))
+        sub(item, f"{{{ITUNES}}}episodeType", "full")
+        sub(item, f"{{{ITUNES}}}duration", hms(episode.duration_ms))
+        sub(item, f"{{{ITUNES}}}explicit", "false")
+        sub(item, f"{{{PODCAST}}}chapters", url=url(episode.chapters_file),
+            type="application/json+chapters")  # fmt: skip
+    ET.indent(rss, space="  ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, encoding="unicode") + "\n"

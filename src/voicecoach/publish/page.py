@@ -1,0 +1,151 @@
+"""The site's page: every week with a player, its chapters and its plan, for a phone.
+
+One self-contained HTML file: inline CSS and a few lines of script, no external
+fonts, scripts or stylesheets, so it works on a phone that reaches nothing but the
+server. Tapping a chapter moves that week's player to the chapter's start and plays.
+The feed's address is filled in from the page's own address, so it is right on
+whatever host serves the page.
+
+Other features can add to each week (a form to log the session, say) through
+``page_html(site, week_extra=...)``: a function from an Episode to an HTML fragment,
+placed at the end of that week's section.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+from urllib.parse import quote
+
+from voicecoach.naming import COVER_FILE, FEED_FILE, playlist_file_name
+from voicecoach.publish.site import Episode, Site
+from voicecoach.report import clock
+
+WeekExtra = Callable[[Episode], str]
+
+STYLE = """
+:root { color-scheme: light dark; --accent: #14534a; }
+* { box-sizing: border-box; }
+body { font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+       margin: 0 auto; max-width: 46rem; padding: 1rem; }
+header { display: flex; gap: 1rem; align-items: center; }
+header img { width: 5.5rem; height: 5.5rem; border-radius: .5rem; }
+h1 { font-size: 1.35rem; margin: 0; }
+h2 { font-size: 1.15rem; margin: 0 0 .25rem; }
+.meta { opacity: .75; font-size: .9rem; margin: .2rem 0; }
+.subscribe { background: var(--accent); color: #fff; padding: .55rem .9rem;
+             border-radius: .4rem; text-decoration: none; display: inline-block; }
+code { word-break: break-all; font-size: .85rem; }
+section.week { border-top: 1px solid #8884; padding: 1rem 0; }
+audio { width: 100%; margin: .5rem 0; }
+ol.chapters { list-style: none; padding: 0; margin: 0; }
+ol.chapters button { width: 100%; text-align: left; font: inherit; padding: .6rem .5rem;
+                     margin: .15rem 0; border: 1px solid #8886; border-radius: .35rem;
+                     background: transparent; color: inherit; display: flex; gap: .6rem; }
+ol.chapters button[aria-current="true"] { border-color: var(--accent);
+                                          box-shadow: inset .3rem 0 0 var(--accent); }
+ol.chapters .at { font-variant-numeric: tabular-nums; opacity: .7; min-width: 3.2rem; }
+details { margin-top: .6rem; }
+table { border-collapse: collapse; font-size: .85rem; width: 100%; display: block;
+        overflow-x: auto; }
+th, td { padding: .25rem .4rem; border-bottom: 1px solid #8884; text-align: left;
+         white-space: nowrap; }
+"""
+
+SCRIPT = """
+const feed = new URL("FEED", location.href);
+document.getElementById("feed-url").textContent = feed.href;
+document.getElementById("subscribe").href = "podcast://" + feed.host + feed.pathname;
+for (const button of document.querySelectorAll("button[data-start]")) {
+  button.addEventListener("click", () => {
+    const audio = document.getElementById(button.dataset.audio);
+    audio.currentTime = Number(button.dataset.start);
+    audio.play().catch(() => {});
+  });
+}
+for (const audio of document.querySelectorAll("audio")) {
+  const buttons = [...document.querySelectorAll(`button[data-audio="${audio.id}"]`)];
+  audio.addEventListener("timeupdate", () => {
+    let current = null;
+    for (const b of buttons) if (Number(b.dataset.start) <= audio.currentTime + 0.05) current = b;
+    for (const b of buttons) b.setAttribute("aria-current", String(b === current));
+  });
+}
+"""
+
+
+def _week(episode: Episode, extra: WeekExtra | None) -> str:
+    audio_id = f"audio-{episode.week}"
+    chapters = "\n".join(
+        f'<li><button type="button" data-audio="{audio_id}" '
+        f'data-start="{chapter["start_ms"] / 1000:g}"><span class="at">'
+        f"{clock(chapter['start_ms'])}</span><span>{escape(chapter['title'])}</span>"
+        f"</button></li>"
+        for chapter in episode.chapters
+    )
+    header, *rows = episode.plan or [[]]
+    table = (
+        "<table><thead><tr>"
+        + "".join(f"<th>{escape(cell)}</th>" for cell in header)
+        + "</tr></thead><tbody>"
+        + "".join(
+            "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
+        )
+        + "</tbody></table>"
+    )
+    parts = ""
+    if episode.parts:
+        links = " · ".join(
+            f'<a href="{quote(p)}">{escape(p.rsplit("/", 1)[-1])}</a>' for p in episode.parts
+        )
+        playlist = quote(episode.parts_playlist or "")
+        parts = (
+            f'<details><summary>One track per exercise (<a href="{playlist}">playlist</a>)'
+            f"</summary><p>{links}</p></details>"
+        )
+    return f"""<section class="week" id="week-{episode.week}">
+<h2>{escape(episode.title)}</h2>
+<p class="meta">{escape(episode.focus)} · {clock(episode.duration_ms)}</p>
+<audio id="{audio_id}" controls preload="metadata" src="{quote(episode.file)}"></audio>
+<ol class="chapters">
+{chapters}
+</ol>
+<details><summary>Plan</summary>{table}</details>
+{parts}
+{extra(episode) if extra else ""}
+</section>"""
+
+
+def page_html(site: Site, week_extra: WeekExtra | None = None) -> str:
+    """The page for ``site``; ``week_extra(episode)`` may add HTML to each week."""
+    episodes = site.in_order
+    total = sum(e.duration_ms for e in episodes)
+    weeks = "\n".join(_week(e, week_extra) for e in episodes)
+    playlist = quote(playlist_file_name(site.title))
+    return f"""<!doctype html>
+<html lang="{escape(site.language)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(site.title)}</title>
+<link rel="alternate" type="application/rss+xml" title="{escape(site.title)}" href="{FEED_FILE}">
+<style>{STYLE}</style>
+</head>
+<body>
+<header>
+<img src="{COVER_FILE}" alt="">
+<div>
+<h1>{escape(site.title)}</h1>
+<p class="meta">{len(episodes)} weeks · {clock(total)} in all · {escape(site.author)}</p>
+</div>
+</header>
+<p>{escape(site.description)}</p>
+<p><a class="subscribe" id="subscribe" href="{FEED_FILE}">Subscribe in a podcast app</a></p>
+<p class="meta">Feed address (paste it into any podcast app):<br>
+<code id="feed-url">{FEED_FILE}</code><br>
+Playlist for music players: <a href="{playlist}">{escape(playlist_file_name(site.title))}</a></p>
+{weeks}
+<script>{SCRIPT.replace("FEED", FEED_FILE)}</script>
+</body>
+</html>
+"""

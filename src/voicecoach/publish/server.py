@@ -1,0 +1,163 @@
+"""``voicecoach serve``: a published site for phones on the home network.
+
+Built on werkzeug: its ``send_file(..., conditional=True)`` answers byte ranges (206
+Partial Content with ``Content-Range``, 416 past the end, ``Accept-Ranges: bytes``),
+``If-None-Match``/``If-Modified-Since`` with ETag and Last-Modified, and HEAD, which
+podcast players rely on to seek; Python's ``http.server`` has none of it, and range
+handling written by hand is easy to get subtly wrong.
+
+Private by default, like a private podcast feed: everything lives under
+``/<secret>/``, a random path kept in the site's hidden state file (so subscriptions
+survive restarts). Anything else is 404. Read-only; only regular, non-hidden files
+inside the site folder are served: ``..`` (also percent-encoded), absolute paths,
+hidden files (the state file) and symlinks that lead out are 404; there are no
+directory listings. The feed is rendered per request with absolute addresses on the
+host the phone used, unless ``--base-url`` fixes them.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import socket
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.security import safe_join
+from werkzeug.serving import make_server
+from werkzeug.utils import redirect, send_file
+from werkzeug.wrappers import Request, Response
+
+from voicecoach.naming import FEED_FILE, PAGE_FILE
+from voicecoach.publish.feed import feed_xml
+from voicecoach.publish.site import ensure_secret, load_site
+
+MIME_TYPES = {
+    ".mp3": "audio/mpeg",
+    ".m3u8": "audio/mpegurl",
+    ".json": "application/json",
+    ".html": "text/html; charset=utf-8",
+    ".png": "image/png",
+    ".xml": "application/rss+xml",
+}
+MAX_AGE = 60  # seconds: a phone rechecks soon after a new publish (ETag keeps it cheap)
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+@dataclass(frozen=True)
+class ServedSite:
+    """Where the site is, its secret path and the addresses to print."""
+
+    folder: Path
+    secret: str
+    base_url: str | None
+
+    def url(self, host: str, port: int, name: str = "") -> str:
+        if self.base_url:
+            return self.base_url + name
+        return f"http://{host}:{port}/{self.secret}/{name}"
+
+
+def _file_in(root: Path, parts: list[str]) -> Path | None:
+    """The regular file ``parts`` names inside ``root``, or None if it is not one."""
+    for part in parts:
+        if part in ("", ".", "..") or part.startswith(".") or "\\" in part or "\0" in part:
+            return None
+    joined = safe_join(str(root), *parts)
+    if joined is None:
+        return None
+    real = Path(os.path.realpath(joined))
+    if not real.is_relative_to(root) or not real.is_file():  # symlinks out, folders
+        return None
+    return real
+
+
+def make_app(folder: Path, base_url: str | None = None) -> tuple[WsgiApp, ServedSite]:
+    """The WSGI application serving ``folder``; raises OutputError if no site is there."""
+    root = Path(os.path.realpath(folder))
+    site = ensure_secret(folder)
+    served = ServedSite(folder, site.secret, base_url.rstrip("/") + "/" if base_url else None)
+
+    def handle(request: Request) -> Response:
+        parts = request.path.split("/")[1:]  # werkzeug has percent-decoded the path
+        if not parts or not hmac.compare_digest(parts[0].encode(), site.secret.encode()):
+            raise NotFound()
+        if request.method not in ("GET", "HEAD"):
+            raise MethodNotAllowed(valid_methods=["GET", "HEAD"])
+        if len(parts) == 1:
+            return redirect(f"/{site.secret}/", code=308)
+        rest = parts[1:]
+        if rest == [""]:
+            rest = [PAGE_FILE]
+        if rest == [FEED_FILE]:
+            current = load_site(folder) or site  # publish may have added weeks meanwhile
+            base = served.base_url or f"{request.host_url}{site.secret}/"
+            response = Response(feed_xml(current, base), mimetype="application/rss+xml")
+            response.add_etag()
+            response.cache_control.max_age = MAX_AGE
+            return response.make_conditional(request)
+        path = _file_in(root, rest)
+        if path is None:
+            raise NotFound()
+        mimetype = MIME_TYPES.get(path.suffix.lower(), "application/octet-stream")
+        return send_file(
+            path, request.environ, mimetype=mimetype, conditional=True, max_age=MAX_AGE
+        )
+
+    @Request.application  # type: ignore[arg-type]
+    def app(request: Request) -> Response:
+        try:
+            return handle(request)
+        except HTTPException as exc:
+            response = exc.get_response()
+            return Response(f"{exc.code} {exc.name}\n", exc.code, headers=response.headers,
+                            mimetype="text/plain")  # fmt: skip
+
+    return app, served
+
+
+def lan_address() -> str:
+    """This machine's address on the local network (no packet is sent), else loopback."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: only picks the outgoing interface
+            return str(probe.getsockname()[0])
+        except OSError:
+            return "127.0.0.1"
+
+
+def print_qr(url: str, out: TextIO) -> None:
+    import segno
+
+    segno.make(url, error="m").terminal(out=out, compact=True)
+
+
+def serve(
+    folder: Path,
+    host: str = "0.0.0.0",
+    port: int = 8000,
+    base_url: str | None = None,
+    out: TextIO = sys.stdout,
+    qr: bool = True,
+) -> None:
+    """Serve the site until interrupted, after printing its addresses and a QR code."""
+    app, served = make_app(folder, base_url)
+    server = make_server(host, port, app, threaded=True)
+    shown = lan_address() if host in ("0.0.0.0", "", "::") else host
+    page = served.url(shown, server.server_port)
+    print(f"Serving {folder} on {host}:{server.server_port}", file=out)
+    print(f"Page: {page}", file=out)
+    print(f"Feed: {served.url(shown, server.server_port, FEED_FILE)}", file=out)
+    if qr:
+        print("Scan with the phone to open the page:", file=out)
+        print_qr(page, out)
+    print("Press Ctrl-C to stop.", file=out, flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()

@@ -1,0 +1,60 @@
+"""Test helpers for a published site: publish once, run the real server in a process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from conftest import CASES
+
+PROGRAM = CASES / "tempo_basic.yaml"
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "voicecoach", *args], capture_output=True, text=True, timeout=300
+    )
+
+
+def publish(site: Path, cache: Path, weeks: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    result = run_cli(
+        "publish", str(PROGRAM), "--weeks", weeks, "--site", str(site),
+        "--cache-dir", str(cache), "-q", *extra,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+@contextmanager
+def served(site: Path, *extra: str) -> Iterator[tuple[str, list[str]]]:
+    """``voicecoach serve`` on a free port; yields the page's local address and the lines
+    the server printed on start."""
+    log = (site.parent / "serve.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "voicecoach", "serve", str(site), "--host", "127.0.0.1",
+         "--port", "0", "--no-qr", *extra],
+        stdout=subprocess.PIPE, stderr=log, text=True,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        lines: list[str] = []
+        deadline = time.monotonic() + 60
+        while not lines or not lines[-1].startswith("Press Ctrl-C"):
+            assert time.monotonic() < deadline, lines
+            line = process.stdout.readline()
+            assert line, f"serve exited: {(site.parent / 'serve.log').read_text()}"
+            lines.append(line.rstrip("\n"))
+        listening = lines[0].rsplit(" ", 1)[1]  # "Serving SITE on 127.0.0.1:PORT"
+        secret = json.loads((site / ".voicecoach-site.json").read_text())["secret"]
+        yield f"http://{listening}/{secret}/", lines
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
+        log.close()

@@ -1,0 +1,205 @@
+"""publish and serve, used as a person would: the CLI, a real server process, real HTTP,
+feedparser reading the feed, the MP3s decoded and measured."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import urllib.error
+import urllib.request
+from pathlib import Path
+from xml.etree import ElementTree
+
+import feedparser
+import numpy as np
+import pytest
+
+from audiotools import decode, ffprobe_chapters
+from publishing import publish, served
+
+ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def site(published_site: Path) -> Path:
+    return published_site
+
+
+@pytest.fixture(scope="module")
+def page_url(site: Path):  # type: ignore[no-untyped-def]
+    with served(site) as (url, printed):
+        assert f"Page: {url}" in printed and f"Feed: {url}feed.xml" in printed
+        yield url
+
+
+def get(url: str, headers: dict[str, str] | None = None, method: str = "GET"):  # type: ignore[no-untyped-def]
+    request = urllib.request.Request(url, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_feed_has_every_field(site: Path, page_url: str) -> None:
+    status, headers, body = get(page_url + "feed.xml")
+    assert status == 200 and headers["Content-Type"].startswith("application/rss+xml")
+    feed = feedparser.parse(body)
+    assert not feed.bozo, feed.bozo_exception
+    channel = feed.feed
+    assert channel.title == "Tempo Basic"
+    assert channel.language == "en"
+    assert channel.author == "voicecoach"
+    assert channel.description
+    assert channel.image.href == page_url + "cover.png"
+    # feedparser reads only "yes"/"clean" here; Apple asks for "true"/"false" now.
+    explicit = ElementTree.fromstring(body).findall(f".//{{{ITUNES}}}explicit")
+    assert [e.text for e in explicit] == ["false"] * 3
+    assert sorted(t.term for t in channel.tags) == ["Fitness", "Health & Fitness"]
+    # Newest week first; the episode number keeps the order.
+    assert [e.itunes_episode for e in feed.entries] == ["2", "1"]
+    for entry in feed.entries:
+        week = int(entry.itunes_episode)
+        assert entry.title == f"Tempo Basic — week {week}"
+        assert entry.id == f"voicecoach:tempo-basic:week-{week}"
+        assert entry.description == {1: "Learn the movement.", 2: "Add reps."}[week]
+        (enclosure,) = entry.enclosures
+        name = f"tempo-basic-week-{week:02d}.mp3"
+        assert enclosure.href == page_url + name
+        assert enclosure.type == "audio/mpeg"
+        assert int(enclosure.length) == (site / name).stat().st_size
+        seconds = len(decode(str(site / name))) / 24000
+        h, m, s = (int(x) for x in entry.itunes_duration.split(":"))
+        assert abs(h * 3600 + m * 60 + s - seconds) <= 1
+        assert entry.published_parsed is not None
+        chapters = entry.podcast_chapters
+        assert chapters["url"] == page_url + name.replace(".mp3", ".chapters.json")
+        assert chapters["type"] == "application/json+chapters"
+        status, _, document = get(chapters["url"])
+        assert status == 200 and json.loads(document)["chapters"][0]["title"] == "Introduction"
+
+
+def test_feed_follows_the_host_and_base_url_wins(site: Path, page_url: str) -> None:
+    via_localhost = page_url.replace("127.0.0.1", "localhost")
+    feed = feedparser.parse(get(via_localhost + "feed.xml")[2])
+    assert feed.entries[0].enclosures[0].href.startswith(via_localhost)
+    with served(site, "--base-url", "https://coach.example.org/private") as (local, printed):
+        feed = feedparser.parse(get(local + "feed.xml")[2])
+    assert "Page: https://coach.example.org/private/" in printed
+    assert feed.entries[0].enclosures[0].href == (
+        "https://coach.example.org/private/tempo-basic-week-02.mp3"
+    )
+
+
+def test_range_request_returns_exactly_those_bytes(site: Path, page_url: str) -> None:
+    name = "tempo-basic-week-01.mp3"
+    whole = (site / name).read_bytes()
+    status, headers, body = get(page_url + name, {"Range": "bytes=1000-1999"})
+    assert status == 206
+    assert headers["Content-Range"] == f"bytes 1000-1999/{len(whole)}"
+    assert headers["Accept-Ranges"] == "bytes"
+    assert body == whole[1000:2000]
+    status, headers, body = get(page_url + name, method="HEAD")
+    assert status == 200 and body == b"" and int(headers["Content-Length"]) == len(whole)
+    assert headers["Content-Type"] == "audio/mpeg"
+    status, _, _ = get(page_url + name, {"If-None-Match": headers["ETag"]})
+    assert status == 304
+    status, _, _ = get(page_url + name, {"Range": f"bytes={len(whole) + 10}-"})
+    assert status == 416
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "../.voicecoach-site.json",
+        "%2e%2e/site/feed.xml",
+        "%2E%2E%2F.voicecoach-site.json",
+        ".voicecoach-site.json",
+        "/etc/passwd",
+        "%2fetc%2fpasswd",
+        "escape.mp3",
+        "tempo-basic-week-01/",
+        "..%5c..%5cetc%5cpasswd",
+        "nothing-here.mp3",
+    ],
+)
+def test_nothing_outside_the_site_is_reachable(page_url: str, path: str) -> None:
+    status, _, body = get(page_url + path)
+    assert status == 404, body[:200]
+
+
+def test_the_secret_path_is_required(site: Path, page_url: str) -> None:
+    origin = page_url.rsplit("/", 2)[0]
+    secret = page_url.rstrip("/").rsplit("/", 1)[1]
+    assert len(secret) >= 20
+    for path in ["/", "/feed.xml", "/index.html", "/tempo-basic-week-01.mp3", "/x/feed.xml",
+                 f"/{secret[:-1]}/feed.xml"]:  # fmt: skip
+        assert get(origin + path)[0] == 404, path
+    assert get(page_url + "tempo-basic-week-01/01-introduction.mp3")[0] == 200
+    # The secret is kept in the site: a restarted server has the same addresses.
+    with served(site) as (again, _):
+        assert get(again.rsplit("/", 2)[0] + f"/{secret}/feed.xml")[0] == 200
+
+
+def test_chapters_json_equals_the_mp3_chapters(site: Path) -> None:
+    for mp3 in sorted(site.glob("*.mp3")):
+        if mp3.is_symlink():
+            continue
+        document = json.loads(mp3.with_name(mp3.stem + ".chapters.json").read_text())
+        from_json = [(round(c["startTime"] * 1000), c["title"]) for c in document["chapters"]]
+        from_id3 = [(start, title) for start, _end, title in ffprobe_chapters(str(mp3))]
+        assert from_json == from_id3 and len(from_json) == 2
+
+
+def test_split_parts_are_the_week_to_the_sample(site: Path) -> None:
+    week = site / "tempo-basic-week-01.mp3"
+    timeline = json.loads((site / "tempo-basic-week-01.timeline.json").read_text())
+    parts_dir = site / "tempo-basic-week-01"
+    playlist = (parts_dir / "tempo-basic-week-01.m3u8").read_text().splitlines()
+    names = [line for line in playlist if line and not line.startswith("#")]
+    assert names == ["01-introduction.mp3", "02-goblet-squat.mp3"]
+    parts = [decode(str(parts_dir / name)) for name in names]
+    starts = [c["start_ms"] * 24 for c in timeline["chapters"]] + [timeline["duration_ms"] * 24]
+    assert [len(p) for p in parts] == [b - a for a, b in zip(starts, starts[1:])]
+    joined, whole = np.concatenate(parts), decode(str(week))
+    assert len(joined) == len(whole) == timeline["duration_ms"] * 24
+    # Same mix, encoded in pieces: what differs is MP3 coding noise, far below the signal.
+    noise = np.sqrt(np.mean((joined - whole) ** 2))
+    signal = np.sqrt(np.mean(whole**2))
+    assert 20 * np.log10(noise / signal) < -15
+    tags = [ffprobe_tags(parts_dir / name) for name in names]
+    assert [t["track"] for t in tags] == ["1/2", "2/2"]
+    assert {t["album"] for t in tags} == {"Tempo Basic — week 1"}
+    assert [t["title"] for t in tags] == ["Introduction", "1. Goblet Squat"]
+
+
+def ffprobe_tags(path: Path) -> dict[str, str]:
+    import subprocess
+
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_format", "-of", "json", str(path)],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return json.loads(out)["format"]["tags"]
+
+
+def test_publishing_is_incremental_and_later_weeks_add_episodes(site: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy, symlinks=True)
+    cache = site.parent / "cache"
+    mp3 = copy / "tempo-basic-week-01.mp3"
+    before = mp3.stat().st_mtime_ns
+    again = publish(copy, cache, "1-2", "--split")
+    assert "0 rendered, 2 unchanged" in again.stdout
+    assert mp3.stat().st_mtime_ns == before
+    more = publish(copy, cache, "3")
+    assert "Published 3 episodes" in more.stdout and "1 rendered" in more.stdout
+    feed = feedparser.parse((copy / "feed.xml").read_text())
+    assert [e.itunes_episode for e in feed.entries] == ["3", "2", "1"]
+    assert mp3.stat().st_mtime_ns == before
+    # A changed setting renders the week again.
+    louder = publish(copy, cache, "1", "--loudness", "-17")
+    assert "1 rendered" in louder.stdout and mp3.stat().st_mtime_ns != before
+    assert not list(copy.glob(".*.part"))

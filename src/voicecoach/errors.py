@@ -80,3 +80,7 @@ class SessionTooLong(VoicecoachError):
 
 class UnknownExercise(VoicecoachError):
     """``--only`` names no exercise, or several."""
+
+
+class MusicError(VoicecoachError):
+    """A music file or folder is missing, unreadable, silent or not audio."""

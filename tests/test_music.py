@@ -229,3 +229,25 @@ def test_bad_music_is_a_one_line_error(tmp_path: Path) -> None:
     write_audio(tmp_path / "silent.wav", np.zeros(24_000, dtype=np.float32))
     with pytest.raises(MusicError, match="no sound"):
         measure_track(tmp_path / "silent.wav")
+
+
+def test_cli_builds_with_music_and_refuses_missing_music(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from voicecoach.cli import cli
+
+    track = write_audio(tmp_path / "loop.flac", glide(10.0))
+    common = ["build", str(CASES / "lift_first_pauses.yaml"), "--cache-dir", str(tmp_path / "c")]
+    out = tmp_path / "w.mp3"
+    result = CliRunner().invoke(
+        cli,
+        [*common, "-o", str(out), "--music", str(track), "--shuffle", "3", "--duck", "12", "-q"],
+    )
+    assert result.exit_code == 0, result.output
+    samples = decode(str(out))
+    assert band_level(samples, 1_000, len(samples) // 24 - 1_000) > -60  # the music is there
+    missing = CliRunner().invoke(cli, [*common, "-o", str(out), "--music", str(tmp_path / "no")])
+    assert missing.exit_code == 2
+    assert missing.output.strip().splitlines() == [
+        f"error: the music file or folder {tmp_path / 'no'} does not exist"
+    ]

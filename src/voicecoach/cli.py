@@ -20,9 +20,12 @@ from voicecoach.naming import playlist_file_name, preview_file_name
 from voicecoach.program import load_program
 from voicecoach.render import (
     DEFAULT_BITRATE_KBPS,
+    DEFAULT_DUCK_DB,
     DEFAULT_LOUDNESS,
+    DEFAULT_MUSIC_LEVEL_LU,
     BuildResult,
     EngineSpec,
+    MusicSettings,
     RenderSettings,
     build_week,
     build_weeks,
@@ -239,6 +242,33 @@ def _stop_on_sigterm() -> None:
     show_default=True,
     help="Seconds one phrase may take before the engine is given up on.",
 )
+@click.option(
+    "--music",
+    "music_paths",
+    multiple=True,
+    metavar="PATH",
+    help="Your music under the coach: an audio file or a folder of them; repeatable.",
+)
+@click.option(
+    "--shuffle",
+    metavar="SEED",
+    type=int,
+    help="Play the music shuffled (the same SEED, the same order).",
+)
+@click.option(
+    "--music-level",
+    type=click.FloatRange(0, 40),
+    default=DEFAULT_MUSIC_LEVEL_LU,
+    show_default=True,
+    help="How far the music sits under the voice, LU.",
+)
+@click.option(
+    "--duck",
+    type=click.FloatRange(0, 40),
+    default=DEFAULT_DUCK_DB,
+    show_default=True,
+    help="How much further the music dips while the coach speaks or a tone plays, dB.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 @user_errors
 def build(
@@ -258,6 +288,10 @@ def build(
     cache_dir: str | None,
     jobs: int,
     speech_timeout: float,
+    music_paths: tuple[str, ...],
+    shuffle: int | None,
+    music_level: float,
+    duck: float,
     quiet: bool,
 ) -> None:
     """Render a week's session to one MP3: speech, tones, chapters, tags.
@@ -270,6 +304,9 @@ def build(
       voicecoach build programs/alleviating-back-pain.yaml --only "Russian Twist"
       voicecoach build programs/back-mobility-basics.yaml --engine command \\
           --command "espeak-ng -v en-us -w {output} -f {text_file}"
+      voicecoach build programs/alleviating-back-pain.yaml --week 3 --music ~/Music/gym/
+      voicecoach build programs/alleviating-back-pain.yaml --music a.mp3 --music b.flac \\
+          --shuffle 7 --music-level 15 --duck 12
     """
     if week is not None and weeks_text:
         raise click.UsageError("give --week or --weeks, not both")
@@ -290,6 +327,11 @@ def build(
         cache_dir=Path(cache_dir) if cache_dir else default_cache_dir(),
         jobs=jobs,
         options=CompileOptions(only=only, full_instructions=full_instructions),
+        music=MusicSettings(
+            tuple(Path(p) for p in music_paths), shuffle, level_lu=music_level, duck_db=duck
+        )
+        if music_paths
+        else None,
     )
     bars = _Bars(quiet)
     started = time.monotonic()

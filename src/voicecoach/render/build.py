@@ -36,7 +36,7 @@ from voicecoach.render.encoder import (
 )
 from voicecoach.render.loudness import LoudnessMeter, k_weight
 from voicecoach.render.mixer import BLOCK, mix_blocks
-from voicecoach.render.music import MusicBed, MusicSettings, load_tracks
+from voicecoach.render.music import MusicBed, MusicSettings, find_music, load_tracks
 from voicecoach.render.sidecars import write_sidecars
 from voicecoach.render.speech import EngineSpec, check_engine
 from voicecoach.render.tagging import write_tags
@@ -211,6 +211,8 @@ def build_week(
     started = time.monotonic()
     library = library or open_library(program, settings)
     before = library.synthesized
+    if settings.music is not None:
+        find_music(settings.music.paths)  # a wrong --music fails before any speech is made
     timeline = prepare_timeline(program, week, settings, library, progress)
     gain_db, peak = render_timeline(timeline, library, path, settings, progress, track_total)
     write_sidecars(path, timeline)

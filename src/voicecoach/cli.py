@@ -14,7 +14,18 @@ from typing import Any, TypeVar
 import click
 
 from voicecoach import __version__
-from voicecoach.compiler import MAX_WEEK, PALETTE, CompileOptions, clock, compile_program, plan_week
+from voicecoach.compiler import (
+    COUNT_STYLES,
+    MAX_WEEK,
+    PALETTE,
+    TALK_LEVELS,
+    CompileOptions,
+    Counts,
+    Talk,
+    clock,
+    compile_program,
+    plan_week,
+)
 from voicecoach.errors import VoicecoachError
 from voicecoach.naming import playlist_file_name, preview_file_name
 from voicecoach.program import load_program
@@ -94,10 +105,33 @@ def validate(program: str) -> None:
     metavar="EXERCISE",
     help="Compile just this exercise (name or number); repeatable.",
 )
-@click.option("--full-instructions", is_flag=True, help="Speak full instructions in every week.")
+@click.option(
+    "--talk",
+    type=click.Choice(TALK_LEVELS),
+    default=None,
+    help="How much the coach says: brief (names, amounts, countdowns, rests), normal "
+    "(full instructions in the first weeks, the key cue after), full (every week) "
+    "[default: the program's talk, else normal].",
+)
+@click.option(
+    "--full-instructions", is_flag=True, help="The same as --talk full (kept for old scripts)."
+)
+@click.option(
+    "--counts",
+    type=click.Choice(COUNT_STYLES),
+    default=None,
+    help="How the tempo is marked: words (counted aloud) or tones (a tone on every second, "
+    "only the rep spoken) [default: the program's counts, else words].",
+)
 @user_errors
 def plan(
-    program: str, week: int, as_json: bool, only: tuple[str, ...], full_instructions: bool
+    program: str,
+    week: int,
+    as_json: bool,
+    only: tuple[str, ...],
+    talk: Talk | None,
+    full_instructions: bool,
+    counts: Counts | None,
 ) -> None:
     """Show a week's session: exercises, sets, reps, rests, start times, length.
 
@@ -108,12 +142,24 @@ def plan(
       voicecoach plan programs/alleviating-back-pain.yaml --week 3
       voicecoach plan programs/alleviating-back-pain.yaml --week 3 --json > week3.json
       voicecoach plan programs/alleviating-back-pain.yaml --only "Russian Twist"
+      voicecoach plan programs/alleviating-back-pain.yaml --week 3 --talk brief
     """
     loaded = load_program(program)
-    options = CompileOptions(only=only, full_instructions=full_instructions)
+    options = talk_options(only, talk, full_instructions, counts)
     plan_of_week = plan_week(loaded, week)
     timeline = compile_program(loaded, plan_of_week, options)
     click.echo(timeline.to_json() if as_json else format_plan(loaded, plan_of_week, timeline))
+
+
+def talk_options(
+    only: tuple[str, ...], talk: Talk | None, full_instructions: bool, counts: Counts | None
+) -> CompileOptions:
+    """--talk wins over its older spelling --full-instructions."""
+    if talk is not None and full_instructions and talk != "full":
+        raise click.UsageError(f"--full-instructions is --talk full; it contradicts --talk {talk}")
+    return CompileOptions(
+        only=only, talk=talk or ("full" if full_instructions else None), counts=counts
+    )
 
 
 def parse_weeks(text: str) -> list[int]:
@@ -189,7 +235,24 @@ def _stop_on_sigterm() -> None:
 @click.option(
     "--only", multiple=True, metavar="EXERCISE", help="Build just this exercise; repeatable."
 )
-@click.option("--full-instructions", is_flag=True, help="Speak full instructions in every week.")
+@click.option(
+    "--talk",
+    type=click.Choice(TALK_LEVELS),
+    default=None,
+    help="How much the coach says: brief (names, amounts, countdowns, rests), normal "
+    "(full instructions in the first weeks, the key cue after), full (every week) "
+    "[default: the program's talk, else normal].",
+)
+@click.option(
+    "--full-instructions", is_flag=True, help="The same as --talk full (kept for old scripts)."
+)
+@click.option(
+    "--counts",
+    type=click.Choice(COUNT_STYLES),
+    default=None,
+    help="How the tempo is marked: words (counted aloud) or tones (a tone on every second, "
+    "only the rep spoken) [default: the program's counts, else words].",
+)
 @click.option(
     "--engine",
     type=click.Choice(["pyttsx3", "command"]),
@@ -278,7 +341,9 @@ def build(
     output: str | None,
     out_dir: str,
     only: tuple[str, ...],
+    talk: Talk | None,
     full_instructions: bool,
+    counts: Counts | None,
     engine: str | None,
     command_template: str | None,
     voice: str | None,
@@ -302,6 +367,7 @@ def build(
       voicecoach build programs/alleviating-back-pain.yaml --week 3 -o week3.mp3
       voicecoach build programs/alleviating-back-pain.yaml --weeks 1-12 --out-dir tracks/
       voicecoach build programs/alleviating-back-pain.yaml --only "Russian Twist"
+      voicecoach build programs/alleviating-back-pain.yaml --week 5 --talk brief --counts tones
       voicecoach build programs/back-mobility-basics.yaml --engine command \\
           --command "espeak-ng -v en-us -w {output} -f {text_file}"
       voicecoach build programs/alleviating-back-pain.yaml --week 3 --music ~/Music/gym/
@@ -326,7 +392,7 @@ def build(
         bitrate_kbps=int(bitrate),
         cache_dir=Path(cache_dir) if cache_dir else default_cache_dir(),
         jobs=jobs,
-        options=CompileOptions(only=only, full_instructions=full_instructions),
+        options=talk_options(only, talk, full_instructions, counts),
         music=MusicSettings(
             tuple(Path(p) for p in music_paths), shuffle, level_lu=music_level, duck_db=duck
         )

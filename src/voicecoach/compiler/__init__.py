@@ -18,8 +18,12 @@ from voicecoach.compiler.amounts import (
 from voicecoach.compiler.palette import PALETTE, TONE_GAP_MS, Tone
 from voicecoach.compiler.progression import MAX_WEEK, Prescription, Week, plan_week
 from voicecoach.compiler.session import (
+    COUNT_STYLES,
+    TALK_LEVELS,
     CompileOptions,
+    Counts,
     Measure,
+    Talk,
     compile_program,
     estimate_speech_ms,
 )
@@ -33,6 +37,10 @@ from voicecoach.compiler.timeline import (
 )
 
 __all__ = [
+    "COUNT_STYLES",
+    "TALK_LEVELS",
+    "Counts",
+    "Talk",
     "MAX_WEEK",
     "PALETTE",
     "TEMPO_ACTIVITIES",

@@ -431,24 +431,22 @@ class _Session:
                 other_side = rep_side or ""  # index > 0 only when alternating: a real side
                 rep = replace(where, side=rep_side, rep=number)
                 if exercise.tempo is None:
-                    text = (
+                    label = (
                         phrases.rep_start(number, count, "", announce)
                         if index == 0
                         else phrases.side_start(other_side, "")
                     )
-                    self.counted("rep", exercise.rep_ms, text, None, rep)
+                    self.counted("rep", exercise.rep_ms, label, None, rep)
                     continue
                 for phase_index, (activity, ms) in enumerate(exercise.tempo.phases()):
                     # With counts as tones the markers say the phase; words only name the rep.
                     word = "" if ticks else phrases.PHASE_WORDS[activity]
-                    text: str | None
+                    text: str | None = word or None
                     if phase_index == 0:
                         if index == 0:
                             text = phrases.rep_start(number, count, word, announce)
                         else:
                             text = phrases.side_start(other_side, word)
-                    else:
-                        text = word or None
                     tone = activity if activity in ("lower", "lift") else None
                     if ticks and tone is None:
                         tone = "tick"  # a pause's first second is marked too

@@ -178,3 +178,30 @@ def test_plan_shows_talk_levels_and_refuses_a_contradiction() -> None:
     assert len(set(lengths.values())) == 3
     both = CliRunner().invoke(cli, ["plan", str(SHIPPED), "--talk", "brief", "--full-instructions"])
     assert both.exit_code == 2 and "contradicts --talk brief" in both.output
+
+
+def test_program_file_sets_talk_counts_and_music_and_the_command_line_wins() -> None:
+    from voicecoach.errors import ProgramError
+    from voicecoach.program import parse_program
+    from voicecoach.render.build import RenderSettings, with_program_music
+    from voicecoach.render.music import MusicSettings
+
+    path = CASES / "music_bed.yaml"
+    text = path.read_text()
+    plain = parse_program(text, str(path))
+    keyed = parse_program(
+        text + "talk: brief\ncounts: tones\nmusic: [songs/, ~/x.mp3]\n", str(path)
+    )
+    assert compile_program(keyed, 1) == compile_program(
+        plain, 1, CompileOptions(talk="brief", counts="tones")
+    )
+    assert compile_program(keyed, 1, CompileOptions(talk="full", counts="words")) == (
+        compile_program(plain, 1, CompileOptions(talk="full"))
+    )
+    music = with_program_music(keyed, RenderSettings()).music
+    assert music is not None and music.paths[0] == CASES / "songs"
+    assert music.paths[1].is_absolute() and music.paths[1].name == "x.mp3"
+    given = RenderSettings(music=MusicSettings((CASES,)))
+    assert with_program_music(keyed, given) is given
+    with pytest.raises(ProgramError, match="talk: expected one of brief, normal, full"):
+        parse_program(text + "talk: chatty\n", str(path))

@@ -288,14 +288,17 @@ class _Session:
 
     @property
     def talk_level(self) -> Talk:
-        """--talk, else the older --full-instructions, else "normal"."""
+        """--talk, else the older --full-instructions, else the program's, else "normal"."""
         if self.options.talk is not None:
             return self.options.talk
-        return "full" if self.options.full_instructions else "normal"
+        if self.options.full_instructions:
+            return "full"
+        return cast(Talk, self.program.talk or "normal")
 
     @property
     def counts(self) -> Counts:
-        return self.options.counts or "words"
+        """--counts, else the program's, else "words"."""
+        return self.options.counts or cast(Counts, self.program.counts or "words")
 
     # -- the session ------------------------------------------------------------------
 

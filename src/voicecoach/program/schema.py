@@ -54,6 +54,9 @@ MAX_TEMPO_PHASE_MS = 30_000
 MAX_LEAD_MS = 120_000
 MIN_LEAD_MS = 4_000  # room for "3, 2, 1" and the start marker
 
+TALK = ("brief", "normal", "full")  # compiler.session's TALK_LEVELS (program/ is imported first)
+COUNTS = ("words", "tones")
+
 _PROGRAM_KEYS = {
     "title": True,
     "description": False,
@@ -65,6 +68,9 @@ _PROGRAM_KEYS = {
     "switch": False,
     "transition": False,
     "voice": False,
+    "talk": False,
+    "counts": False,
+    "music": False,
     "progression": True,
     "phases": True,
 }
@@ -318,7 +324,17 @@ class _Reader:
             phases=phases,
             voice=self.voice(keys["voice"], "voice") if "voice" in keys else Voice(),
             source=self.file,
+            talk=self.choice(keys["talk"], "talk", TALK) if "talk" in keys else None,
+            counts=self.choice(keys["counts"], "counts", COUNTS) if "counts" in keys else None,
+            music=self.music(keys["music"]) if "music" in keys else (),
         )
+
+    def music(self, node: Node) -> tuple[str, ...]:
+        """``music: PATH`` or a list of them (files or folders)."""
+        if isinstance(node, ScalarNode):
+            return (self.text(node, "music", limit=4096),)
+        items = self.sequence(node, "music", "paths", 100)
+        return tuple(self.text(item, f"music[{i}]", limit=4096) for i, item in enumerate(items))
 
     def optional_text(
         self,

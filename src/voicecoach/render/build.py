@@ -16,7 +16,7 @@ import math
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -169,6 +169,15 @@ def render_timeline(
     return gain_db, peak + gain_db
 
 
+def with_program_music(program: Program, settings: RenderSettings) -> RenderSettings:
+    """The program file's ``music:`` (relative to the file) when --music gave none."""
+    if settings.music is not None or not program.music:
+        return settings
+    folder = Path(program.source).parent
+    paths = tuple(folder / Path(p).expanduser() for p in program.music)
+    return replace(settings, music=MusicSettings(paths))
+
+
 def open_bed(timeline: Timeline, settings: RenderSettings, progress: Progress) -> MusicBed | None:
     """The music under this session, if any (measuring files the cache has not seen)."""
     if settings.music is None:
@@ -211,6 +220,7 @@ def build_week(
     started = time.monotonic()
     library = library or open_library(program, settings)
     before = library.synthesized
+    settings = with_program_music(program, settings)
     if settings.music is not None:
         find_music(settings.music.paths)  # a wrong --music fails before any speech is made
     timeline = prepare_timeline(program, week, settings, library, progress)

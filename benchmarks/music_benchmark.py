@@ -48,21 +48,37 @@ def make_music(folder: Path) -> None:
         )  # fmt: skip
 
 
+def warm_up(argv: list[str], attempts: int = 5) -> None:
+    """Fill the caches. pyttsx3/espeak-ng now and then writes an empty WAV on a loaded
+    machine (a SpeechError); a retry speaks only the phrases still missing."""
+    for attempt in range(attempts):
+        try:
+            measured(argv)
+            return
+        except SystemExit as failure:
+            if attempt == attempts - 1:
+                raise
+            print(f"warm-up failed, retrying: {str(failure).splitlines()[-1][:160]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--week", type=int, default=3)
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--work", type=Path, help="keep the music and caches here (reruns)")
     args = parser.parse_args()
     python = sys.executable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
     from voicecoach.render.encoder import ffmpeg_command
 
     with tempfile.TemporaryDirectory(prefix="voicecoach-music-bench-") as folder:
-        work = Path(folder)
+        work = args.work or Path(folder)
+        work.mkdir(parents=True, exist_ok=True)
         music, cache = work / "music", work / "cache"
-        make_music(music)
+        if not music.exists():
+            make_music(music)
         render = [python, "-c", MUSIC_RENDER, str(PROGRAM), str(args.week)]
-        measured([*render, str(work / "warmup.mp3"), str(cache), "1", str(music)])
+        warm_up([*render, str(work / "warmup.mp3"), str(cache), "1", str(music)])
         warm = measured([*render, str(work / "warm.mp3"), str(cache), "1", str(music)])
         duration_ms = int(warm[2].split()[0])
         # The encoder alone, on the PCM of the very track just made (same length, same music).
@@ -74,7 +90,7 @@ def main() -> None:
         started = time.perf_counter()
         subprocess.run(ffmpeg_command(str(work / "encoder.mp3")), input=pcm, check=True)
         encoder = time.perf_counter() - started
-        measured([*render, str(work / "long-warmup.mp3"), str(cache), "4", str(music)])
+        warm_up([*render, str(work / "long-warmup.mp3"), str(cache), "4", str(music)])
         long = measured([*render, str(work / "long.mp3"), str(cache), "4", str(music)])
         long_ms = int(long[2].split()[0])
 

@@ -203,5 +203,10 @@ def test_program_file_sets_talk_counts_and_music_and_the_command_line_wins() -> 
     assert music.paths[1].is_absolute() and music.paths[1].name == "x.mp3"
     given = RenderSettings(music=MusicSettings((CASES,)))
     assert with_program_music(keyed, given) is given
+    levels = RenderSettings(music=MusicSettings((), shuffle_seed=4, duck_db=6))
+    from_file = with_program_music(keyed, levels).music
+    assert from_file is not None and from_file.paths == music.paths
+    assert (from_file.shuffle_seed, from_file.duck_db) == (4, 6)
+    assert with_program_music(plain, levels).music is None
     with pytest.raises(ProgramError, match="talk: expected one of brief, normal, full"):
         parse_program(text + "talk: chatty\n", str(path))

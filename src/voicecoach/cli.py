@@ -393,11 +393,10 @@ def build(
         cache_dir=Path(cache_dir) if cache_dir else default_cache_dir(),
         jobs=jobs,
         options=talk_options(only, talk, full_instructions, counts),
+        # With no --music, the program file's music (if any) plays with these settings.
         music=MusicSettings(
             tuple(Path(p) for p in music_paths), shuffle, level_lu=music_level, duck_db=duck
-        )
-        if music_paths
-        else None,
+        ),
     )
     bars = _Bars(quiet)
     started = time.monotonic()

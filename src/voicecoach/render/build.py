@@ -170,12 +170,16 @@ def render_timeline(
 
 
 def with_program_music(program: Program, settings: RenderSettings) -> RenderSettings:
-    """The program file's ``music:`` (relative to the file) when --music gave none."""
-    if settings.music is not None or not program.music:
+    """--music, else the program file's ``music:`` (relative to the file), with the
+    command line's shuffle, level and duck either way; no paths at all: no music."""
+    music = settings.music
+    if music is not None and music.paths:
         return settings
+    if not program.music:
+        return replace(settings, music=None) if music is not None else settings
     folder = Path(program.source).parent
     paths = tuple(folder / Path(p).expanduser() for p in program.music)
-    return replace(settings, music=MusicSettings(paths))
+    return replace(settings, music=replace(music or MusicSettings(()), paths=paths))
 
 
 def open_bed(timeline: Timeline, settings: RenderSettings, progress: Progress) -> MusicBed | None:

@@ -46,7 +46,7 @@ def test_program_does_not_know_the_compiler() -> None:
         assert not any(n.startswith("voicecoach.compiler") for n in imported_modules(path)), path
 
 
-STAGES = ("program", "compiler", "render")
+STAGES = ("program", "compiler", "render", "log")
 
 
 @pytest.mark.parametrize("path", sorted(SRC.rglob("*.py")), ids=lambda p: str(p.relative_to(SRC)))

@@ -24,10 +24,25 @@ from voicecoach.compiler import (
     Talk,
     clock,
     compile_program,
+    counted,
     plan_week,
 )
 from voicecoach.errors import VoicecoachError
-from voicecoach.naming import playlist_file_name, preview_file_name
+from voicecoach.log import (
+    LogStore,
+    ask_answers,
+    describe_next,
+    export_csv,
+    history_table,
+    parse_date,
+    plan_next,
+    plot_history,
+    read_csv,
+    record_session,
+    resolve_db_path,
+    split_set_option,
+)
+from voicecoach.naming import playlist_file_name, preview_file_name, session_file_name
 from voicecoach.program import load_program
 from voicecoach.render import (
     DEFAULT_BITRATE_KBPS,
@@ -44,11 +59,17 @@ from voicecoach.render import (
     list_voices,
     write_previews,
 )
-from voicecoach.report import counted, format_plan, summarize_program
+from voicecoach.report import format_plan, summarize_program
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 WEEK = click.IntRange(1, MAX_WEEK)
+DB_OPTION = click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    envvar="VOICECOACH_DB",
+    help="Training log database [default: training-log.sqlite3 in the user data folder].",
+)
 
 
 def user_errors(func: F) -> F:
@@ -97,7 +118,8 @@ def validate(program: str) -> None:
 
 @cli.command()
 @click.argument("program", type=click.Path(dir_okay=True))
-@click.option("--week", "-w", type=WEEK, default=1, show_default=True, help="Progression week.")
+@click.option("--week", "-w", type=WEEK, default=None, help="Progression week [default: 1].")
+@click.option("--next", "from_log", is_flag=True, help="The next session, from the training log.")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole timeline as JSON.")
 @click.option(
     "--only",
@@ -123,15 +145,18 @@ def validate(program: str) -> None:
     help="How the tempo is marked: words (counted aloud) or tones (a tone on every second, "
     "only the rep spoken) [default: the program's counts, else words].",
 )
+@DB_OPTION
 @user_errors
 def plan(
     program: str,
-    week: int,
+    week: int | None,
+    from_log: bool,
     as_json: bool,
     only: tuple[str, ...],
     talk: Talk | None,
     full_instructions: bool,
     counts: Counts | None,
+    db: str | None,
 ) -> None:
     """Show a week's session: exercises, sets, reps, rests, start times, length.
 
@@ -143,12 +168,24 @@ def plan(
       voicecoach plan programs/alleviating-back-pain.yaml --week 3 --json > week3.json
       voicecoach plan programs/alleviating-back-pain.yaml --only "Russian Twist"
       voicecoach plan programs/alleviating-back-pain.yaml --week 3 --talk brief
+      voicecoach plan programs/alleviating-back-pain.yaml --next
     """
+    if week is not None and from_log:
+        raise click.UsageError("give --week or --next, not both")
     loaded = load_program(program)
     options = talk_options(only, talk, full_instructions, counts)
-    plan_of_week = plan_week(loaded, week)
+    upcoming = None
+    if from_log:
+        with LogStore(resolve_db_path(db)) as store:
+            upcoming = plan_next(store, loaded)
+    plan_of_week = upcoming.week if upcoming else plan_week(loaded, week or 1)
     timeline = compile_program(loaded, plan_of_week, options)
-    click.echo(timeline.to_json() if as_json else format_plan(loaded, plan_of_week, timeline))
+    if as_json:
+        click.echo(timeline.to_json())
+        return
+    click.echo(format_plan(loaded, plan_of_week, timeline))
+    if upcoming:
+        click.echo("\n" + describe_next(loaded, upcoming))
 
 
 def talk_options(
@@ -221,6 +258,9 @@ def _stop_on_sigterm() -> None:
 )
 @click.option(
     "--weeks", "weeks_text", metavar="RANGE", help="Build several weeks, e.g. 1-12 or 1,3,5."
+)
+@click.option(
+    "--next", "from_log", is_flag=True, help="Build the next session, from the training log."
 )
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False), help="The MP3 to write (one week)."
@@ -333,11 +373,13 @@ def _stop_on_sigterm() -> None:
     help="How much further the music dips while the coach speaks or a tone plays, dB.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
+@DB_OPTION
 @user_errors
 def build(
     program: str,
     week: int | None,
     weeks_text: str | None,
+    from_log: bool,
     output: str | None,
     out_dir: str,
     only: tuple[str, ...],
@@ -358,6 +400,7 @@ def build(
     music_level: float,
     duck: float,
     quiet: bool,
+    db: str | None,
 ) -> None:
     """Render a week's session to one MP3: speech, tones, chapters, tags.
 
@@ -368,14 +411,15 @@ def build(
       voicecoach build programs/alleviating-back-pain.yaml --weeks 1-12 --out-dir tracks/
       voicecoach build programs/alleviating-back-pain.yaml --only "Russian Twist"
       voicecoach build programs/alleviating-back-pain.yaml --week 5 --talk brief --counts tones
+      voicecoach build programs/alleviating-back-pain.yaml --next
       voicecoach build programs/back-mobility-basics.yaml --engine command \\
           --command "espeak-ng -v en-us -w {output} -f {text_file}"
       voicecoach build programs/alleviating-back-pain.yaml --week 3 --music ~/Music/gym/
       voicecoach build programs/alleviating-back-pain.yaml --music a.mp3 --music b.flac \\
           --shuffle 7 --music-level 15 --duck 12
     """
-    if week is not None and weeks_text:
-        raise click.UsageError("give --week or --weeks, not both")
+    if sum((week is not None, bool(weeks_text), from_log)) > 1:
+        raise click.UsageError("give one of --week, --weeks and --next")
     if weeks_text and output:
         raise click.UsageError("--output names one file; with --weeks use --out-dir")
     _stop_on_sigterm()
@@ -417,6 +461,15 @@ def build(
             f"in {time.monotonic() - started:.1f} s"
         )
         return
+    if from_log:
+        with LogStore(resolve_db_path(db)) as store:
+            upcoming = plan_next(store, loaded)
+        name = session_file_name(loaded.title, upcoming.number)
+        path = Path(output) if output else Path(out_dir) / name
+        result = build_week(loaded, upcoming.week, path, settings, bars)
+        click.echo(_describe_result(result))
+        click.echo(describe_next(loaded, upcoming))
+        return
     number = week or 1
     path = Path(output) if output else Path(out_dir) / preview_file_name(loaded.title, number, only)
     result = build_week(loaded, number, path, settings, bars)
@@ -457,6 +510,123 @@ def tones(out_dir: str) -> None:
     """
     for path, tone in zip(write_previews(out_dir), PALETTE.values()):
         click.echo(f"{path}  {tone.hz:>5} Hz {tone.duration_ms:>5} ms  {tone.meaning}")
+
+
+@cli.command("log")
+@click.argument("program", type=click.Path(dir_okay=True))
+@click.option(
+    "--date", "date_text", metavar="YYYY-MM-DD", help="When it was done [default: today]."
+)
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar='"EXERCISE=REPS[@WEIGHT]"',
+    help='What was done, e.g. "Bulgarian Split Squat=10,10,9@12kg"; repeatable. '
+    "Exercises not given were done as prescribed.",
+)
+@click.option("--as-prescribed", is_flag=True, help="Every exercise done as prescribed.")
+@click.option("--missed", is_flag=True, help="The session did not happen: repeat its targets.")
+@DB_OPTION
+@user_errors
+def log_command(
+    program: str,
+    date_text: str | None,
+    sets: tuple[str, ...],
+    as_prescribed: bool,
+    missed: bool,
+    db: str | None,
+) -> None:
+    """Log a session you trained: asked exercise by exercise, or given with --set.
+
+    Without --set (or --as-prescribed, --missed) it asks for each exercise, offering the
+    session's targets: press Enter for "done as prescribed", or type what you did:
+    10,10,9 (reps per set)  10/10,10/9 (left/right)  30s,25s (holds)  @14kg (weight)
+    skip (not done)  10,10,9@12kg; note.
+
+    \b
+    Examples:
+      voicecoach log programs/alleviating-back-pain.yaml
+      voicecoach log programs/alleviating-back-pain.yaml --date 2026-11-20 \\
+          --set "Bulgarian Split Squat=10,10,9@12kg" --set "Russian Twist=12,12,12"
+      voicecoach log programs/alleviating-back-pain.yaml --missed
+    """
+    loaded = load_program(program)
+    date = parse_date(date_text)
+    answers = [split_set_option(text) for text in sets]
+    with LogStore(resolve_db_path(db)) as store:
+        if not (answers or as_prescribed or missed):
+            answers = ask_answers(
+                loaded,
+                plan_next(store, loaded),
+                ask=lambda label: click.prompt(label, default="", show_default=False),
+                tell=lambda line: click.echo(line, err=True),
+            )
+        record = record_session(store, loaded, answers, date=date, missed=missed)
+    what = "missed" if missed else f"{len({s.exercise for s in record.sets})} exercises"
+    click.echo(
+        f"Logged session {record.number} of {loaded.title!r} on {record.date.isoformat()} "
+        f"({what}) in {store.path}"
+    )
+
+
+@cli.command()
+@click.argument("program", type=click.Path(dir_okay=True))
+@click.option(
+    "--plot", type=click.Path(dir_okay=False), help="Also draw reps and weight over time (PNG)."
+)
+@DB_OPTION
+@user_errors
+def history(program: str, plot: str | None, db: str | None) -> None:
+    """Show every logged session: a table per exercise (date, sets x reps, weight, volume).
+
+    \b
+    Examples:
+      voicecoach history programs/alleviating-back-pain.yaml
+      voicecoach history programs/alleviating-back-pain.yaml --plot progress.png
+    """
+    loaded = load_program(program)
+    with LogStore(resolve_db_path(db)) as store:
+        sessions = store.sessions(loaded.title)
+    click.echo(history_table(loaded, sessions))
+    if plot:
+        click.echo(f"Drew {plot_history(loaded, sessions, Path(plot))}")
+
+
+@cli.command("log-export")
+@click.argument("file", type=click.Path(dir_okay=False))
+@DB_OPTION
+@user_errors
+def log_export(file: str, db: str | None) -> None:
+    """Write the whole training log to a CSV file (one row per set).
+
+    \b
+    Example:
+      voicecoach log-export training-log.csv
+    """
+    with LogStore(resolve_db_path(db)) as store:
+        count = export_csv(store.sessions(), Path(file))
+    click.echo(f"Exported {count} sessions to {file}")
+
+
+@cli.command("log-import")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@DB_OPTION
+@user_errors
+def log_import(file: str, db: str | None) -> None:
+    """Add the sessions of a CSV export to the training log (already there: skipped).
+
+    \b
+    Example:
+      voicecoach log-import training-log.csv --db ~/new-log.sqlite3
+    """
+    sessions = read_csv(Path(file))
+    with LogStore(resolve_db_path(db)) as store:
+        added, skipped = store.import_sessions(sessions)
+    click.echo(
+        f"Imported {added} sessions from {file}"
+        + (f" ({skipped} already there)" if skipped else "")
+    )
 
 
 def main() -> None:

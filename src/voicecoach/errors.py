@@ -82,5 +82,9 @@ class UnknownExercise(VoicecoachError):
     """``--only`` names no exercise, or several."""
 
 
+class LogError(VoicecoachError):
+    """A training-log entry that cannot be recorded, or a log database that cannot be used."""
+
+
 class MusicError(VoicecoachError):
     """A music file or folder is missing, unreadable, silent or not audio."""

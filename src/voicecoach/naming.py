@@ -37,6 +37,12 @@ def preview_file_name(title: str, week: int, only: tuple[str, ...]) -> str:
     return name[: -len(".mp3")] + "-" + slugify("-".join(only), "preview") + ".mp3"
 
 
+def session_file_name(title: str, session: int) -> str:
+    """``alleviating-back-pain-session-007.mp3``: a track made from the training log for
+    its next session (several sessions share a week, so the week cannot name it)."""
+    return f"{slugify(title)}-session-{session:03d}.mp3"
+
+
 def playlist_file_name(title: str) -> str:
     """``alleviating-back-pain.m3u8``: the batch's playlist, entries relative to it."""
     return f"{slugify(title)}.m3u8"

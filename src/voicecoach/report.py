@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
-from voicecoach.compiler import Timeline, Week, clock, shown_amount, shown_rest, shown_tempo
+from voicecoach.compiler import (
+    Timeline,
+    Week,
+    clock,
+    counted,
+    shown_amount,
+    shown_rest,
+    shown_tempo,
+)
 from voicecoach.program import Program
 
 __all__ = ["counted", "format_plan", "summarize_program"]
 
 
-def counted(number: int, noun: str, plural: str | None = None) -> str:
-    """``1 week``, ``12 weeks``: every count the tool prints agrees with its noun."""
-    return f"{number} {noun if number == 1 else (plural or noun + 's')}"
-
-
 def summarize_program(program: Program) -> str:
-    exercises = program.exercises
+    """The line ``validate`` prints: "x.yaml: ok — 'Title', 1 phase, 2 exercises, ..."."""
+    weeks = program.progression.foundation_weeks
+    if weeks == 0:
+        foundation = "no foundation weeks"
+    elif weeks == 1:
+        foundation = "foundation week 1"
+    else:
+        foundation = f"foundation weeks 1-{weeks}"
     return (
-        f"{program.source}: ok — {program.title!r}, {len(program.phases)} phases, "
-        f"{len(exercises)} exercises, {program.sessions_per_week} sessions a week, "
-        f"foundation weeks 1-{program.progression.foundation_weeks}"
+        f"{program.source}: ok — {program.title!r}, {counted(len(program.phases), 'phase')}, "
+        f"{counted(len(program.exercises), 'exercise')}, "
+        f"{counted(program.sessions_per_week, 'session')} a week, {foundation}"
     )
 
 

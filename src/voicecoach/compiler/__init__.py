@@ -9,6 +9,7 @@ timeline     the frozen IR the renderer plays: segments, cues, chapters
 
 from voicecoach.compiler.amounts import (
     clock,
+    counted,
     minutes_words,
     seconds_words,
     shown_amount,
@@ -16,7 +17,14 @@ from voicecoach.compiler.amounts import (
     shown_tempo,
 )
 from voicecoach.compiler.palette import PALETTE, TONE_GAP_MS, Tone
-from voicecoach.compiler.progression import MAX_WEEK, Prescription, Week, plan_week
+from voicecoach.compiler.progression import (
+    MAX_WEEK,
+    Prescription,
+    Week,
+    plan_week,
+    prescribe_amount,
+    step_of,
+)
 from voicecoach.compiler.session import (
     COUNT_STYLES,
     TALK_LEVELS,
@@ -56,6 +64,7 @@ __all__ = [
     "Week",
     "check_invariants",
     "clock",
+    "counted",
     "minutes_words",
     "seconds_words",
     "shown_amount",
@@ -64,4 +73,6 @@ __all__ = [
     "compile_program",
     "estimate_speech_ms",
     "plan_week",
+    "prescribe_amount",
+    "step_of",
 ]

@@ -12,6 +12,11 @@ from voicecoach.compiler.progression import Prescription
 from voicecoach.program import Exercise, Tempo
 
 
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 week``, ``12 weeks``: every count said or printed agrees with its noun."""
+    return f"{number} {noun if number == 1 else (plural or noun + 's')}"
+
+
 def seconds_words(ms: int) -> str:
     """A duration as the coach says it: "1 second", "45 seconds", "2 minutes"."""
     seconds = round(ms / 1000)

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import re
 
-from voicecoach.compiler.amounts import minutes_words, seconds_words, spoken_sets, spoken_tempo
+from voicecoach.compiler.amounts import (
+    counted,
+    minutes_words,
+    seconds_words,
+    spoken_sets,
+    spoken_tempo,
+)
 from voicecoach.compiler.progression import Prescription, Week
 from voicecoach.program import Exercise, Phase, Program
 
@@ -39,9 +45,8 @@ def session_intro(
         lines += sentences(program.description)
         if program.schedule:
             lines.append(f"Train {program.sessions_per_week} times a week: {program.schedule}.")
-    phases = len(program.phases)
     lines.append(
-        f"Today: {exercises} exercises in {phases} phase{'s' if phases != 1 else ''}, "
+        f"Today: {counted(exercises, 'exercise')} in {counted(len(program.phases), 'phase')}, "
         f"about {minutes_words(duration_ms)}."
     )
     lines.append("Listen for the low tone to lower and the high tone to lift.")
@@ -62,9 +67,11 @@ def exercise_intro(
     full: bool,
     brief: bool = False,
 ) -> list[str]:
-    """An exercise's talk: name, sets and amount, then full instructions or the key cue
-    (brief: the name, the amount and a tempo of its own only)."""
-    lines = [f"{exercise.name}.", spoken_sets(exercise, prescription)]
+    """An exercise's talk: name, the log's decision (if any), sets and amount, then full
+    instructions or the key cue (brief: the name, the amount and a tempo of its own only)."""
+    # A decision from the training log comes first: what was done, so what is asked today.
+    lines = [f"{exercise.name}.", *sentences(prescription.decision)]
+    lines.append(spoken_sets(exercise, prescription))
     if exercise.sides == "alternating":
         lines.append("Alternate sides: left, then right, is one rep.")
     if brief:

@@ -36,6 +36,9 @@ class Prescription:
     rest_ms: int  # 0 when the exercise has no rest
     raise_weight: bool  # first week of a new cycle: the track says to add weight
     at_top: bool  # the top of the range: the track says what earns a heavier weight
+    # What was decided and why, said in the exercise's intro ("Last time 10, 10, 9 at 12
+    # kilos. Today: 10 reps, same weight."): set when a training log chose the amount.
+    decision: str = ""
 
     @classmethod
     def of(
@@ -45,6 +48,7 @@ class Prescription:
         rest_ms: int = 0,
         raise_weight: bool = False,
         at_top: bool = False,
+        decision: str = "",
     ) -> Prescription:
         """A prescription of ``value`` in the kind's unit (a count, or ms for a hold)."""
         hold = kind == "hold"
@@ -55,6 +59,7 @@ class Prescription:
             rest_ms=rest_ms,
             raise_weight=raise_weight,
             at_top=at_top,
+            decision=decision,
         )
 
 
@@ -92,19 +97,57 @@ def plan_week(program: Program, week: int) -> Week:
     )
 
 
-def _prescribe(
-    program: Program, exercise: Exercise, stage: Stage, step_index: int | None
-) -> Prescription:
-    span = exercise.amount
-    step = {
+def step_of(program: Program, exercise: Exercise) -> int:
+    """How far one step of progress moves the exercise (a count, or ms for a hold)."""
+    return {
         "reps": program.progression.reps_step,
         "hold": program.progression.hold_step_ms,
         "cycles": program.progression.cycles_step,
     }[exercise.kind]
-    # Positions in the range: low, low+step, ... and the top itself if the step skips it.
-    positions = list(range(span.low, span.high + 1, step))
+
+
+def _positions(program: Program, exercise: Exercise) -> list[int]:
+    """Positions in the range: low, low+step, ... and the top itself if the step skips it."""
+    span = exercise.amount
+    positions = list(range(span.low, span.high + 1, step_of(program, exercise)))
     if positions[-1] != span.high:
         positions.append(span.high)
+    return positions
+
+
+def prescribe_amount(
+    program: Program,
+    exercise: Exercise,
+    stage: Stage,
+    value: int,
+    raise_weight: bool = False,
+    decision: str = "",
+) -> Prescription:
+    """A prescription of ``value`` chosen elsewhere (by a training log), with the rest and
+    the top-of-range note this policy gives that value in ``stage``."""
+    span = exercise.amount
+    value = min(max(value, span.low), span.high)
+    positions = _positions(program, exercise)
+    position = max(i for i, p in enumerate(positions) if p <= value)
+    rest_ms = 0
+    if exercise.rest_ms is not None:
+        rest_ms = _rest(exercise.rest_ms, stage, position, len(positions))
+    at_top = exercise.kind == "reps" and exercise.weighted and value == span.high
+    return Prescription.of(
+        exercise.kind,
+        value,
+        rest_ms=rest_ms,
+        raise_weight=raise_weight,
+        at_top=at_top and not span.fixed,
+        decision=decision,
+    )
+
+
+def _prescribe(
+    program: Program, exercise: Exercise, stage: Stage, step_index: int | None
+) -> Prescription:
+    span = exercise.amount
+    positions = _positions(program, exercise)
 
     raise_weight = False
     if step_index is None:

@@ -1,9 +1,13 @@
 """The program stage: a program file's text becomes a validated, frozen ``Program``.
 
 loading     YAML text -> nodes with line/column marks (safe, bounded)
-schema      nodes -> Program, every error located as file:line:column: key.path
+schema      the format: each mapping's keys declared once (type, limits, default, doc)
+            -> Program; the rules across keys (exactly one of reps, hold, cycles ...)
+fields      the field kinds a declaration is made of (Text, Integer, Duration ...), Keys
+nodes       generic node checks, every error located as file:line:column: key.path
 quantities  "8-12", "60-90 sec", "1 min" -> counts and milliseconds
 model       the frozen values: Program, Phase, Exercise, Tempo, Progression ...
+reference   the key tables of docs/program-format.md, generated from schema
 """
 
 from voicecoach.program.model import (

@@ -1,20 +1,38 @@
-"""Give YAML nodes their meaning: validate a program file and build a frozen Program.
+"""The program format: every key of every mapping, declared once, and the rules across keys.
+
+Each ``...Keys`` class below is one mapping of a program file; each attribute one key, with
+its type and limits, its default (or REQUIRED) and a one-line doc (fields.py says how a
+declaration is read). The reference tables of docs/program-format.md are generated from
+these classes (reference.py) and a test keeps the two equal. Adding a key is one line here
+plus the model's attribute (model.py).
 
 Every error names file:line:column, the key path (``phases[1].exercises[0].reps``, indices
-from 0), what was expected and what was found. Unknown keys are refused with the nearest
-valid key suggested. The format is documented in docs/program-format.md.
+from 0), what was expected and what was found (nodes.py words them).
 """
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Callable
-from typing import Any, NoReturn, TypeVar
+from typing import Any
 
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 
-from voicecoach.errors import ProgramError
+from voicecoach.program.fields import (
+    KEY_DEFAULTS,
+    REQUIRED,
+    Boolean,
+    Choice,
+    Count,
+    Derived,
+    Duration,
+    Field,
+    Integer,
+    Items,
+    Keys,
+    Seconds,
+    Section,
+    Text,
+    TextList,
+)
 from voicecoach.program.loading import compose_yaml, read_text
 from voicecoach.program.model import (
     CycleStep,
@@ -22,30 +40,22 @@ from voicecoach.program.model import (
     Phase,
     Program,
     Progression,
-    Span,
     Stage,
     Tempo,
     Voice,
 )
-from voicecoach.program.quantities import (
-    QuantityError,
-    is_none_word,
-    parse_count_span,
-    parse_duration_span,
-    parse_seconds,
-)
-
-T = TypeVar("T")
+from voicecoach.program.nodes import Nodes, describe
+from voicecoach.program.quantities import is_none_word
 
 # Documented limits (docs/program-format.md#limits): they keep a typo or a hostile file
 # from asking for a session that renders for hours.
 MAX_NAME = 80
-MAX_TEXT = 2_000
 MAX_PHASES = 20
 MAX_EXERCISES = 60
 MAX_SETS = 20
 MAX_REPS = 100
 MAX_CYCLES = 100
+MAX_CYCLE_STEPS = 8
 MAX_HOLD_MS = 10 * 60_000
 MAX_REST_MS = 10 * 60_000
 # A hold or rest ends with a spoken or piped 3-2-1 countdown: shorter ones cannot hold it.
@@ -54,74 +64,27 @@ MAX_TEMPO_PHASE_MS = 30_000
 MAX_LEAD_MS = 120_000
 MIN_LEAD_MS = 4_000  # room for "3, 2, 1" and the start marker
 
-TALK = ("brief", "normal", "full")  # compiler.session's TALK_LEVELS (program/ is imported first)
-COUNTS = ("words", "tones")
+LEVELS = ("bottom", "middle", "top")
+REST_RULES = ("low", "middle", "high", "climb")
+INSTRUCTIONS = ("full", "short")
+KINDS = ("reps", "hold", "cycles")
+ONE_KIND = "give one of `reps`, `hold`, `cycles`"
 
-_PROGRAM_KEYS = {
-    "title": True,
-    "description": False,
-    "artist": False,
-    "sessions_per_week": False,
-    "schedule": False,
-    "tempo": False,
-    "setup": False,
-    "switch": False,
-    "transition": False,
-    "voice": False,
-    "talk": False,
-    "counts": False,
-    "music": False,
-    "progression": True,
-    "phases": True,
-}
-_TEMPO_KEYS = {"lower": False, "bottom": False, "lift": False, "top": False, "start": False}
-_VOICE_KEYS = {"engine": False, "voice": False, "rate": False}
-_PROGRESSION_KEYS = {"foundation": True, "build": True}
-_FOUNDATION_KEYS = {
-    "weeks": True,
-    "focus": True,
-    "reps": False,
-    "holds": False,
-    "cycles": False,
-    "rest": False,
-    "instructions": False,
-}
-_BUILD_KEYS = {
-    "focus": True,
-    "reps_step": False,
-    "hold_step": False,
-    "cycles_step": False,
-    "rest": False,
-    "instructions": False,
-    "at_top": False,
-    "weight_increase": False,
-}
-_PHASE_KEYS = {"name": True, "note": False, "exercises": True}
-_EXERCISE_KEYS = {
-    "name": True,
-    "sets": True,
-    "reps": False,
-    "hold": False,
-    "cycles": False,
-    "sides": False,
-    "rest": False,
-    "tempo": False,
-    "rep_time": False,
-    "cycle": False,
-    "target": False,
-    "setup": False,
-    "execution": False,
-    "key_cue": False,
-    "weighted": False,
-}
-_CYCLE_STEP_KEYS = {"say": True, "time": True}
-
-_LEVELS = ("bottom", "middle", "top")
-_REST_RULES = ("low", "middle", "high", "climb")
-_INSTRUCTIONS = ("full", "short")
-_SIDES = ("none", "each", "alternating")
-_STARTS = ("lower", "lift")
-_DEFAULT_TEMPO = Tempo(lower_ms=2000, bottom_ms=0, lift_ms=2000, top_ms=0)
+# The texts a first program need not write. Each is spoken as it stands (sentence by
+# sentence), so each opens with the stage's name the way the shipped programs' do.
+FOUNDATION_FOCUS = (
+    "Foundation. Learn each exercise with light weights: move slowly, with control, "
+    "and make every repetition look the same. Form comes first."
+)
+BUILD_FOCUS = (
+    "Build. Add a little each week: a repetition, or a few seconds to a hold. "
+    "Pick a weight that makes the last two repetitions of each set challenging, with clean form."
+)
+AT_TOP = (
+    "You are at the top of the range: when every set is complete, "
+    "raise the weight slightly next workout."
+)
+WEIGHT_INCREASE = "New cycle: use a slightly heavier weight, and the reps start over."
 
 
 def load_program(path: str) -> Program:
@@ -133,449 +96,473 @@ def load_program(path: str) -> Program:
 def parse_program(text: str, path: str = "<program>") -> Program:
     """Validate program YAML text; ``path`` is only used in messages."""
     root = compose_yaml(text, path)
-    return _Reader(path).program(root)
+    return PROGRAM.read(Nodes(path), root, "")
 
 
-def _describe(node: Node) -> str:
-    if isinstance(node, MappingNode):
-        return "a mapping"
-    if isinstance(node, SequenceNode):
-        return "a list"
-    value = _construct(node)
-    if value is None:
-        return "nothing (null)"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "...'"
-
-
-def _construct(node: Node) -> Any:
-    # A fresh constructor per scalar: it remembers what it built, and scalars are few.
-    return yaml.constructor.SafeConstructor().construct_object(node)
-
-
-class _Reader:
-    """Walks the node tree once, carrying the file name for messages."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-
-    # -- primitives -------------------------------------------------------------------
-
-    def fail(self, node: Node, path: str, message: str) -> NoReturn:
-        raise ProgramError(
-            self.file,
-            message,
-            line=node.start_mark.line + 1,
-            column=node.start_mark.column + 1,
-            path=path or None,
-        )
-
-    def mapping(self, node: Node, path: str, keys: dict[str, bool]) -> dict[str, Node]:
-        if not isinstance(node, MappingNode):
-            self.fail(node, path, f"expected a mapping of {', '.join(keys)}, got {_describe(node)}")
-        found: dict[str, Node] = {}
-        key_nodes: dict[str, Node] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
-                self.fail(key_node, path, f"expected a key name, got {_describe(key_node)}")
-            key = str(key_node.value)
-            shown = key if key.isidentifier() else f"[{key!r}]"
-            where = (f"{path}.{shown}" if shown[0] != "[" else f"{path}{shown}") if path else shown
-            if key in found:
-                first = key_nodes[key].start_mark.line + 1
-                self.fail(key_node, where, f"duplicate key (first given on line {first})")
-            if key not in keys:
-                close = difflib.get_close_matches(key, list(keys), n=1, cutoff=0.6)
-                hint = f"did you mean {close[0]!r}? " if close else ""
-                self.fail(
-                    key_node, where, f"unknown key {key!r}; {hint}valid keys are: {', '.join(keys)}"
-                )
-            found[key] = value_node
-            key_nodes[key] = key_node
-        missing = [key for key, required in keys.items() if required and key not in found]
-        if missing:
-            self.fail(node, path, f"missing required key {missing[0]!r}")
-        return found
-
-    def sequence(self, node: Node, path: str, what: str, limit: int) -> list[Node]:
-        if not isinstance(node, SequenceNode):
-            self.fail(node, path, f"expected a list of {what}, got {_describe(node)}")
-        if not node.value:
-            self.fail(node, path, f"expected at least one {what.rstrip('s')}, got an empty list")
-        if len(node.value) > limit:
-            self.fail(node, path, f"at most {limit} {what} are allowed, got {len(node.value)}")
-        return list(node.value)
-
-    def scalar(self, node: Node, path: str, expected: str) -> Any:
-        if not isinstance(node, ScalarNode):
-            self.fail(node, path, f"expected {expected}, got {_describe(node)}")
-        try:
-            return _construct(node)
-        except yaml.YAMLError:
-            self.fail(node, path, f"expected {expected}, got {node.value!r}")
-
-    def text(self, node: Node, path: str, *, limit: int = MAX_TEXT) -> str:
-        value = self.scalar(node, path, "text")
-        if value is None or isinstance(value, bool):
-            self.fail(node, path, f"expected text, got {_describe(node)}")
-        text = " ".join(str(value).split())
-        if not text:
-            self.fail(node, path, "expected text, got an empty string")
-        if len(text) > limit:
-            self.fail(node, path, f"expected at most {limit} characters, got {len(text)}")
-        if any(ord(ch) < 32 for ch in text):
-            self.fail(node, path, "expected plain text, got control characters")
-        return text
-
-    def integer(self, node: Node, path: str, low: int, high: int, what: str) -> int:
-        value = self.scalar(node, path, f"a whole number of {what}")
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(node, path, f"expected a whole number of {what}, got {_describe(node)}")
-        if not low <= value <= high:
-            self.fail(node, path, f"expected {low} to {high} {what}, got {value}")
-        return value
-
-    def choice(self, node: Node, path: str, choices: tuple[str, ...]) -> str:
-        value = self.scalar(node, path, f"one of {', '.join(choices)}")
-        if value not in choices:
-            self.fail(node, path, f"expected one of {', '.join(choices)}, got {_describe(node)}")
-        return str(value)
-
-    def boolean(self, node: Node, path: str) -> bool:
-        value = self.scalar(node, path, "true or false")
-        if not isinstance(value, bool):
-            self.fail(node, path, f"expected true or false, got {_describe(node)}")
-        return value
-
-    def parsed(self, node: Node, path: str, parse: Callable[[Any], T]) -> T:
-        value = self.scalar(node, path, "a value")
-        try:
-            return parse(value)
-        except QuantityError as exc:
-            hint = f" ({exc.hint})" if exc.hint else ""
-            self.fail(node, path, f"{exc.expected}, got {_describe(node)}{hint}")
-        except ValueError as exc:
-            self.fail(node, path, f"{exc}, got {_describe(node)}")
-
-    def duration(self, node: Node, path: str, low_ms: int, high_ms: int) -> Span:
-        span = self.parsed(node, path, parse_duration_span)
-        if span.low < low_ms or span.high > high_ms:
-            self.fail(
-                node,
-                path,
-                f"expected {_seconds(low_ms)} to {_seconds(high_ms)}, got {_describe(node)}",
-            )
-        return span
-
-    def single_duration(self, node: Node, path: str, low_ms: int, high_ms: int) -> int:
-        span = self.duration(node, path, low_ms, high_ms)
-        if not span.fixed:
-            self.fail(node, path, f"expected one duration like 10s, got {_describe(node)}")
-        return span.low
-
-    # -- the program ------------------------------------------------------------------
-
-    def program(self, node: Node) -> Program:
-        if not isinstance(node, MappingNode):
-            self.fail(
-                node,
-                "",
-                f"expected a program (a mapping with title, progression and phases), "
-                f"got {_describe(node)}",
-            )
-        keys = self.mapping(node, "", _PROGRAM_KEYS)
-        tempo = _DEFAULT_TEMPO
-        if "tempo" in keys:
-            tempo = self.tempo(keys["tempo"], "tempo", _DEFAULT_TEMPO)
-        setup_ms = 10_000
-        if "setup" in keys:
-            setup_ms = self.single_duration(keys["setup"], "setup", MIN_LEAD_MS, MAX_LEAD_MS)
-        switch_ms = 10_000
-        if "switch" in keys:
-            switch_ms = self.single_duration(keys["switch"], "switch", MIN_LEAD_MS, MAX_LEAD_MS)
-        transition_ms = 15_000
-        if "transition" in keys:
-            transition_ms = self.single_duration(
-                keys["transition"], "transition", MIN_LEAD_MS, MAX_LEAD_MS
-            )
-        phase_nodes = self.sequence(keys["phases"], "phases", "phases", MAX_PHASES)
-        phases = tuple(
-            self.phase(phase_node, f"phases[{index}]", tempo)
-            for index, phase_node in enumerate(phase_nodes)
-        )
-        count = sum(len(phase.exercises) for phase in phases)
-        if count > MAX_EXERCISES:
-            self.fail(keys["phases"], "phases", f"at most {MAX_EXERCISES} exercises, got {count}")
-        return Program(
-            title=self.text(keys["title"], "title", limit=MAX_NAME),
-            description=self.optional_text(keys, "description", ""),
-            artist=self.optional_text(keys, "artist", "voicecoach", limit=MAX_NAME),
-            sessions_per_week=(
-                self.integer(keys["sessions_per_week"], "sessions_per_week", 1, 14, "sessions")
-                if "sessions_per_week" in keys
-                else 3
-            ),
-            schedule=self.optional_text(keys, "schedule", ""),
-            tempo=tempo,
-            setup_ms=setup_ms,
-            switch_ms=switch_ms,
-            transition_ms=transition_ms,
-            progression=self.progression(keys["progression"], "progression"),
-            phases=phases,
-            voice=self.voice(keys["voice"], "voice") if "voice" in keys else Voice(),
-            source=self.file,
-            talk=self.choice(keys["talk"], "talk", TALK) if "talk" in keys else None,
-            counts=self.choice(keys["counts"], "counts", COUNTS) if "counts" in keys else None,
-            music=self.music(keys["music"]) if "music" in keys else (),
-        )
-
-    def music(self, node: Node) -> tuple[str, ...]:
-        """``music: PATH`` or a list of them (files or folders)."""
-        if isinstance(node, ScalarNode):
-            return (self.text(node, "music", limit=4096),)
-        items = self.sequence(node, "music", "paths", 100)
-        return tuple(self.text(item, f"music[{i}]", limit=4096) for i, item in enumerate(items))
-
-    def optional_text(
-        self,
-        keys: dict[str, Node],
-        key: str,
-        default: str,
-        *,
-        limit: int = MAX_TEXT,
-        path: str = "",
-    ) -> str:
-        if key not in keys:
-            return default
-        return self.text(keys[key], f"{path}.{key}" if path else key, limit=limit)
-
-    def tempo(self, node: Node, path: str, base: Tempo) -> Tempo:
-        keys = self.mapping(node, path, _TEMPO_KEYS)
-        values = {
-            "lower": base.lower_ms,
-            "bottom": base.bottom_ms,
-            "lift": base.lift_ms,
-            "top": base.top_ms,
-        }
-        for name in values:
-            if name in keys:
-                ms = self.parsed(keys[name], f"{path}.{name}", parse_seconds)
-                if ms > MAX_TEMPO_PHASE_MS:
-                    self.fail(
-                        keys[name], f"{path}.{name}", f"expected 0 to 30 seconds, got {ms / 1000:g}"
-                    )
-                values[name] = ms
-        start = base.start
-        if "start" in keys:
-            start = self.choice(keys["start"], f"{path}.start", _STARTS)  # type: ignore[assignment]
-        tempo = Tempo(values["lower"], values["bottom"], values["lift"], values["top"], start)
-        if tempo.lower_ms + tempo.lift_ms < 1000:
-            self.fail(node, path, "expected at least 1 second of lowering and lifting in a rep")
-        return tempo
-
-    def voice(self, node: Node, path: str) -> Voice:
-        keys = self.mapping(node, path, _VOICE_KEYS)
-        return Voice(
-            engine=self.choice(keys["engine"], f"{path}.engine", ("pyttsx3", "command"))
-            if "engine" in keys
-            else None,
-            voice=self.text(keys["voice"], f"{path}.voice", limit=200) if "voice" in keys else None,
-            rate=self.integer(keys["rate"], f"{path}.rate", 80, 400, "words per minute")
-            if "rate" in keys
-            else None,
-        )
-
-    def progression(self, node: Node, path: str) -> Progression:
-        keys = self.mapping(node, path, _PROGRESSION_KEYS)
-        found = self.mapping(keys["foundation"], f"{path}.foundation", _FOUNDATION_KEYS)
-        built = self.mapping(keys["build"], f"{path}.build", _BUILD_KEYS)
-        fpath, bpath = f"{path}.foundation", f"{path}.build"
-
-        def level(keys: dict[str, Node], key: str, where: str, default: str) -> Any:
-            return self.choice(keys[key], f"{where}.{key}", _LEVELS) if key in keys else default
-
-        def rule(keys: dict[str, Node], where: str, default: str) -> Any:
-            return (
-                self.choice(keys["rest"], f"{where}.rest", _REST_RULES)
-                if "rest" in keys
-                else default
-            )
-
-        def instructions(keys: dict[str, Node], where: str, default: str) -> Any:
-            if "instructions" not in keys:
-                return default
-            return self.choice(keys["instructions"], f"{where}.instructions", _INSTRUCTIONS)
-
-        foundation = Stage(
-            focus=self.text(found["focus"], f"{fpath}.focus"),
-            reps=level(found, "reps", fpath, "bottom"),
-            holds=level(found, "holds", fpath, "bottom"),
-            cycles=level(found, "cycles", fpath, "bottom"),
-            rest=rule(found, fpath, "high"),
-            instructions=instructions(found, fpath, "full"),
-        )
-        build = Stage(
-            focus=self.text(built["focus"], f"{bpath}.focus"),
-            reps="bottom",
-            holds="bottom",
-            cycles="bottom",
-            rest=rule(built, bpath, "climb"),
-            instructions=instructions(built, bpath, "short"),
-        )
-        return Progression(
-            foundation_weeks=self.integer(found["weeks"], f"{fpath}.weeks", 0, 52, "weeks"),
-            foundation=foundation,
-            build=build,
-            reps_step=self.integer(built["reps_step"], f"{bpath}.reps_step", 1, 10, "reps")
-            if "reps_step" in built
-            else 1,
-            hold_step_ms=self.single_duration(
-                built["hold_step"], f"{bpath}.hold_step", 1000, 60_000
-            )
-            if "hold_step" in built
-            else 5000,
-            cycles_step=self.integer(built["cycles_step"], f"{bpath}.cycles_step", 1, 10, "cycles")
-            if "cycles_step" in built
-            else 1,
-            at_top=self.optional_text(
-                built,
-                "at_top",
-                "You are at the top of the range: when every set is complete, "
-                "raise the weight slightly next workout.",
-                path=bpath,
-            ),
-            weight_increase=self.optional_text(
-                built,
-                "weight_increase",
-                "New cycle: use a slightly heavier weight, and the reps start over.",
-                path=bpath,
-            ),
-        )
-
-    def phase(self, node: Node, path: str, tempo: Tempo) -> Phase:
-        keys = self.mapping(node, path, _PHASE_KEYS)
-        nodes = self.sequence(keys["exercises"], f"{path}.exercises", "exercises", MAX_EXERCISES)
-        return Phase(
-            name=self.text(keys["name"], f"{path}.name", limit=MAX_NAME),
-            note=self.optional_text(keys, "note", "", path=path),
-            exercises=tuple(
-                self.exercise(item, f"{path}.exercises[{index}]", tempo)
-                for index, item in enumerate(nodes)
-            ),
-        )
-
-    def exercise(self, node: Node, path: str, program_tempo: Tempo) -> Exercise:
-        keys = self.mapping(node, path, _EXERCISE_KEYS)
-        kinds = [kind for kind in ("reps", "hold", "cycles") if kind in keys]
-        if len(kinds) != 1:
-            found = " and ".join(kinds) if kinds else "none of them"
-            self.fail(node, path, f"expected exactly one of reps, hold or cycles, got {found}")
-        kind = kinds[0]
-        where = f"{path}.{kind}"
-        if kind == "hold":
-            amount = self.duration(keys["hold"], where, MIN_TIMED_MS, MAX_HOLD_MS)
-        else:
-            amount = self.parsed(keys[kind], where, parse_count_span)
-            limit = MAX_REPS if kind == "reps" else MAX_CYCLES
-            if amount.low < 1 or amount.high > limit:
-                self.fail(
-                    keys[kind], where, f"expected 1 to {limit} {kind}, got {_describe(keys[kind])}"
-                )
-
-        rest: Span | None = None
-        if "rest" in keys and not is_none_word(
-            self.scalar(keys["rest"], f"{path}.rest", "a duration")
-        ):
-            rest = self.duration(keys["rest"], f"{path}.rest", MIN_TIMED_MS, MAX_REST_MS)
-
-        tempo: Tempo | None = None
-        rep_ms = 0
-        cycle: tuple[CycleStep, ...] = ()
-        if kind == "reps":
-            tempo_node = keys.get("tempo")
-            untimed = (
-                tempo_node is not None
-                and isinstance(tempo_node, ScalarNode)
-                and is_none_word(self.scalar(tempo_node, f"{path}.tempo", "a tempo"))
-            )
-            if untimed:
-                if "rep_time" not in keys:
-                    self.fail(
-                        node, path, "with 'tempo: none', give 'rep_time' (like 2s) to pace each rep"
-                    )
-                rep_ms = self.single_duration(keys["rep_time"], f"{path}.rep_time", 500, 30_000)
-            else:
-                if "rep_time" in keys:
-                    self.fail(
-                        keys["rep_time"], f"{path}.rep_time", "rep_time goes with 'tempo: none'"
-                    )
-                tempo = program_tempo
-                if tempo_node is not None:
-                    tempo = self.tempo(tempo_node, f"{path}.tempo", program_tempo)
-        else:
-            for key in ("tempo", "rep_time"):
-                if key in keys:
-                    self.fail(keys[key], f"{path}.{key}", f"{key} applies to reps, not {kind}")
-        if kind == "cycles":
-            if "cycle" not in keys:
-                self.fail(
-                    node,
-                    path,
-                    "with 'cycles', give 'cycle': the steps of one cycle, each with say and time",
-                )
-            steps = self.sequence(keys["cycle"], f"{path}.cycle", "steps", 8)
-            cycle = tuple(
-                self.cycle_step(step, f"{path}.cycle[{i}]") for i, step in enumerate(steps)
-            )
-        elif "cycle" in keys:
-            self.fail(keys["cycle"], f"{path}.cycle", "cycle applies to cycles")
-
-        sides = "none"
-        if "sides" in keys:
-            sides = self.choice(keys["sides"], f"{path}.sides", _SIDES)
-        if sides == "alternating" and kind != "reps":
-            self.fail(
-                keys["sides"],
-                f"{path}.sides",
-                "alternating sides apply to reps; use 'each' for holds and cycles",
-            )
-
-        execution = self.optional_text(keys, "execution", "", path=path)
-        return Exercise(
-            name=self.text(keys["name"], f"{path}.name", limit=MAX_NAME),
-            sets=self.integer(keys["sets"], f"{path}.sets", 1, MAX_SETS, "sets"),
-            kind=kind,  # type: ignore[arg-type]
-            amount=amount,
-            sides=sides,  # type: ignore[arg-type]
-            rest_ms=rest,
-            tempo=tempo,
-            rep_ms=rep_ms,
-            cycle=cycle,
-            target=self.optional_text(keys, "target", "", path=path),
-            setup=self.optional_text(keys, "setup", "", path=path),
-            execution=execution,
-            key_cue=self.optional_text(keys, "key_cue", _first_sentence(execution), path=path),
-            weighted=self.boolean(keys["weighted"], f"{path}.weighted")
-            if "weighted" in keys
-            else True,
-        )
-
-    def cycle_step(self, node: Node, path: str) -> CycleStep:
-        keys = self.mapping(node, path, _CYCLE_STEP_KEYS)
-        return CycleStep(
-            say=self.text(keys["say"], f"{path}.say", limit=200),
-            duration_ms=self.single_duration(keys["time"], f"{path}.time", 1000, 60_000),
-        )
-
-
-def _first_sentence(text: str) -> str:
+def first_sentence(text: str) -> str:
+    """The first sentence of ``text`` (all of it when it has one)."""
     for end in (". ", "! ", "? "):
         if end in text:
             return text.split(end, 1)[0] + end.strip()
     return text
 
 
-def _seconds(ms: int) -> str:
-    if ms % 60_000 == 0 and ms >= 60_000:
-        return f"{ms // 60_000} min"
-    return f"{ms / 1000:g}s"
+# -- the declaration, innermost mappings first -----------------------------------------
+
+
+class TempoKeys(Keys):
+    """A rep's four phases in seconds, and which one it starts with. An exercise's
+    `tempo` changes only the keys it gives; the others are the program's."""
+
+    heading = "tempo"
+    model = Tempo
+
+    lower = Seconds(
+        "Lowering (the eccentric).", default=2000, attr="lower_ms", high_ms=MAX_TEMPO_PHASE_MS
+    )
+    bottom = Seconds(
+        "The pause at the bottom.", default=0, attr="bottom_ms", high_ms=MAX_TEMPO_PHASE_MS
+    )
+    lift = Seconds(
+        "Lifting (the concentric).", default=2000, attr="lift_ms", high_ms=MAX_TEMPO_PHASE_MS
+    )
+    top = Seconds("The pause at the top.", default=0, attr="top_ms", high_ms=MAX_TEMPO_PHASE_MS)
+    start = Choice(
+        "The phase a rep begins with: `lower` (squats, presses) or `lift` (rows, bridges).",
+        default="lower",
+        choices=("lower", "lift"),
+    )
+
+    def assemble(self, nodes: Nodes, found: dict[str, Node], node: Node, path: str) -> Tempo:
+        return self.over(nodes, found, node, path, self.make(self.values_of_defaults()))
+
+    def over(
+        self, nodes: Nodes, found: dict[str, Node], node: Node, path: str, base: Tempo
+    ) -> Tempo:
+        """The tempo the mapping gives, its missing keys taken from ``base``."""
+        given = {key: getattr(base, declared.name) for key, declared in self.fields.items()}
+        tempo: Tempo = self.make(self.values(nodes, found, path, defaults=given))
+        if tempo.lower_ms + tempo.lift_ms < 1000:
+            nodes.fail(node, path, "expected at least 1 second of lowering and lifting in a rep")
+        return tempo
+
+
+TEMPO = TempoKeys()
+
+
+class VoiceKeys(Keys):
+    """Speech settings; the command line's options override them."""
+
+    heading = "voice"
+    model = Voice
+
+    engine = Choice(
+        "The speech engine.",
+        default=None,
+        shown_default="`pyttsx3`",
+        choices=("pyttsx3", "command"),
+    )
+    voice = Text(
+        "A voice id or name (`voicecoach voices` lists them).",
+        default=None,
+        shown_default="the engine's",
+        limit=200,
+    )
+    rate = Integer(
+        "Speaking rate in words per minute.",
+        default=None,
+        shown_default="`200`",
+        low=80,
+        high=400,
+        what="words per minute",
+    )
+
+
+class FoundationKeys(Keys):
+    """The first weeks: light weights, form first (docs/progression.md)."""
+
+    heading = "progression.foundation"
+
+    weeks = Integer(
+        "How many weeks the foundation lasts: weeks 1 to this (0 for none).",
+        default=REQUIRED,
+        attr="foundation_weeks",
+        low=0,
+        high=52,
+        what="weeks",
+    )
+    focus = Text(
+        "Spoken in each foundation week's intro; the MP3's comment.", default=FOUNDATION_FOCUS
+    )
+    reps = Choice("Where in each rep range the foundation stays.", default="bottom", choices=LEVELS)
+    holds = Choice("Where in each hold range.", default="bottom", choices=LEVELS)
+    cycles = Choice("Where in each cycles range.", default="bottom", choices=LEVELS)
+    rest = Choice(
+        "Where in each rest range (`climb`: from low to high as the reps climb).",
+        default="high",
+        choices=REST_RULES,
+    )
+    instructions = Choice(
+        "`full`: target, setup and execution of every exercise; `short`: the key cue.",
+        default="full",
+        choices=INSTRUCTIONS,
+    )
+
+
+class BuildKeys(Keys):
+    """The weeks after the foundation: add a little each week (docs/progression.md)."""
+
+    heading = "progression.build"
+
+    focus = Text("Spoken in each build week's intro; the MP3's comment.", default=BUILD_FOCUS)
+    reps_step = Integer("Reps added each week.", default=1, low=1, high=10, what="reps")
+    hold_step = Duration(
+        "Time added to every hold each week.",
+        default=5000,
+        attr="hold_step_ms",
+        low_ms=1000,
+        high_ms=60_000,
+    )
+    cycles_step = Integer("Cycles added each week.", default=1, low=1, high=10, what="cycles")
+    rest = Choice("Where in each rest range.", default="climb", choices=REST_RULES)
+    instructions = Choice(
+        "How much is said of each exercise.", default="short", choices=INSTRUCTIONS
+    )
+    at_top = Text("Said when an exercise reaches the top of its rep range.", default=AT_TOP)
+    weight_increase = Text(
+        "Said the week after, when the reps start over.", default=WEIGHT_INCREASE
+    )
+
+
+class ProgressionKeys(Keys):
+    """How each week's prescription is chosen (docs/progression.md)."""
+
+    heading = "progression"
+
+    foundation = Section("The first weeks.", default=REQUIRED, keys=FoundationKeys())
+    build = Section("The weeks after.", default=KEY_DEFAULTS, keys=BuildKeys())
+
+    def make(self, values: dict[str, Any]) -> Progression:
+        # The two stages share the Stage model; the rest is the progression's own.
+        foundation, build = dict(values["foundation"]), dict(values["build"])
+        weeks = foundation.pop("foundation_weeks")
+        stage = {key: build.pop(key) for key in ("focus", "rest", "instructions")}
+        # The build starts every range at its bottom and climbs by the steps.
+        climbing: dict[str, Any] = {"reps": "bottom", "holds": "bottom", "cycles": "bottom"}
+        return Progression(
+            foundation_weeks=weeks,
+            foundation=Stage(**foundation),
+            build=Stage(**stage, **climbing),
+            **build,
+        )
+
+
+class CycleStepKeys(Keys):
+    """One spoken step of a slow cycle."""
+
+    heading = "cycle step"
+    model = CycleStep
+
+    say = Text("What the coach says.", default=REQUIRED, limit=200)
+    time = Duration(
+        "How long the step lasts.",
+        default=REQUIRED,
+        attr="duration_ms",
+        low_ms=1000,
+        high_ms=60_000,
+    )
+
+
+class _TempoOrNone(Section):
+    """An exercise's tempo: a mapping over the program's, or ``none`` (paced by rep_time)."""
+
+    def value_text(self) -> str:
+        return super().value_text() + ", or `none`"
+
+
+class ExerciseKeys(Keys):
+    """One exercise: exactly one of `reps`, `hold`, `cycles`."""
+
+    heading = "exercise"
+
+    name = Text(
+        "Spoken when the exercise starts; its chapter title.", default=REQUIRED, limit=MAX_NAME
+    )
+    sets = Integer("How many sets.", default=REQUIRED, low=1, high=MAX_SETS, what="sets")
+    reps = Count(
+        "Repetitions per set (per side with `sides`).",
+        default=None,
+        shown_default=ONE_KIND,
+        limit=MAX_REPS,
+        what="reps",
+    )
+    hold = Duration(
+        "A hold per set, counted down.",
+        default=None,
+        shown_default=ONE_KIND,
+        low_ms=MIN_TIMED_MS,
+        high_ms=MAX_HOLD_MS,
+        ranged=True,
+    )
+    cycles = Count(
+        "Slow cycles per set, each spoken step by step (`cycle`).",
+        default=None,
+        shown_default=ONE_KIND,
+        limit=MAX_CYCLES,
+        what="cycles",
+    )
+    sides = Choice(
+        "`each`: a set on one side, then the other; `alternating`: both sides in every rep.",
+        default="none",
+        choices=("none", "each", "alternating"),
+    )
+    rest = Duration(
+        "After every set, the last one too.",
+        default=None,
+        attr="rest_ms",
+        low_ms=MIN_TIMED_MS,
+        high_ms=MAX_REST_MS,
+        ranged=True,
+        none_ok=True,
+    )
+    tempo = _TempoOrNone(
+        "Changes the program's tempo for this exercise (reps only).",
+        default=None,  # never used: exercise() always resolves the tempo
+        shown_default="the program's",
+        keys=TEMPO,
+    )
+    rep_time = Duration(
+        "With `tempo: none`: the time of one rep (per side when alternating).",
+        default=0,
+        attr="rep_ms",
+        shown_default="none",
+        low_ms=500,
+        high_ms=30_000,
+    )
+    cycle = Items(
+        "With `cycles`: the spoken steps of one cycle.",
+        default=(),
+        shown_default="none",
+        keys=CycleStepKeys(),
+        what="steps",
+        limit=MAX_CYCLE_STEPS,
+    )
+    target = Text("The muscles worked, spoken in full instructions.", default="")
+    setup = Text("How to get into position, spoken in full instructions.", default="")
+    execution = Text("How to move, spoken in full instructions.", default="")
+    key_cue = Text(
+        "The short instruction of the build weeks.",
+        default=Derived(
+            "the first sentence of `execution`", lambda v: first_sentence(v["execution"])
+        ),
+    )
+    weighted = Boolean(
+        "`false`: at the top of the range, stay there instead of adding weight.", default=True
+    )
+
+    def exercise(self, nodes: Nodes, node: Node, path: str, program_tempo: Tempo) -> Exercise:
+        found = self.found(nodes, node, path)
+        kinds = [kind for kind in KINDS if kind in found]
+        if len(kinds) != 1:
+            got = " and ".join(kinds) if kinds else "none of them"
+            nodes.fail(node, path, f"expected exactly one of reps, hold or cycles, got {got}")
+        kind = kinds[0]
+        self.check_kind_keys(nodes, found, node, path, kind)
+        tempo = self.tempo_of(nodes, found, node, path, program_tempo) if kind == "reps" else None
+        values = self.values(nodes, found, path, given={"tempo": tempo})
+        if values["sides"] == "alternating" and kind != "reps":
+            nodes.fail(
+                found["sides"],
+                f"{path}.sides",
+                "alternating sides apply to reps; use 'each' for holds and cycles",
+            )
+        amount = values[kind]
+        for name in KINDS:
+            del values[name]
+        return Exercise(kind=kind, amount=amount, **values)  # type: ignore[arg-type]
+
+    def check_kind_keys(
+        self, nodes: Nodes, found: dict[str, Node], node: Node, path: str, kind: str
+    ) -> None:
+        """Keys that belong to one kind of exercise only."""
+        if kind != "reps":
+            for key in ("tempo", "rep_time"):
+                if key in found:
+                    nodes.fail(found[key], f"{path}.{key}", f"{key} applies to reps, not {kind}")
+        if kind == "cycles" and "cycle" not in found:
+            nodes.fail(
+                node,
+                path,
+                "with 'cycles', give 'cycle': the steps of one cycle, each with say and time",
+            )
+        if kind != "cycles" and "cycle" in found:
+            nodes.fail(found["cycle"], f"{path}.cycle", "cycle applies to cycles")
+
+    def tempo_of(
+        self, nodes: Nodes, found: dict[str, Node], node: Node, path: str, program_tempo: Tempo
+    ) -> Tempo | None:
+        """The exercise's tempo over the program's, or None for ``tempo: none``."""
+        tempo_node = found.get("tempo")
+        untimed = isinstance(tempo_node, ScalarNode) and is_none_word(
+            nodes.scalar(tempo_node, f"{path}.tempo", "a tempo")
+        )
+        if untimed and "rep_time" not in found:
+            nodes.fail(node, path, "with 'tempo: none', give 'rep_time' (like 2s) to pace each rep")
+        if not untimed and "rep_time" in found:
+            nodes.fail(found["rep_time"], f"{path}.rep_time", "rep_time goes with 'tempo: none'")
+        if untimed:
+            return None
+        if tempo_node is None:
+            return program_tempo
+        where = f"{path}.tempo"
+        return TEMPO.over(
+            nodes, TEMPO.found(nodes, tempo_node, where), tempo_node, where, program_tempo
+        )
+
+
+EXERCISE = ExerciseKeys()
+
+
+class PhaseKeys(Keys):
+    """A named group of exercises; the coach announces it as "Phase 1: name"."""
+
+    heading = "phase"
+
+    name = Text("Spoken when the phase starts.", default=REQUIRED, limit=MAX_NAME)
+    note = Text("Spoken after the phase's name.", default="")
+    exercises = Items(
+        "The phase's exercises, in order.",
+        default=REQUIRED,
+        keys=EXERCISE,
+        what="exercises",
+        limit=MAX_EXERCISES,
+    )
+
+    def phase(self, nodes: Nodes, node: Node, path: str, program_tempo: Tempo) -> Phase:
+        found = self.found(nodes, node, path)
+        items = self.exercises.item_nodes(nodes, found["exercises"], f"{path}.exercises")
+        exercises = tuple(
+            EXERCISE.exercise(nodes, item, where, program_tempo) for item, where in items
+        )
+        return Phase(**self.values(nodes, found, path, given={"exercises": exercises}))
+
+
+PHASE = PhaseKeys()
+
+
+class ProgramKeys(Keys):
+    """The file itself."""
+
+    heading = "program"
+
+    title = Text(
+        "The program's name: spoken first, the album tag, part of the file names.",
+        default=REQUIRED,
+        limit=MAX_NAME,
+    )
+    description = Text("Spoken in the intro of the weeks with full instructions.", default="")
+    artist = Text("The MP3's artist tag.", default="voicecoach", limit=MAX_NAME)
+    sessions_per_week = Integer(
+        "How many sessions a week; spoken with `schedule`.",
+        default=3,
+        low=1,
+        high=14,
+        what="sessions",
+    )
+    schedule = Text("When to train, spoken in the weeks with full instructions.", default="")
+    tempo = Section("The tempo of every exercise with reps.", default=KEY_DEFAULTS, keys=TEMPO)
+    setup = Duration(
+        'Before every set, to get into position; ends in "3, 2, 1".',
+        default=10_000,
+        attr="setup_ms",
+        low_ms=MIN_LEAD_MS,
+        high_ms=MAX_LEAD_MS,
+    )
+    switch = Duration(
+        "Changing sides within a set.",
+        default=10_000,
+        attr="switch_ms",
+        low_ms=MIN_LEAD_MS,
+        high_ms=MAX_LEAD_MS,
+    )
+    transition = Duration(
+        "To the next exercise when there is no rest.",
+        default=15_000,
+        attr="transition_ms",
+        low_ms=MIN_LEAD_MS,
+        high_ms=MAX_LEAD_MS,
+    )
+    voice = Section("Speech settings.", default=KEY_DEFAULTS, keys=VoiceKeys())
+    talk = Choice(
+        "How much the coach says (`build --talk` wins).",
+        choices=("brief", "normal", "full"),
+        default=None,
+        shown_default="`normal`",
+    )
+    counts = Choice(
+        "How the tempo is marked: counted aloud, or by tones (`build --counts` wins).",
+        choices=("words", "tones"),
+        default=None,
+        shown_default="`words`",
+    )
+    music = TextList(
+        "Music under the coach: files or folders, relative to this file (`--music` wins).",
+        default=(),
+        limit=100,
+        what="paths",
+    )
+    progression = Section(
+        "How each week's prescription is chosen.", default=REQUIRED, keys=ProgressionKeys()
+    )
+    phases = Items(
+        "The session, in order.",
+        default=REQUIRED,
+        keys=PHASE,
+        what="phases",
+        limit=MAX_PHASES,
+    )
+
+    def read(self, nodes: Nodes, node: Node, path: str) -> Program:
+        if not isinstance(node, MappingNode):
+            nodes.fail(
+                node,
+                "",
+                "expected a program (a mapping with title, progression and phases), "
+                f"got {describe(node)}",
+            )
+        found = self.found(nodes, node, path)
+        # Read first: every exercise with reps inherits the program's tempo.
+        if "tempo" in found:
+            tempo = self.tempo.read(nodes, found["tempo"], "tempo")
+        else:
+            tempo = self.default_of(self.tempo)
+        items = self.phases.item_nodes(nodes, found["phases"], "phases")
+        phases = tuple(PHASE.phase(nodes, item, where, tempo) for item, where in items)
+        count = sum(len(p.exercises) for p in phases)
+        if count > MAX_EXERCISES:
+            nodes.fail(found["phases"], "phases", f"at most {MAX_EXERCISES} exercises, got {count}")
+        values = self.values(nodes, found, path, given={"tempo": tempo, "phases": phases})
+        return Program(**values, source=nodes.file)
+
+
+PROGRAM = ProgramKeys()
+"""The whole format: the root mapping, reaching every other mapping through its keys."""
+
+
+def declared_mappings() -> list[Keys]:
+    """Every mapping of the format, once each, outermost first (for the reference)."""
+    seen: list[Keys] = []
+
+    def visit(keys: Keys) -> None:
+        if any(type(keys) is type(known) for known in seen):
+            return
+        seen.append(keys)
+        for declared in keys.fields.values():
+            if isinstance(declared, (Section, Items)):
+                visit(declared.keys)
+
+    visit(PROGRAM)
+    return seen
+
+
+__all__ = ["PROGRAM", "Field", "declared_mappings", "load_program", "parse_program"]

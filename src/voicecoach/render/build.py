@@ -21,7 +21,14 @@ from pathlib import Path
 
 import numpy as np
 
-from voicecoach.compiler import CompileOptions, Cue, Timeline, compile_program, estimate_speech_ms
+from voicecoach.compiler import (
+    CompileOptions,
+    Cue,
+    Timeline,
+    Week,
+    compile_program,
+    estimate_speech_ms,
+)
 from voicecoach.naming import playlist_file_name, week_file_name
 from voicecoach.outputs import atomic_output, write_text_atomic
 from voicecoach.program import Program
@@ -90,7 +97,11 @@ def speech_settings(program: Program, spec: EngineSpec) -> EngineSpec:
 
 
 def prepare_timeline(
-    program: Program, week: int, settings: RenderSettings, library: ClipLibrary, progress: Progress
+    program: Program,
+    week: int | Week,
+    settings: RenderSettings,
+    library: ClipLibrary,
+    progress: Progress,
 ) -> Timeline:
     """Compile with the real lengths of every phrase, synthesizing the ones never heard."""
     rate = library.spec.words_per_minute
@@ -214,7 +225,7 @@ def open_library(program: Program, settings: RenderSettings) -> ClipLibrary:
 
 def build_week(
     program: Program,
-    week: int,
+    week: int | Week,  # a week number, or a ready-made Week (e.g. the log's next session)
     path: Path,
     settings: RenderSettings,
     progress: Progress = no_progress,

@@ -1,0 +1,62 @@
+"""The training-log stage: what a person actually did, and what that makes the next session.
+
+records       the values: a logged session, its sets, the targets it was given
+entries       what a person types ("10,10,9@12kg", "10/10,10/9", "30s"), checked
+store         the SQLite database: versioned schema, WAL, one transaction per write
+record        logging a session (command line, prompt and form all go through it)
+next_session  program + log -> the next session's ``Week``, each decision in words
+csvio         export to CSV and import back
+history       the table per exercise and the progress picture
+form          the served page's form as data: fields to show, a submission to record
+
+The log feeds the progression: it builds a ``compiler.Week`` and hands it to
+``compile_program``; the compiler knows nothing of the log.
+"""
+
+from voicecoach.log.csvio import export_csv, read_csv, sessions_to_csv
+from voicecoach.log.entries import Entry, find_exercise, parse_entry, split_set_option
+from voicecoach.log.form import FormField, form_fields, record_form, target_text
+from voicecoach.log.history import history_table, plot_history
+from voicecoach.log.next_session import LogRule, NextSession, next_session
+from voicecoach.log.record import (
+    ask_answers,
+    describe_next,
+    parse_date,
+    plan_next,
+    program_hash,
+    record_session,
+)
+from voicecoach.log.records import SessionRecord, SetRecord, Target
+from voicecoach.log.store import SCHEMA_VERSION, LogStore, default_db_path, resolve_db_path
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Entry",
+    "FormField",
+    "LogRule",
+    "LogStore",
+    "NextSession",
+    "SessionRecord",
+    "SetRecord",
+    "Target",
+    "ask_answers",
+    "describe_next",
+    "default_db_path",
+    "export_csv",
+    "find_exercise",
+    "form_fields",
+    "history_table",
+    "next_session",
+    "parse_date",
+    "parse_entry",
+    "plan_next",
+    "plot_history",
+    "program_hash",
+    "read_csv",
+    "record_form",
+    "record_session",
+    "resolve_db_path",
+    "sessions_to_csv",
+    "split_set_option",
+    "target_text",
+]

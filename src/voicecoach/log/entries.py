@@ -1,0 +1,158 @@
+"""What a person types to log an exercise, parsed and checked against the program.
+
+One grammar for the command line (``--set "NAME=VALUE"``), the interactive prompt (VALUE)
+and the served page's form (one VALUE field per exercise)::
+
+    VALUE   = [SETS] [@WEIGHT] [; NOTE]   empty: done as prescribed
+            | skip | -                   not done today
+    SETS    = SET {, SET}                 one per set, at most the prescribed number
+    SET     = N | N/N                     N/N: left/right, for an exercise done on each side
+    N       = whole number                reps, cycles, or seconds for a hold (30 or 30s)
+    WEIGHT  = number [kg | lb]            kg when no unit is given
+
+Examples: ``10,10,9@12kg``, ``10/10,10/9@12kg``, ``30s,25s``, ``@14kg`` (prescribed reps at
+14 kg), ``12,12,12; left knee fine``. Every mistake raises ``LogError`` with one line that
+names the exercise, what was wrong and what to write instead.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from voicecoach.errors import LogError
+from voicecoach.log.records import SetRecord, Target, measure_of
+from voicecoach.program import Exercise, Program
+
+SKIP_WORDS = {"skip", "-", "skipped", "no", "none"}
+MAX_AMOUNT = 3600  # a count or seconds; nobody does 3601 reps in a set
+MAX_WEIGHT = 1000.0
+_WEIGHT = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(kg|kgs|kilos?|lb|lbs|pounds?)?\s*$", re.I)
+_AMOUNT = re.compile(r"^\s*(\d+)\s*(s|sec|secs|seconds?)?\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One exercise's answer: the sets done, or ``None`` for 'as prescribed', or skipped."""
+
+    exercise: Exercise
+    sets: tuple[tuple[int, ...], ...] | None  # per set: (amount,) or (left, right)
+    weight: float | None
+    unit: str | None
+    note: str
+    skipped: bool = False
+
+    def records(self, target: Target, last_weight: tuple[float, str] | None) -> list[SetRecord]:
+        """The rows this answer adds; 'as prescribed' fills in the target's sets and amount,
+        and the weight last used for the exercise when none is given."""
+        if self.skipped:
+            return []
+        sets = self.sets
+        if sets is None:
+            sets = tuple((target.amount,) for _ in range(target.sets))
+        weight, unit = self.weight, self.unit
+        if weight is None and last_weight is not None and self.exercise.weighted:
+            weight, unit = last_weight
+        sides: tuple[str | None, ...] = (
+            ("left", "right") if self.exercise.sides == "each" else (None,)
+        )
+        rows = []
+        for number, amounts in enumerate(sets, start=1):
+            if len(sides) == 2 and len(amounts) == 1:
+                amounts = (amounts[0], amounts[0])  # one number for both sides
+            for side, amount in zip(sides, amounts):
+                rows.append(
+                    SetRecord(
+                        exercise=self.exercise.name,
+                        set_number=number,
+                        side=side,
+                        amount=amount,
+                        measure=measure_of(self.exercise),
+                        weight=weight,
+                        unit=unit,
+                        note=self.note if number == 1 and side in (None, "left") else "",
+                    )
+                )
+        return rows
+
+
+def find_exercise(program: Program, name: str) -> Exercise:
+    """The exercise called ``name`` (case-insensitive; a unique part of a name will do)."""
+    exercises = program.exercises
+    key = name.strip().casefold()
+    exact = [ex for ex in exercises if ex.name.casefold() == key]
+    matches = exact or [ex for ex in exercises if key and key in ex.name.casefold()]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        names = ", ".join(repr(ex.name) for ex in matches[:4])
+        raise LogError(f"{name.strip()!r} matches several exercises ({names}); give the full name")
+    close = difflib.get_close_matches(name.strip(), [ex.name for ex in exercises], n=1, cutoff=0.4)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    raise LogError(f"{program.title!r} has no exercise {name.strip()!r}{hint}")
+
+
+def split_set_option(text: str) -> tuple[str, str]:
+    """``"Bulgarian Split Squat=10,10,9@12kg"`` -> (name, value)."""
+    name, equals, value = text.partition("=")
+    if not equals or not name.strip():
+        raise LogError(f'--set {text!r}: expected EXERCISE=REPS, like "Russian Twist=12,12,12"')
+    return name.strip(), value
+
+
+def parse_entry(exercise: Exercise, value: str, prescribed_sets: int) -> Entry:
+    """Parse one exercise's VALUE (see the module docstring)."""
+    where = exercise.name
+    text, _, note = value.partition(";")
+    note = note.strip()
+    text = text.strip()
+    if text.casefold() in SKIP_WORDS:
+        return Entry(exercise, None, None, None, note, skipped=True)
+    sets_text, at, weight_text = text.partition("@")
+    weight, unit = _weight(where, exercise, weight_text) if at else (None, None)
+    if not sets_text.strip():
+        return Entry(exercise, None, weight, unit, note)
+    parts = [part for part in sets_text.split(",")]
+    if len(parts) > prescribed_sets:
+        raise LogError(
+            f"{where}: {len(parts)} sets given, but {prescribed_sets} "
+            f"{'is' if prescribed_sets == 1 else 'are'} prescribed"
+        )
+    sets = tuple(_one_set(where, exercise, part) for part in parts)
+    return Entry(exercise, sets, weight, unit, note)
+
+
+def _one_set(where: str, exercise: Exercise, part: str) -> tuple[int, ...]:
+    sides = part.split("/")
+    if len(sides) > 2 or (len(sides) == 2 and exercise.sides != "each"):
+        how = "one number per set" if exercise.sides != "each" else "left/right like 10/9"
+        raise LogError(f"{where}: {part.strip()!r} is not a set; write {how}")
+    return tuple(_amount(where, exercise, side) for side in sides)
+
+
+def _amount(where: str, exercise: Exercise, text: str) -> int:
+    match = _AMOUNT.match(text)
+    what = {"reps": "reps", "hold": "seconds", "cycles": "cycles"}[exercise.kind]
+    if not match or (match.group(2) and exercise.kind != "hold"):
+        example = "30 or 30s" if exercise.kind == "hold" else "10"
+        raise LogError(
+            f"{where}: {what} must be whole numbers like {example}, got {text.strip()!r}"
+        )
+    amount = int(match.group(1))
+    if amount > MAX_AMOUNT:
+        raise LogError(f"{where}: {amount} {what} in one set is more than {MAX_AMOUNT}")
+    return amount
+
+
+def _weight(where: str, exercise: Exercise, text: str) -> tuple[float, str]:
+    if not exercise.weighted:
+        raise LogError(f"{where}: the program does not use a weight for it; leave out @...")
+    match = _WEIGHT.match(text)
+    if not match:
+        raise LogError(f"{where}: expected a weight like @12kg or @25lb, got @{text.strip()!r}")
+    weight = float(match.group(1).replace(",", "."))
+    if not 0 < weight <= MAX_WEIGHT:
+        raise LogError(f"{where}: a weight of {weight:g} is outside 0-{MAX_WEIGHT:g}")
+    unit = "lb" if (match.group(2) or "kg").lower().startswith(("lb", "p")) else "kg"
+    return weight, unit

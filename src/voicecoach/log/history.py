@@ -1,0 +1,147 @@
+"""What the log shows: a table per exercise, and a picture of reps and weight over time.
+
+Volume is what was moved or held in a session: reps x weight summed over every set (both
+sides of an exercise done on each side), or the reps alone when there is no weight; for a
+hold, the seconds held; for cycles, the cycles done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from voicecoach.errors import LogError
+from voicecoach.log.records import SessionRecord, SetRecord
+from voicecoach.outputs import atomic_output
+from voicecoach.program import Exercise, Program
+
+
+@dataclass(frozen=True)
+class Row:
+    """One exercise in one session."""
+
+    session: int
+    date: str
+    sets: str  # "3 × 10, 10, 9" or "3 × 10/10, 10/9"
+    weight: str
+    volume: float
+    mean_amount: float  # per set, both sides averaged: what the plot draws
+    top_weight: float | None
+
+
+def exercise_rows(exercise: Exercise, sessions: Sequence[SessionRecord]) -> list[Row]:
+    rows = []
+    for session in sessions:
+        sets = session.sets_of(exercise.name)
+        if not sets:
+            continue
+        rows.append(_row(exercise, session, sets))
+    return rows
+
+
+def _row(exercise: Exercise, session: SessionRecord, sets: Sequence[SetRecord]) -> Row:
+    numbers = sorted({s.set_number for s in sets})
+    cells = []
+    for n in numbers:
+        amounts = [str(s.amount) for s in sets if s.set_number == n]
+        cells.append("/".join(amounts))
+    unit = {"reps": "", "hold": "s", "cycles": ""}[exercise.kind]
+    weights = sorted({(s.weight, s.unit) for s in sets if s.weight is not None})
+    weight = ", ".join(f"{w:g} {u or 'kg'}" for w, u in weights) or "-"
+    if exercise.kind == "reps":
+        volume = sum(s.amount * (s.weight if s.weight is not None else 1) for s in sets)
+    else:
+        volume = sum(s.amount for s in sets)
+    return Row(
+        session=session.number,
+        date=session.date.isoformat(),
+        sets=f"{len(numbers)} × " + ", ".join(c + unit for c in cells),
+        weight=weight,
+        volume=volume,
+        mean_amount=sum(s.amount for s in sets) / len(sets),
+        top_weight=max((s.weight for s in sets if s.weight is not None), default=None),
+    )
+
+
+def history_table(program: Program, sessions: Sequence[SessionRecord]) -> str:
+    """Every exercise that has been logged: one table each, a row per session."""
+    if not sessions:
+        return f"No sessions of {program.title!r} are logged yet."
+    missed = sum(1 for s in sessions if s.status == "missed")
+    lines = [
+        f"{program.title}: {len(sessions) - missed} sessions done"
+        + (f", {missed} missed" if missed else "")
+        + f", {sessions[0].date.isoformat()} to {sessions[-1].date.isoformat()}"
+    ]
+    header = ("#", "Date", "Sets × reps", "Weight", "Volume")
+    for exercise in program.exercises:
+        rows = exercise_rows(exercise, sessions)
+        if not rows:
+            continue
+        cells = [(str(r.session), r.date, r.sets, r.weight, f"{r.volume:g}") for r in rows]
+        widths = [max(len(c[i]) for c in [header, *cells]) for i in range(len(header))]
+        lines += ["", exercise.name]
+
+        lines.append(_format_row(header, widths))
+        lines.append("  ".join("-" * w for w in widths))
+        lines += [_format_row(c, widths) for c in cells]
+    return "\n".join(lines)
+
+
+def _format_row(row: tuple[str, ...], widths: list[int]) -> str:
+    return "  ".join(
+        c.rjust(w) if i in (0, 4) else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))
+    ).rstrip()
+
+
+def plot_history(program: Program, sessions: Sequence[SessionRecord], path: Path) -> Path:
+    """Draw reps (or seconds, or cycles) and weight over time, one panel per exercise."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")  # no display: a file, on any machine
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise LogError("--plot needs matplotlib: pip install 'voicecoach[plot]'") from None
+    series = [(ex, exercise_rows(ex, sessions)) for ex in program.exercises]
+    series = [(ex, rows) for ex, rows in series if rows]
+    if not series:
+        raise LogError(f"no sessions of {program.title!r} are logged yet; nothing to plot")
+    columns = 3 if len(series) > 4 else len(series)
+    lines = -(-len(series) // columns)
+    figure, axes = plt.subplots(lines, columns, figsize=(4.2 * columns, 2.8 * lines), squeeze=False)
+    for panel, (exercise, rows) in zip(axes.flat, series):
+        x = [r.session for r in rows]
+        label = {"reps": "reps per set", "hold": "seconds", "cycles": "cycles"}[exercise.kind]
+        panel.plot(x, [r.mean_amount for r in rows], "o-", color="tab:blue", label=label)
+        panel.set_title(exercise.name, fontsize=9)
+        panel.set_xlabel("session", fontsize=8)
+        panel.set_ylabel(label, fontsize=8, color="tab:blue")
+        panel.axhspan(
+            exercise.amount.low / (1000 if exercise.kind == "hold" else 1),
+            exercise.amount.high / (1000 if exercise.kind == "hold" else 1),
+            color="tab:blue",
+            alpha=0.08,
+        )  # the program's range
+        panel.tick_params(labelsize=7)
+        weights = [(r.session, r.top_weight) for r in rows if r.top_weight is not None]
+        if weights:
+            twin = panel.twinx()
+            twin.step(
+                [w[0] for w in weights],
+                [w[1] for w in weights],
+                "s--",
+                where="post",
+                color="tab:orange",
+            )
+            twin.set_ylabel("weight", fontsize=8, color="tab:orange")
+            twin.tick_params(labelsize=7)
+    for panel in list(axes.flat)[len(series) :]:
+        panel.set_visible(False)
+    figure.suptitle(f"{program.title}: progress", fontsize=11)
+    figure.tight_layout()
+    with atomic_output(path) as temporary:
+        figure.savefig(temporary, format="png", dpi=90)
+    plt.close(figure)
+    return path

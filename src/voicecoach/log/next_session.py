@@ -1,0 +1,210 @@
+"""From a program and its log to the next session's ``Week``: progress by performance.
+
+The rule (docs/training-log.md) is the program's own progression, applied to what was
+actually done instead of to the calendar:
+
+- The first N sessions done are the foundation (N = foundation weeks x sessions per week:
+  2 x 3 = 6 for the shipped program), prescribed exactly as ``plan_week`` does.
+- Then, per exercise, double progression from the last session:
+  every set at the top of the range -> a weighted exercise raises the weight slightly and
+  starts the range again at the bottom; anything else stays at the top;
+  otherwise -> one step (``reps_step``, ``hold_step``, ``cycles_step``) more than the
+  weakest set achieved, capped at the top;
+  a missed session, an exercise not done, or a failed one (fewer sets than asked, or a set
+  short of its target) -> the same targets again.
+
+Each decision is said in the track ("Last time 10, 10, 9 at 12 kilos. Today: 10 reps, same
+weight.") through ``Prescription.decision``. The log never reaches into the compiler: it
+builds a ``Week`` and hands it to ``compile_program``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from voicecoach.compiler import MAX_WEEK, Prescription, Week, plan_week, prescribe_amount, step_of
+from voicecoach.log.records import SessionRecord, SetRecord, Target
+from voicecoach.program import Exercise, Program
+
+
+@dataclass(frozen=True)
+class LogRule:
+    """How many sessions done are the foundation. Derived from the program's progression
+    (a program key ``progression.foundation.sessions`` would override it; see the docs)."""
+
+    foundation_sessions: int
+
+    @staticmethod
+    def of(program: Program) -> LogRule:
+        return LogRule(program.progression.foundation_weeks * program.sessions_per_week)
+
+
+@dataclass(frozen=True)
+class NextSession:
+    """The session a log says comes next."""
+
+    number: int  # the number it will have in the log
+    done: int  # sessions done so far (missed ones not counted)
+    week: Week  # what to compile: prescriptions with their spoken decisions
+    targets: dict[str, Target]  # the same, in the log's units, stored with the session
+    weights: dict[str, tuple[float, str]]  # the last weight logged per exercise
+
+    def target_of(self, exercise: Exercise) -> Target:
+        return self.targets[exercise.name]
+
+
+def next_session(program: Program, sessions: Sequence[SessionRecord]) -> NextSession:
+    """The next session of ``program`` after ``sessions`` (its log, in order)."""
+    done = sum(1 for s in sessions if s.status == "done")
+    week_number = min(done // program.sessions_per_week + 1, MAX_WEEK)
+    weights = _last_weights(sessions)
+    if done < LogRule.of(program).foundation_sessions:
+        week = plan_week(program, week_number)
+    else:
+        stage = program.progression.build
+        last = sessions[-1] if sessions else None
+        week = Week(
+            number=week_number,
+            foundation=False,
+            stage=stage,
+            prescriptions=tuple(
+                _decide(program, exercise, last, weights.get(exercise.name))
+                for exercise in program.exercises
+            ),
+        )
+    targets = {
+        exercise.name: Target(
+            amount=to_log_units(exercise, _value(p)),
+            sets=exercise.sets,
+            raise_weight=p.raise_weight,
+        )
+        for exercise, p in zip(program.exercises, week.prescriptions)
+    }
+    return NextSession(len(sessions) + 1, done, week, targets, weights)
+
+
+def to_log_units(exercise: Exercise, value: int) -> int:
+    """Compiler units (a count, or ms for a hold) -> what a person logs (seconds for holds)."""
+    return round(value / 1000) if exercise.kind == "hold" else value
+
+
+def from_log_units(exercise: Exercise, amount: int) -> int:
+    return amount * 1000 if exercise.kind == "hold" else amount
+
+
+def _value(prescription: Prescription) -> int:
+    return prescription.hold_ms if prescription.kind == "hold" else prescription.count
+
+
+def _decide(
+    program: Program,
+    exercise: Exercise,
+    last: SessionRecord | None,
+    weight: tuple[float, str] | None,
+) -> Prescription:
+    stage = program.progression.build
+    span = exercise.amount
+    previous = last.targets.get(exercise.name) if last else None
+    before = from_log_units(exercise, previous.amount) if previous else None
+
+    def prescribe(value: int, raise_weight: bool, decision: str) -> Prescription:
+        return prescribe_amount(program, exercise, stage, value, raise_weight, decision)
+
+    sets = last.sets_of(exercise.name) if last else ()
+    if last is None or not sets:
+        if before is None:
+            return prescribe(span.low, False, "")
+        why = (
+            "Last session was missed."
+            if last and last.status == "missed"
+            else ("Not done last time.")
+        )
+        today = _today(exercise, before, previous.raise_weight if previous else False, weight)
+        return prescribe(before, bool(previous and previous.raise_weight), f"{why} {today}")
+
+    achieved = _weakest_per_set(exercise, sets)
+    weakest = min(achieved)
+    said = _last_time(exercise, sets, achieved)
+    failed = previous is not None and (
+        len(achieved) < previous.sets or weakest < (before if before is not None else 0)
+    )
+    if failed and previous is not None and before is not None:
+        if len(achieved) < previous.sets:
+            short = f"{len(achieved)} of {previous.sets} sets"
+        else:
+            short = f"short of {_amount_words(exercise, before)}"
+        today = _today(exercise, before, False, weight, again=True)
+        return prescribe(before, False, f"{said}, {short}. {today}")
+    if len(achieved) >= exercise.sets and weakest >= span.high:
+        if exercise.kind == "reps" and exercise.weighted and not span.fixed:
+            today = _today(exercise, span.low, True, weight)
+            return prescribe(span.low, True, f"{said}: every set at the top. {today}")
+        today = _today(exercise, span.high, False, weight, again=True)
+        return prescribe(span.high, False, f"{said}: the top of the range. {today}")
+    value = min(max(weakest + step_of(program, exercise), span.low), span.high)
+    return prescribe(value, False, f"{said}. {_today(exercise, value, False, weight)}")
+
+
+def _weakest_per_set(exercise: Exercise, sets: Sequence[SetRecord]) -> list[int]:
+    """One number per set: the weaker side's, for an exercise done on each side (ms for holds)."""
+    per_set: dict[int, int] = {}
+    for s in sets:
+        amount = from_log_units(exercise, s.amount)
+        per_set[s.set_number] = min(per_set.get(s.set_number, amount), amount)
+    return [per_set[n] for n in sorted(per_set)]
+
+
+def _last_weights(sessions: Sequence[SessionRecord]) -> dict[str, tuple[float, str]]:
+    weights: dict[str, tuple[float, str]] = {}
+    for session in sessions:
+        for s in session.sets:
+            if s.weight is not None:
+                weights[s.exercise] = (s.weight, s.unit or "kg")
+    return weights
+
+
+# -- the words ----------------------------------------------------------------------------
+
+
+def weight_words(weight: float, unit: str) -> str:
+    name = {"kg": ("kilo", "kilos"), "lb": ("pound", "pounds")}.get(unit, (unit, unit))
+    return f"{weight:g} {name[0] if weight == 1 else name[1]}"
+
+
+def _amount_words(exercise: Exercise, value: int) -> str:
+    if exercise.kind == "hold":
+        seconds = round(value / 1000)
+        return "1 second" if seconds == 1 else f"{seconds} seconds"
+    noun = "reps" if exercise.kind == "reps" else "cycles"
+    return f"{value} {noun[:-1] if value == 1 else noun}"
+
+
+def _last_time(exercise: Exercise, sets: Sequence[SetRecord], achieved: list[int]) -> str:
+    numbers = ", ".join(str(to_log_units(exercise, v)) for v in achieved)
+    unit = {"reps": "", "hold": " seconds", "cycles": " cycles"}[exercise.kind]
+    sides = {s.set_number for s in sets if s.side == "left"}
+    uneven = any(len({x.amount for x in sets if x.set_number == n}) > 1 for n in sides)
+    where = " on the weaker side" if uneven else ""
+    weights = [s.weight for s in sets if s.weight is not None]
+    at = ""
+    if weights and exercise.weighted:
+        unit_name = next(s.unit for s in sets if s.weight is not None) or "kg"
+        at = f" at {weight_words(max(weights), unit_name)}"
+    return f"Last time {numbers}{unit}{where}{at}"
+
+
+def _today(
+    exercise: Exercise,
+    value: int,
+    raise_weight: bool,
+    weight: tuple[float, str] | None,
+    again: bool = False,
+) -> str:
+    amount = _amount_words(exercise, value) + (" again" if again else "")
+    if exercise.kind == "reps" and exercise.weighted:
+        if raise_weight:
+            return f"Today: a little heavier, {amount}."
+        if weight is not None:
+            return f"Today: {amount}, same weight."
+    return f"Today: {amount}."

@@ -1,0 +1,140 @@
+"""Recording a session: the one path every way of logging goes through.
+
+The command line's ``--set`` options, its interactive prompt and the served page's form
+all end in ``record_session``: answers are parsed and checked first, every one of them,
+and only then is the session written, in one transaction. A wrong answer writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from voicecoach.errors import LogError
+from voicecoach.log.entries import Entry, find_exercise, parse_entry
+from voicecoach.log.next_session import NextSession, next_session
+from voicecoach.log.records import SessionRecord, SetRecord
+from voicecoach.log.store import LogStore
+from voicecoach.program import Program
+
+
+def program_hash(program: Program) -> str:
+    """sha256 of the program file, kept with each session ("" when there is no file)."""
+    try:
+        return hashlib.sha256(Path(program.source).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def parse_date(text: str | None, today: datetime.date | None = None) -> datetime.date:
+    """``2026-11-20`` (or today when empty); a date in the future is refused."""
+    today = today or datetime.date.today()
+    if not text:
+        return today
+    try:
+        date = datetime.date.fromisoformat(text.strip())
+    except ValueError:
+        raise LogError(f"--date {text!r}: expected a date like {today.isoformat()}") from None
+    if date > today:
+        raise LogError(f"--date {date.isoformat()} is in the future; log a session after it")
+    return date
+
+
+def plan_next(store: LogStore, program: Program) -> NextSession:
+    """The next session of ``program`` according to the log in ``store``."""
+    return next_session(program, store.sessions(program.title))
+
+
+def parse_answers(
+    program: Program, plan: NextSession, answers: Sequence[tuple[str, str]]
+) -> list[Entry]:
+    """Every exercise's entry, in program order: those answered as given, the rest 'as
+    prescribed'. Raises LogError on the first wrong answer."""
+    given: dict[str, Entry] = {}
+    for name, value in answers:
+        exercise = find_exercise(program, name)
+        if exercise.name in given:
+            raise LogError(f"{exercise.name}: given twice; give each exercise once")
+        given[exercise.name] = parse_entry(exercise, value, plan.target_of(exercise).sets)
+    return [given.get(ex.name) or parse_entry(ex, "", ex.sets) for ex in program.exercises]
+
+
+def record_session(
+    store: LogStore,
+    program: Program,
+    answers: Sequence[tuple[str, str]] = (),
+    date: datetime.date | None = None,
+    missed: bool = False,
+) -> SessionRecord:
+    """Log the next session of ``program``.
+
+    ``answers`` are (exercise name, VALUE) pairs in the grammar of ``log.entries``; an
+    exercise not answered was done as prescribed. ``missed`` records a session that did not
+    happen (its targets are repeated next time); it takes no answers.
+    """
+    date = date or datetime.date.today()
+    if date > datetime.date.today():
+        raise LogError(f"the date {date.isoformat()} is in the future; log a session after it")
+    if missed and answers:
+        raise LogError("a missed session has no sets; leave out --set")
+    sessions = store.sessions(program.title)
+    if sessions and date < sessions[-1].date:
+        raise LogError(
+            f"the last session of {program.title!r} is dated {sessions[-1].date.isoformat()}; "
+            f"sessions are logged in order, so {date.isoformat()} cannot come after it"
+        )
+    plan = next_session(program, sessions)
+    rows: list[SetRecord] = []
+    if not missed:
+        for entry in parse_answers(program, plan, answers):
+            target = plan.target_of(entry.exercise)
+            rows += entry.records(target, plan.weights.get(entry.exercise.name))
+    return store.add_session(
+        program=program.title,
+        program_hash=program_hash(program),
+        date=date,
+        status="missed" if missed else "done",
+        targets=plan.targets,
+        sets=rows,
+    )
+
+
+def ask_answers(
+    program: Program,
+    plan: NextSession,
+    ask: Callable[[str], str],
+    tell: Callable[[str], None],
+) -> list[tuple[str, str]]:
+    """Ask exercise by exercise, offering the targets: an empty answer is 'done as
+    prescribed'; a wrong answer is explained and asked again, so nothing wrong is kept."""
+    from voicecoach.log.form import target_text  # the same label the page shows
+
+    answers: list[tuple[str, str]] = []
+    for exercise in program.exercises:
+        target = target_text(exercise, plan)
+        while True:
+            value = ask(f"{exercise.name} [{target}]")
+            try:
+                parse_entry(exercise, value, plan.target_of(exercise).sets)
+            except LogError as exc:
+                tell(f"  {exc}")
+                continue
+            break
+        if value.strip():
+            answers.append((exercise.name, value))
+    return answers
+
+
+def describe_next(program: Program, plan: NextSession) -> str:
+    """Which session comes next and, per exercise, what the log decided and why."""
+    stage = "foundation" if plan.week.foundation else "build"
+    lines = [
+        f"Next: session {plan.number} of {program.title!r} (week {plan.week.number}, {stage}; "
+        f"{plan.done} done so far)"
+    ]
+    for exercise, prescription in zip(program.exercises, plan.week.prescriptions):
+        if prescription.decision:
+            lines.append(f"  {exercise.name}: {prescription.decision}")
+    return "\n".join(lines)

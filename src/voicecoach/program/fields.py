@@ -1,0 +1,370 @@
+"""Declared fields: each key of a mapping said once, with its type, limits, default and doc.
+
+The way mkdocs declares its config options (``site_name = c.Type(str)``), a mapping of the
+program format is a ``Keys`` subclass whose attributes are its keys::
+
+    class CycleStepKeys(Keys):
+        say = Text("What the coach says.", default=REQUIRED, limit=200)
+        time = Duration("How long the step lasts.", default=REQUIRED, ...)
+
+From that one declaration come: the keys a mapping accepts, in order (for "valid keys
+are: ..."), which of them are required, the value each is read into or its default, and
+the reference tables of docs/program-format.md (reference.py). Nothing here knows the
+program format; schema.py declares it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from yaml.nodes import Node, ScalarNode
+
+from voicecoach.program.model import Span
+from voicecoach.program.nodes import MAX_TEXT, Nodes, describe, seconds_text
+from voicecoach.program.quantities import is_none_word, parse_count_span, parse_seconds
+
+
+class _Required:
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+REQUIRED: Any = _Required()
+"""The default of a key the file must give."""
+
+
+class _KeyDefaults:
+    def __repr__(self) -> str:
+        return "KEY_DEFAULTS"
+
+
+KEY_DEFAULTS: Any = _KeyDefaults()
+"""The default of a ``Section``: what its own keys' defaults make."""
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A default computed from the mapping's other values, once they are read."""
+
+    doc: str  # how the reference states it: "the first sentence of execution"
+    compute: Callable[[Mapping[str, Any]], Any]
+
+
+class Field:
+    """One key: a one-line doc, a default (or REQUIRED), and the model attribute it fills."""
+
+    def __init__(self, doc: str, *, default: Any, attr: str = "", shown_default: str = "") -> None:
+        self.doc = doc
+        self.default = default
+        self.attr = attr  # the model's name for the value when it is not the key: "setup_ms"
+        self.shown_default = shown_default  # the reference's wording, when not the value's
+        self.key = ""  # set by Keys when the class is made
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+    @property
+    def name(self) -> str:
+        """The value's name in the model."""
+        return self.attr or self.key
+
+    def read(self, nodes: Nodes, node: Node, path: str) -> Any:
+        """Check the key's value node and return its value."""
+        raise NotImplementedError
+
+    def value_text(self) -> str:
+        """What the reference says the value is: "whole number, 1 to 20"."""
+        raise NotImplementedError
+
+    def default_text(self) -> str:
+        """The default as the reference shows it; "" for a required key."""
+        if self.shown_default:
+            return self.shown_default
+        if self.required:
+            return ""
+        if isinstance(self.default, Derived):
+            return self.default.doc
+        if self.default is None:
+            return "none"
+        return self.format(self.default)
+
+    def format(self, value: Any) -> str:
+        """A value the way a program file writes it."""
+        return f"`{value}`"
+
+
+class Text(Field):
+    def __init__(self, doc: str, *, limit: int = MAX_TEXT, **kwargs: Any) -> None:
+        super().__init__(doc, **kwargs)
+        self.limit = limit
+
+    def read(self, nodes: Nodes, node: Node, path: str) -> str:
+        return nodes.text(node, path, limit=self.limit)
+
+    def value_text(self) -> str:
+        return f"text, at most {self.limit:,} characters"
+
+    def format(self, value: Any) -> str:
+        return f"“{value}”" if value else "none"
+
+
+class Integer(Field):
+    def __init__(self, doc: str, *, low: int, high: int, what: str, **kwargs: Any) -> None:
+        super().__init__(doc, **kwargs)
+        self.low, self.high, self.what = low, high, what
+
+    def read(self, nodes: Nodes, node: Node, path: str) -> int:
+        return nodes.integer(node, path, self.low, self.high, self.what)
+
+    def value_text(self) -> str:
+        return f"whole number, {self.low} to {self.high}"
+
+
+class Choice(Field):
+    def __init__(self, doc: str, *, choices: Sequence[str], **kwargs: Any) -> None:
+        super().__init__(doc, **kwargs)
+        self.choices = tuple(choices)
+
+    def read(self, nodes: Nodes, node: Node, path: str) -> str:
+        return nodes.choice(node, path, self.choices)
+
+    def value_text(self) -> str:
+        return " \\| ".join(f"`{choice}`" for choice in self.choices)
+
+
+class TextList(Field):
+    """One text or a list of them (``music: songs/`` or ``music: [a.mp3, b.flac]``)."""
+
+    def __init__(self, doc: str, *, limit: int, what: str, **kwargs: Any) -> None:
+        super().__init__(doc, **kwargs)
+        self.limit, self.what = limit, what
+
+    def read(self, nodes: Nodes, node: Node, path: str) -> tuple[str, ...]:
+        if isinstance(node, ScalarNode):
+            return (nodes.text(node, path),)
+        items = nodes.sequence(node, path, self.what, self.limit)
+        return tuple(nodes.text(item, f"{path}[{i}]") for i, item in enumerate(items))
+
+    def value_text(self) -> str:
+        return f"text, or a list of 1 to {self.limit} {self.what}"
+
+    def format(self, value: Any) -> str:
+        return ", ".join(f"“{v}”" for v in value) if value else "none"
+
+
+class Boolean(Field):
+    def read(self, nodes: Nodes, node: Node, path: str) -> bool:
+        return nodes.boolean(node, path)
+
+    def value_text(self) -> str:
+        return "`true` \\| `false`"
+
+    def format(self, value: Any) -> str:
+        return "`true`" if value else "`false`"
+
+
+class Count(Field):
+    """A count or a range of counts (``12``, ``8-12``), each end from 1 to ``limit``."""
+
+    def __init__(self, doc: str, *, limit: int, what: str, **kwargs: Any) -> None:
+        super().__init__(doc, **kwargs)
+        self.limit, self.what = limit, what
+
+    def read(self, nodes: Nodes, node: Node, path: str) -> Span:
+        span = nodes.parsed(node, path, parse_count_span)
+        if span.low < 1 or span.high > self.limit:
+            nodes.fail(node, path, f"expected 1 to {self.limit} {self.what}, got {describe(node)}")
+        return span
+
+    def value_text(self) -> str:
+        return f"count or range, 1 to {self.limit}"
+
+
+class Duration(Field):
+    """A duration (``10s``), or with ``ranged`` a range (``60-90s``), or with ``none_ok``
+    also ``none`` (read as None)."""
+
+    def __init__(
+        self,
+        doc: str,
+        *,
+        low_ms: int,
+        high_ms: int,
+        ranged: bool = False,
+        none_ok: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(doc, **kwargs)
+        self.low_ms, self.high_ms = low_ms, high_ms
+        self.ranged, self.none_ok = ranged, none_ok
+
+    def read(self, nodes: Nodes, node: Node, path: str) -> Span | int | None:
+        if self.none_ok and is_none_word(nodes.scalar(node, path, "a duration")):
+            return None
+        if self.ranged:
+            return nodes.duration(node, path, self.low_ms, self.high_ms)
+        return nodes.single_duration(node, path, self.low_ms, self.high_ms)
+
+    def value_text(self) -> str:
+        what = "duration or range" if self.ranged else "duration"
+        text = f"{what}, {seconds_text(self.low_ms)} to {seconds_text(self.high_ms)}"
+        return text + (", or `none`" if self.none_ok else "")
+
+    def format(self, value: Any) -> str:
+        return f"`{seconds_text(value)}`"
+
+
+class Seconds(Field):
+    """A plain number of seconds (``5``, ``0``, ``1.5``), read as milliseconds."""
+
+    def __init__(self, doc: str, *, high_ms: int, **kwargs: Any) -> None:
+        super().__init__(doc, **kwargs)
+        self.high_ms = high_ms
+
+    def read(self, nodes: Nodes, node: Node, path: str) -> int:
+        ms = nodes.parsed(node, path, parse_seconds)
+        if ms > self.high_ms:
+            nodes.fail(
+                node, path, f"expected 0 to {self.high_ms / 1000:g} seconds, got {ms / 1000:g}"
+            )
+        return ms
+
+    def value_text(self) -> str:
+        return f"seconds, 0 to {self.high_ms / 1000:g}"
+
+    def format(self, value: Any) -> str:
+        return f"`{value / 1000:g}`"
+
+
+class Section(Field):
+    """A key whose value is a mapping of its own, declared by another ``Keys``."""
+
+    def __init__(self, doc: str, *, keys: Keys, **kwargs: Any) -> None:
+        super().__init__(doc, **kwargs)
+        self.keys = keys
+
+    def read(self, nodes: Nodes, node: Node, path: str) -> Any:
+        return self.keys.read(nodes, node, path)
+
+    def value_text(self) -> str:
+        return f"mapping: [{self.keys.heading}](#{self.keys.anchor})"
+
+    def format(self, value: Any) -> str:
+        return "its keys' defaults"
+
+
+class Items(Field):
+    """A key whose value is a non-empty list of mappings declared by another ``Keys``."""
+
+    def __init__(self, doc: str, *, keys: Keys, what: str, limit: int, **kwargs: Any) -> None:
+        super().__init__(doc, **kwargs)
+        self.keys, self.what, self.limit = keys, what, limit
+
+    def item_nodes(self, nodes: Nodes, node: Node, path: str) -> list[tuple[Node, str]]:
+        """Each item's node with its key path (``phases[2]``)."""
+        items = nodes.sequence(node, path, self.what, self.limit)
+        return [(item, f"{path}[{index}]") for index, item in enumerate(items)]
+
+    def read(self, nodes: Nodes, node: Node, path: str) -> tuple[Any, ...]:
+        return tuple(
+            self.keys.read(nodes, item, where) for item, where in self.item_nodes(nodes, node, path)
+        )
+
+    def value_text(self) -> str:
+        return f"list of 1 to {self.limit} [{self.what}](#{self.keys.anchor})"
+
+
+class Keys:
+    """One mapping of the format. Subclasses declare its keys as ``Field`` attributes, in
+    the order messages and the reference list them, and may override ``assemble``."""
+
+    heading: ClassVar[str] = ""  # the reference names the mapping so: "exercise"
+    model: ClassVar[Callable[..., Any] | None] = None  # made from the values; None: a dict
+    fields: ClassVar[dict[str, Field]]
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        cls.fields = {}
+        for key, value in vars(cls).items():
+            if isinstance(value, Field):
+                if hasattr(Keys, key):
+                    raise TypeError(f"{cls.__name__}.{key} would hide Keys.{key}")
+                value.key = key
+                cls.fields[key] = value
+
+    @property
+    def anchor(self) -> str:
+        """The link target of the mapping's reference table, "### exercise keys"."""
+        return f"{self.heading} keys".lower().replace(" ", "-").replace(".", "")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.fields)
+
+    @property
+    def required_keys(self) -> frozenset[str]:
+        return frozenset(key for key, declared in self.fields.items() if declared.required)
+
+    def found(self, nodes: Nodes, node: Node, path: str) -> dict[str, Node]:
+        """The mapping's value nodes by key, after the checks every mapping gets."""
+        return nodes.mapping(node, path, self.names, self.required_keys)
+
+    def values(
+        self,
+        nodes: Nodes,
+        found: Mapping[str, Node],
+        path: str,
+        *,
+        given: Mapping[str, Any] | None = None,
+        defaults: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Every declared value by model name, read in declaration order or defaulted.
+
+        ``given``: values the caller has read already (by key). ``defaults``: defaults
+        that replace the declared ones (by key), e.g. an exercise's tempo starts from the
+        program's.
+        """
+        given = given or {}
+        defaults = defaults or {}
+        values: dict[str, Any] = {}
+        derived: list[Field] = []
+        for key, declared in self.fields.items():
+            if key in given:
+                values[declared.name] = given[key]
+            elif key in found:
+                values[declared.name] = declared.read(nodes, found[key], _child(path, key))
+            elif key in defaults:
+                values[declared.name] = defaults[key]
+            elif isinstance(declared.default, Derived):
+                derived.append(declared)
+            else:
+                values[declared.name] = self.default_of(declared)
+        for declared in derived:
+            values[declared.name] = declared.default.compute(values)
+        return values
+
+    def default_of(self, declared: Field) -> Any:
+        """An absent key's value: its default; a section's default is its keys' defaults."""
+        if isinstance(declared, Section) and declared.default is KEY_DEFAULTS:
+            return declared.keys.make(declared.keys.values_of_defaults())
+        return declared.default
+
+    def values_of_defaults(self) -> dict[str, Any]:
+        return self.values(Nodes("<defaults>"), {}, "")
+
+    def make(self, values: dict[str, Any]) -> Any:
+        return self.model(**values) if self.model is not None else values
+
+    def assemble(self, nodes: Nodes, found: dict[str, Node], node: Node, path: str) -> Any:
+        """The mapping's value from its key nodes; override for rules across keys."""
+        return self.make(self.values(nodes, found, path))
+
+    def read(self, nodes: Nodes, node: Node, path: str) -> Any:
+        return self.assemble(nodes, self.found(nodes, node, path), node, path)
+
+
+def _child(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key

@@ -1,0 +1,204 @@
+"""The training log as a user runs it: wrong input is one line and writes nothing, the
+prompt takes Enter as "done as prescribed", and seven logged sessions make a next track
+whose timeline says the new targets and why."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from audiotools import decode
+from conftest import CASES, SHIPPED
+from voicecoach.cli import cli
+from voicecoach.log import LogStore
+
+SHORT = CASES / "log_short.yaml"
+
+
+def run(*args: str, input: str | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args), input=input)
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            ["--set", "Bulgarian Splt Squat=10,10,9"],
+            "error: 'Alleviating Back Pain' has no exercise 'Bulgarian Splt Squat'; "
+            "did you mean 'Bulgarian Split Squat'?",
+        ),
+        (
+            ["--set", "Bulgarian Split Squat=10,10,9,8"],
+            "error: Bulgarian Split Squat: 4 sets given, but 3 are prescribed",
+        ),
+        (
+            ["--set", "Russian Twist=12,twelve"],
+            "error: Russian Twist: reps must be whole numbers like 10, got 'twelve'",
+        ),
+        (
+            ["--date", "2999-01-01"],
+            "error: --date 2999-01-01 is in the future; log a session after it",
+        ),
+        (["--date", "yesterday"], "error: --date 'yesterday': expected a date like"),
+        (
+            ["--set", "Russian Twist=10/9"],
+            "error: Russian Twist: '10/9' is not a set; write one number per set",
+        ),
+        (
+            ["--set", "Cat-Cow Stretch=8@5kg"],
+            "error: Cat-Cow Stretch: the program does not use a weight",
+        ),
+        (["--set", "Russian Twist"], "error: --set 'Russian Twist': expected EXERCISE=REPS"),
+        (["--set", "Twist=1", "--set", "russian twist=2"], "error: Russian Twist: given twice"),
+    ],
+    ids=[
+        "unknown",
+        "too-many-sets",
+        "not-a-number",
+        "future",
+        "bad-date",
+        "sides-on-one-sided",
+        "weight-on-unweighted",
+        "no-equals",
+        "twice",
+    ],
+)
+def test_wrong_input_is_one_line_and_writes_nothing(
+    tmp_path: Path, arguments: list[str], message: str
+) -> None:
+    db = tmp_path / "log.sqlite3"
+    code, out = run("log", str(SHIPPED), "--db", str(db), "--date", "2025-01-02", "--as-prescribed")
+    assert code == 0, out
+    code, out = run("log", str(SHIPPED), "--db", str(db), *arguments)
+    with LogStore(db) as store:
+        count = len(store.sessions())
+    assert code == 2 and out.startswith(message) and out.count("\n") == 1, out
+    assert count == 1
+
+
+def test_an_earlier_date_than_the_last_session_is_refused(tmp_path: Path) -> None:
+    db = str(tmp_path / "log.sqlite3")
+    assert run("log", str(SHIPPED), "--db", db, "--date", "2025-03-05", "--as-prescribed")[0] == 0
+    code, out = run("log", str(SHIPPED), "--db", db, "--date", "2025-03-01", "--as-prescribed")
+    assert code == 2 and "is dated 2025-03-05" in out
+
+
+def test_the_prompt_offers_targets_and_enter_means_as_prescribed(tmp_path: Path) -> None:
+    db = str(tmp_path / "log.sqlite3")
+    # Split Squat: a typo first (asked again), then its sets; Enter for the others.
+    code, out = run(
+        "log", str(SHORT), "--db", db, "--date", "2025-01-01", input="2,x\n2/2,2/1@8kg\n\n\n"
+    )
+    assert code == 0, out
+    assert "Split Squat [2 × 2 reps/side]:" in out and "Plank [1 × 5 s]:" in out
+    assert "reps must be whole numbers like 10, got 'x'" in out
+    with LogStore(db) as store:
+        (session,) = store.sessions()
+    squat = [(s.set_number, s.side, s.amount, s.weight) for s in session.sets_of("Split Squat")]
+    assert squat == [
+        (1, "left", 2, 8.0),
+        (1, "right", 2, 8.0),
+        (2, "left", 2, 8.0),
+        (2, "right", 1, 8.0),
+    ]
+    assert [s.amount for s in session.sets_of("Floor Press")] == [2]
+    assert [(s.amount, s.measure) for s in session.sets_of("Plank")] == [(5, "seconds")]
+
+
+# Seven sessions of tests/cases/log_short.yaml (foundation: 1 week x 2 sessions), and the
+# targets and decisions `plan --next` gives after each.
+SESSIONS = [
+    ("2025-02-03", ["--set", "Split Squat=@10kg", "--set", "Floor Press=@20kg"]),
+    ("2025-02-05", ["--as-prescribed"]),
+    ("2025-02-07", ["--set", "Split Squat=3,3", "--set", "Plank=7s"]),
+    (
+        "2025-02-10",
+        ["--set", "Split Squat=4/4,4/3", "--set", "Floor Press=2@22kg", "--set", "Plank=9"],
+    ),
+    ("2025-02-12", ["--set", "Split Squat=4,4", "--set", "Floor Press=3"]),
+    ("2025-02-14", ["--missed"]),
+    ("2025-02-17", ["--set", "Split Squat=2,2@12kg", "--set", "Floor Press=@24kg"]),
+]
+NEXT = [
+    "Split Squat: Last time 2, 2 at 12 kilos. Today: 3 reps, same weight.",
+    "Floor Press: Last time 2 at 24 kilos. Today: 3 reps, same weight.",
+    "Plank: Last time 9 seconds: the top of the range. Today: 9 seconds again.",
+]
+
+
+@pytest.mark.slow
+def test_seven_logged_sessions_make_a_next_track_that_says_why(tmp_path: Path) -> None:
+    db = str(tmp_path / "log.sqlite3")
+    for date, arguments in SESSIONS:
+        code, out = run("log", str(SHORT), "--db", db, "--date", date, *arguments)
+        assert code == 0, out
+    code, out = run("plan", str(SHORT), "--next", "--db", db)
+    assert code == 0, out
+    assert "Next: session 8 of 'Log Short' (week 4, build; 6 done so far)" in out
+    assert [line.strip() for line in out.splitlines()[-3:]] == NEXT
+
+    code, out = run(
+        "build", str(SHORT), "--next", "--db", db, "--out-dir", str(tmp_path / "out"),
+        "--cache-dir", str(tmp_path / "cache"), "-q",
+    )  # fmt: skip
+    assert code == 0, out
+    mp3 = tmp_path / "out" / "log-short-session-008.mp3"
+    timeline = json.loads(mp3.with_name("log-short-session-008.timeline.json").read_text())
+    assert timeline["week"] == 4
+    said = [cue["text"] for cue in timeline["cues"] if cue["kind"] == "speech"]
+    for decision in NEXT:
+        for sentence in decision.split(": ", 1)[1].replace(". ", ".|").split("|"):
+            assert sentence in said, sentence
+    assert "2 sets of 3 reps per side, 5 seconds rest." in said
+    assert "1 set: hold 9 seconds." in said
+    # The reps the track counts: 3 per side in each Split Squat set, 3 Floor Presses.
+    reps: dict[tuple[str, int, str | None], int] = {}
+    for seg in timeline["segments"]:
+        if seg["rep"] is not None:
+            key = (seg["exercise"], seg["set"], seg["side"])
+            reps[key] = max(reps.get(key, 0), seg["rep"])
+    assert reps[("Split Squat", 1, "left")] == reps[("Split Squat", 2, "right")] == 3
+    assert reps[("Floor Press", 1, None)] == 3
+    # The MP3 is the timeline: same length, to within a frame.
+    assert abs(len(decode(str(mp3))) / 24 - timeline["duration_ms"]) < 50
+
+    code, out = run("history", str(SHORT), "--db", db, "--plot", str(tmp_path / "progress.png"))
+    assert code == 0, out
+    assert "Log Short: 6 sessions done, 1 missed, 2025-02-03 to 2025-02-17" in out
+    assert "4  2025-02-10  2 × 4/4, 4/3  10 kg" in out
+    assert (tmp_path / "progress.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_form_functions_add_the_same_rows_as_the_command_line(tmp_path: Path) -> None:
+    from voicecoach.errors import LogError
+    from voicecoach.log import form_fields, record_form
+    from voicecoach.program import load_program
+
+    program = load_program(str(SHORT))
+    cli_db, form_db = str(tmp_path / "cli.sqlite3"), tmp_path / "form.sqlite3"
+    code, out = run(
+        "log", str(SHORT), "--db", cli_db, "--date", "2025-04-01",
+        "--set", "Split Squat=2/2,2/1@8kg", "--set", "Plank=skip",
+    )  # fmt: skip
+    assert code == 0, out
+    with LogStore(form_db) as store:
+        fields = form_fields(store, program)
+        assert [(f.name, f.label, f.target) for f in fields] == [
+            ("ex-1", "Split Squat", "2 × 2 reps/side"),
+            ("ex-2", "Floor Press", "1 × 2 reps"),
+            ("ex-3", "Plank", "1 × 5 s"),
+        ]
+        with pytest.raises(LogError, match="Plank: seconds must be whole numbers"):
+            record_form(store, program, {"date": "2025-04-01", "ex-3": "long"})
+        assert store.sessions() == []
+        record_form(
+            store, program, {"date": "2025-04-01", "ex-1": "2/2,2/1@8kg", "ex-2": "", "ex-3": "-"}
+        )
+        from_form = store.sessions()
+    with LogStore(cli_db) as store:
+        from_cli = store.sessions()
+    assert from_form == from_cli and len(from_form[0].sets) == 5

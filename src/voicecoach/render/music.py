@@ -27,6 +27,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import hashlib
+import itertools
 import json
 import math
 import random
@@ -361,7 +362,7 @@ class DuckEnvelope:
             self.spans[self.first][1] + HOLD_MS + RELEASE_MS < low
         ):
             self.first += 1
-        for start, end in self.spans[self.first :]:
+        for start, end in itertools.islice(self.spans, self.first, None):  # no copy
             if start - LEAD_MS > high:
                 break
             down = _rise((ms - (start - LEAD_MS)) / ATTACK_MS)

@@ -15,9 +15,13 @@ import click
 
 from voicecoach import __version__
 from voicecoach.compiler import (
+    COUNT_STYLES,
     MAX_WEEK,
     PALETTE,
+    TALK_LEVELS,
     CompileOptions,
+    Counts,
+    Talk,
     clock,
     compile_program,
     counted,
@@ -42,9 +46,12 @@ from voicecoach.naming import playlist_file_name, preview_file_name, session_fil
 from voicecoach.program import load_program
 from voicecoach.render import (
     DEFAULT_BITRATE_KBPS,
+    DEFAULT_DUCK_DB,
     DEFAULT_LOUDNESS,
+    DEFAULT_MUSIC_LEVEL_LU,
     BuildResult,
     EngineSpec,
+    MusicSettings,
     RenderSettings,
     build_week,
     build_weeks,
@@ -122,7 +129,24 @@ def validate(program: str) -> None:
     metavar="EXERCISE",
     help="Compile just this exercise (name or number); repeatable.",
 )
-@click.option("--full-instructions", is_flag=True, help="Speak full instructions in every week.")
+@click.option(
+    "--talk",
+    type=click.Choice(TALK_LEVELS),
+    default=None,
+    help="How much the coach says: brief (names, amounts, countdowns, rests), normal "
+    "(full instructions in the first weeks, the key cue after), full (every week) "
+    "[default: the program's talk, else normal].",
+)
+@click.option(
+    "--full-instructions", is_flag=True, help="The same as --talk full (kept for old scripts)."
+)
+@click.option(
+    "--counts",
+    type=click.Choice(COUNT_STYLES),
+    default=None,
+    help="How the tempo is marked: words (counted aloud) or tones (a tone on every second, "
+    "only the rep spoken) [default: the program's counts, else words].",
+)
 @DB_OPTION
 @user_errors
 def plan(
@@ -131,7 +155,9 @@ def plan(
     from_log: bool,
     as_json: bool,
     only: tuple[str, ...],
+    talk: Talk | None,
     full_instructions: bool,
+    counts: Counts | None,
     db: str | None,
 ) -> None:
     """Show a week's session: exercises, sets, reps, rests, start times, length.
@@ -143,12 +169,13 @@ def plan(
       voicecoach plan programs/alleviating-back-pain.yaml --week 3
       voicecoach plan programs/alleviating-back-pain.yaml --week 3 --json > week3.json
       voicecoach plan programs/alleviating-back-pain.yaml --only "Russian Twist"
+      voicecoach plan programs/alleviating-back-pain.yaml --week 3 --talk brief
       voicecoach plan programs/alleviating-back-pain.yaml --next
     """
     if week is not None and from_log:
         raise click.UsageError("give --week or --next, not both")
     loaded = load_program(program)
-    options = CompileOptions(only=only, full_instructions=full_instructions)
+    options = talk_options(only, talk, full_instructions, counts)
     upcoming = None
     if from_log:
         with LogStore(resolve_db_path(db)) as store:
@@ -161,6 +188,17 @@ def plan(
     click.echo(format_plan(loaded, plan_of_week, timeline))
     if upcoming:
         click.echo("\n" + describe_next(loaded, upcoming))
+
+
+def talk_options(
+    only: tuple[str, ...], talk: Talk | None, full_instructions: bool, counts: Counts | None
+) -> CompileOptions:
+    """--talk wins over its older spelling --full-instructions."""
+    if talk is not None and full_instructions and talk != "full":
+        raise click.UsageError(f"--full-instructions is --talk full; it contradicts --talk {talk}")
+    return CompileOptions(
+        only=only, talk=talk or ("full" if full_instructions else None), counts=counts
+    )
 
 
 def parse_weeks(text: str) -> list[int]:
@@ -228,6 +266,10 @@ def render_settings(
     jobs: int,
     speech_timeout: float,
     options: CompileOptions,
+    music_paths: tuple[str, ...] = (),
+    shuffle: int | None = None,
+    music_level: float = DEFAULT_MUSIC_LEVEL_LU,
+    duck: float = DEFAULT_DUCK_DB,
     **_other: object,
 ) -> RenderSettings:
     """The render options of `build` (and `publish`, which shares them) as settings."""
@@ -244,6 +286,10 @@ def render_settings(
         cache_dir=Path(cache_dir) if cache_dir else default_cache_dir(),
         jobs=jobs,
         options=options,
+        # With no --music, the program file's music (if any) plays with these settings.
+        music=MusicSettings(
+            tuple(Path(p) for p in music_paths), shuffle, level_lu=music_level, duck_db=duck
+        ),
     )
 
 
@@ -271,7 +317,24 @@ def render_settings(
 @click.option(
     "--only", multiple=True, metavar="EXERCISE", help="Build just this exercise; repeatable."
 )
-@click.option("--full-instructions", is_flag=True, help="Speak full instructions in every week.")
+@click.option(
+    "--talk",
+    type=click.Choice(TALK_LEVELS),
+    default=None,
+    help="How much the coach says: brief (names, amounts, countdowns, rests), normal "
+    "(full instructions in the first weeks, the key cue after), full (every week) "
+    "[default: the program's talk, else normal].",
+)
+@click.option(
+    "--full-instructions", is_flag=True, help="The same as --talk full (kept for old scripts)."
+)
+@click.option(
+    "--counts",
+    type=click.Choice(COUNT_STYLES),
+    default=None,
+    help="How the tempo is marked: words (counted aloud) or tones (a tone on every second, "
+    "only the rep spoken) [default: the program's counts, else words].",
+)
 @click.option(
     "--engine",
     type=click.Choice(["pyttsx3", "command"]),
@@ -330,6 +393,33 @@ def render_settings(
     help="Also one MP3 per exercise (NN-exercise.mp3, gapless) and an .m3u8, in a folder "
     "named like the week's MP3.",
 )
+@click.option(
+    "--music",
+    "music_paths",
+    multiple=True,
+    metavar="PATH",
+    help="Your music under the coach: an audio file or a folder of them; repeatable.",
+)
+@click.option(
+    "--shuffle",
+    metavar="SEED",
+    type=int,
+    help="Play the music shuffled (the same SEED, the same order).",
+)
+@click.option(
+    "--music-level",
+    type=click.FloatRange(0, 40),
+    default=DEFAULT_MUSIC_LEVEL_LU,
+    show_default=True,
+    help="How far the music sits under the voice, LU.",
+)
+@click.option(
+    "--duck",
+    type=click.FloatRange(0, 40),
+    default=DEFAULT_DUCK_DB,
+    show_default=True,
+    help="How much further the music dips while the coach speaks or a tone plays, dB.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 @DB_OPTION
 @user_errors
@@ -341,7 +431,9 @@ def build(
     output: str | None,
     out_dir: str,
     only: tuple[str, ...],
+    talk: Talk | None,
     full_instructions: bool,
+    counts: Counts | None,
     engine: str | None,
     command_template: str | None,
     voice: str | None,
@@ -352,6 +444,10 @@ def build(
     jobs: int,
     speech_timeout: float,
     split: bool,
+    music_paths: tuple[str, ...],
+    shuffle: int | None,
+    music_level: float,
+    duck: float,
     quiet: bool,
     db: str | None,
 ) -> None:
@@ -364,9 +460,13 @@ def build(
       voicecoach build programs/alleviating-back-pain.yaml --weeks 1-12 --out-dir tracks/
       voicecoach build programs/alleviating-back-pain.yaml --week 2 --split
       voicecoach build programs/alleviating-back-pain.yaml --only "Russian Twist"
+      voicecoach build programs/alleviating-back-pain.yaml --week 5 --talk brief --counts tones
       voicecoach build programs/alleviating-back-pain.yaml --next
       voicecoach build programs/back-mobility-basics.yaml --engine command \\
           --command "espeak-ng -v en-us -w {output} -f {text_file}"
+      voicecoach build programs/alleviating-back-pain.yaml --week 3 --music ~/Music/gym/
+      voicecoach build programs/alleviating-back-pain.yaml --music a.mp3 --music b.flac \\
+          --shuffle 7 --music-level 15 --duck 12
     """
     if sum((week is not None, bool(weeks_text), from_log)) > 1:
         raise click.UsageError("give one of --week, --weeks and --next")
@@ -384,7 +484,12 @@ def build(
         cache_dir=cache_dir,
         jobs=jobs,
         speech_timeout=speech_timeout,
-        options=CompileOptions(only=only, full_instructions=full_instructions),
+        options=talk_options(only, talk, full_instructions, counts),
+        # With no --music, the program file's music (if any) plays with these settings.
+        music_paths=music_paths,
+        shuffle=shuffle,
+        music_level=music_level,
+        duck=duck,
     )
     bars = _Bars(quiet)
     started = time.monotonic()
@@ -458,10 +563,13 @@ def publish(program: str, weeks_text: str, site: str, base_url: str | None, **op
     _stop_on_sigterm()
     loaded = load_program(program)
     weeks = parse_weeks(weeks_text)
-    full_instructions = bool(options.pop("full_instructions", False))
-    settings = render_settings(
-        **options, options=CompileOptions(full_instructions=full_instructions)
+    compile_options = talk_options(
+        (),
+        options.pop("talk", None),
+        bool(options.pop("full_instructions", False)),
+        options.pop("counts", None),
     )
+    settings = render_settings(**options, options=compile_options)
     started = time.monotonic()
     result = publish_site(
         loaded,
@@ -490,6 +598,7 @@ def publish(program: str, weeks_text: str, site: str, base_url: str | None, **op
 _SHARED_WITH_BUILD = (
     "full_instructions", "engine", "command_template", "voice", "rate", "loudness",
     "bitrate", "cache_dir", "jobs", "speech_timeout", "split", "quiet",
+    "talk", "counts", "music_paths", "shuffle", "music_level", "duck",
 )  # fmt: skip
 publish.params.extend(p for p in build.params if p.name in _SHARED_WITH_BUILD)
 

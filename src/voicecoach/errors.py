@@ -84,3 +84,7 @@ class UnknownExercise(VoicecoachError):
 
 class LogError(VoicecoachError):
     """A training-log entry that cannot be recorded, or a log database that cannot be used."""
+
+
+class MusicError(VoicecoachError):
+    """A music file or folder is missing, unreadable, silent or not audio."""

@@ -26,8 +26,12 @@ from voicecoach.compiler.progression import (
     step_of,
 )
 from voicecoach.compiler.session import (
+    COUNT_STYLES,
+    TALK_LEVELS,
     CompileOptions,
+    Counts,
     Measure,
+    Talk,
     compile_program,
     estimate_speech_ms,
 )
@@ -41,6 +45,10 @@ from voicecoach.compiler.timeline import (
 )
 
 __all__ = [
+    "COUNT_STYLES",
+    "TALK_LEVELS",
+    "Counts",
+    "Talk",
     "MAX_WEEK",
     "PALETTE",
     "TEMPO_ACTIVITIES",

@@ -19,6 +19,7 @@ class Tone:
     hz: int
     duration_ms: int
     meaning: str
+    level_lu: float = 0.0  # loudness relative to the other tones: the tick is soft
 
 
 PALETTE: dict[str, Tone] = {
@@ -31,6 +32,7 @@ PALETTE: dict[str, Tone] = {
         Tone("rest_end", 1319, 300, "end of a rest or of a hold (E6)"),
         Tone("switch", 587, 200, "switch sides (D5)"),
         Tone("session_end", 523, 1200, "session complete (C5, long)"),
+        Tone("tick", 1568, 60, "a second of the tempo, with --counts tones (G6, soft)", -8.0),
     )
 }
 

@@ -28,11 +28,20 @@ def sentences(text: str) -> list[str]:
     return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
 
 
-def session_intro(program: Program, week: Week, duration_ms: int, exercises: int) -> list[str]:
-    """The opening talk: title and week, the week's focus, what today holds."""
+def session_intro(
+    program: Program,
+    week: Week,
+    duration_ms: int,
+    exercises: int,
+    talk: str = "normal",
+    tones: bool = False,
+) -> list[str]:
+    """The opening talk: title and week, the week's focus, what today holds (brief: no
+    focus or description; full: the description every week)."""
     lines = [f"{program.title}. Week {week.number}."]
-    lines += sentences(week.stage.focus)
-    if week.full_instructions:
+    if talk != "brief":
+        lines += sentences(week.stage.focus)
+    if talk == "full" or (talk == "normal" and week.full_instructions):
         lines += sentences(program.description)
         if program.schedule:
             lines.append(f"Train {program.sessions_per_week} times a week: {program.schedule}.")
@@ -41,24 +50,34 @@ def session_intro(program: Program, week: Week, duration_ms: int, exercises: int
         f"about {minutes_words(duration_ms)}."
     )
     lines.append("Listen for the low tone to lower and the high tone to lift.")
+    if tones:
+        lines.append("A soft tick marks every second.")
     return lines
 
 
-def phase_intro(number: int, phase: Phase) -> list[str]:
-    """ "Phase 2: Primary Strength." and the phase's note."""
-    return [f"Phase {number}: {phase.name}."] + sentences(phase.note)
+def phase_intro(number: int, phase: Phase, brief: bool = False) -> list[str]:
+    """ "Phase 2: Primary Strength." and the phase's note (not when brief)."""
+    return [f"Phase {number}: {phase.name}."] + ([] if brief else sentences(phase.note))
 
 
 def exercise_intro(
-    program: Program, exercise: Exercise, prescription: Prescription, full: bool
+    program: Program,
+    exercise: Exercise,
+    prescription: Prescription,
+    full: bool,
+    brief: bool = False,
 ) -> list[str]:
     """An exercise's talk: name, the log's decision (if any), sets and amount, then full
-    instructions or the key cue."""
+    instructions or the key cue (brief: the name, the amount and a tempo of its own only)."""
     # A decision from the training log comes first: what was done, so what is asked today.
     lines = [f"{exercise.name}.", *sentences(prescription.decision)]
     lines.append(spoken_sets(exercise, prescription))
     if exercise.sides == "alternating":
         lines.append("Alternate sides: left, then right, is one rep.")
+    if brief:
+        if exercise.tempo is not None and exercise.tempo != program.tempo:
+            lines.append(spoken_tempo(exercise.tempo))
+        return lines
     if prescription.raise_weight:
         lines += sentences(program.progression.weight_increase)
     if full:
@@ -87,10 +106,15 @@ def lead_in(set_number: int, sets: int, side: str | None) -> str:
     return f"Set {set_number} of {sets}{where}. Get into position."
 
 
-def rep_start(number: int, last: bool, word: str, side: str | None = None) -> str:
+def rep_start(number: int, count: int, word: str, side: str | None = None) -> str:
     # "Rep 2, down", not "2, down": the lowering's counts "2, 3, 4, 5" follow it.
-    """A rep's first words: "Rep 3, down", "Last rep, left, up"."""
-    label = "Last rep" if last else f"Rep {number}"
+    """A rep's first words: "Rep 3, down", "Two more, down", "Last rep, left, up"."""
+    if number == count:
+        label = "Last rep"
+    elif number == count - 1 and count >= 3:
+        label = "Two more"
+    else:
+        label = f"Rep {number}"
     if side:
         return f"{label}, {side}, {word}" if word else f"{label}, {side}"
     return f"{label}, {word}" if word else label
@@ -119,6 +143,17 @@ def switch_sides(side: str) -> str:
 def rest_start(ms: int, next_up: str) -> str:
     """The start of a rest and what comes after it."""
     return f"Rest {seconds_words(ms)}. Next: {next_up}."
+
+
+def rest_halfway(remaining_ms: int) -> str:
+    """Halfway through a long rest."""
+    return f"Halfway. {seconds_words(remaining_ms)} to go."
+
+
+def next_set_call(next_up: str, key_cue: str) -> str:
+    """Late in a long rest: "Next: set 2 of 3. Chest up; front knee over your foot."."""
+    call = f"Next: {next_up}."
+    return f"{call} {key_cue.strip()}" if key_cue.strip() else call
 
 
 def next_set(set_number: int, sets: int) -> str:

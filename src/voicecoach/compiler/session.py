@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import cast
+from typing import Literal, cast
 
 from voicecoach.compiler import phrases
 from voicecoach.compiler.amounts import minutes_words, seconds_words
@@ -26,6 +26,10 @@ from voicecoach.errors import SessionTooLong, UnknownExercise
 from voicecoach.program import Exercise, Phase, Program
 
 Measure = Callable[[str], int]
+Talk = Literal["full", "normal", "brief"]
+Counts = Literal["words", "tones"]
+TALK_LEVELS: tuple[Talk, ...] = ("brief", "normal", "full")
+COUNT_STYLES: tuple[Counts, ...] = ("words", "tones")
 
 # -- the timing rules: each number is something the person hears --------------------------
 
@@ -49,6 +53,9 @@ TEN_SECOND_CALL_MS = 10_000
 REST_WORDS_ROOM_MS = 500  # the rest's words end this long before the pips, or are shortened
 OUTRO_TONE_GAP_MS = 400  # after "Well done.", before the session-end tone
 OUTRO_TAIL_MS = 800  # after the session-end tone rings out, before the track ends
+NEXT_SET_CALL_MIN_MS = 45_000  # a rest this long names the next set and its key cue...
+NEXT_SET_CALL_BEFORE_MS = 20_000  # ...this long before the rest ends
+REST_HALFWAY_MIN_MS = 60_000  # a rest this long gets a halfway call
 SETTLE_ROUNDS = 6  # rounds to find the intro's "about N minutes" (two or three are usual)
 SIDES = ("left", "right")
 
@@ -58,7 +65,14 @@ class CompileOptions:
     """Choices that change a session without changing the program."""
 
     only: tuple[str, ...] = ()  # exercise names (or 1-based numbers) to keep
-    full_instructions: bool = False  # keep the foundation's full instructions in every week
+    full_instructions: bool = False  # the same as talk="full" (the older option)
+    # How much the coach says: "full" every instruction every week; "normal" the week's
+    # choice (full in the foundation weeks, the key cue after); "brief" names, amounts,
+    # countdowns and rests only. None: the program file's ``talk``, else "normal".
+    talk: Talk | None = None
+    # How the tempo is marked: "words" counts aloud; "tones" marks every second with a
+    # tone (lower, lift, then soft ticks), saying only the rep at each rep's start.
+    counts: Counts | None = None
     max_session_ms: int = MAX_SESSION_MS  # the documented limit; benchmarks may raise it
 
 
@@ -264,9 +278,27 @@ class _Session:
         if activity == "rep":
             return  # an untimed rep is marked once; inner counts would sound like rep numbers
         count = 2
+        ticks = self.counts == "tones"
         for at in range(start + BEAT_MS, start + duration - LAST_COUNT_ROOM_MS, BEAT_MS):
-            self.beats.append(_Beat(at, None, str(count), droppable=True))
+            if ticks:  # the second marked by a soft tick instead of its number
+                self.beats.append(_Beat(at, "tick", None, droppable=True))
+            else:
+                self.beats.append(_Beat(at, None, str(count), droppable=True))
             count += 1
+
+    @property
+    def talk_level(self) -> Talk:
+        """--talk, else the older --full-instructions, else the program's, else "normal"."""
+        if self.options.talk is not None:
+            return self.options.talk
+        if self.options.full_instructions:
+            return "full"
+        return cast(Talk, self.program.talk or "normal")
+
+    @property
+    def counts(self) -> Counts:
+        """--counts, else the program's, else "words"."""
+        return self.options.counts or cast(Counts, self.program.counts or "words")
 
     # -- the session ------------------------------------------------------------------
 
@@ -279,13 +311,17 @@ class _Session:
             if index in self.selected
         ]
         self.chapters.append(Chapter(0, "Introduction"))
-        self.talk(phrases.session_intro(program, plan, duration_hint, len(exercises)))
-        full = plan.full_instructions or self.options.full_instructions
+        talk, tones = self.talk_level, self.counts == "tones"
+        self.talk(phrases.session_intro(program, plan, duration_hint, len(exercises), talk, tones))
+        full = talk == "full" or (talk == "normal" and plan.full_instructions)
         last_phase = None
         for position, (index, phase_index, phase, exercise, prescription) in enumerate(exercises):
             self.chapters.append(Chapter(self.t, f"{position + 1}. {exercise.name}", index))
             if phase_index != last_phase:
-                self.talk(phrases.phase_intro(phase_index + 1, phase), where=Where(phase.name))
+                self.talk(
+                    phrases.phase_intro(phase_index + 1, phase, talk == "brief"),
+                    where=Where(phase.name),
+                )
                 last_phase = phase_index
             following = exercises[position + 1][3] if position + 1 < len(exercises) else None
             self.exercise(phase, exercise, prescription, full, following)
@@ -319,7 +355,9 @@ class _Session:
     ) -> None:
         """One exercise: intro, then each set's lead-in, work and rest."""
         base = Where(phase=phase.name, exercise=exercise.name)
-        self.talk(phrases.exercise_intro(self.program, exercise, prescription, full), where=base)
+        brief = self.talk_level == "brief"
+        intro = phrases.exercise_intro(self.program, exercise, prescription, full, brief)
+        self.talk(intro, where=base)
         for set_number in range(1, exercise.sets + 1):
             in_set = replace(base, set=set_number)
             first_side = SIDES[0] if exercise.sides == "each" else None
@@ -350,7 +388,9 @@ class _Session:
             else:
                 continue
             if prescription.rest_ms:
-                self.rest(prescription.rest_ms, next_up, in_set)
+                # A long rest before another set of the same exercise recalls its key cue.
+                key_cue = None if last_set or brief else exercise.key_cue
+                self.rest(prescription.rest_ms, next_up, in_set, key_cue)
             elif last_set:
                 self.transition(phrases.transition(next_up), base)
 
@@ -387,30 +427,32 @@ class _Session:
         """Every rep of a set, phase by phase on the beat, then the beats placed."""
         alternating = exercise.sides == "alternating"
         rep_sides = SIDES if alternating else (where.side,)
+        ticks = self.counts == "tones"
         for number in range(1, count + 1):
-            last = number == count
             for index, rep_side in enumerate(rep_sides):
                 announce = rep_side if alternating else None
                 other_side = rep_side or ""  # index > 0 only when alternating: a real side
                 rep = replace(where, side=rep_side, rep=number)
                 if exercise.tempo is None:
-                    text = (
-                        phrases.rep_start(number, last, "", announce)
+                    label = (
+                        phrases.rep_start(number, count, "", announce)
                         if index == 0
                         else phrases.side_start(other_side, "")
                     )
-                    self.counted("rep", exercise.rep_ms, text, None, rep)
+                    self.counted("rep", exercise.rep_ms, label, None, rep)
                     continue
                 for phase_index, (activity, ms) in enumerate(exercise.tempo.phases()):
-                    word = phrases.PHASE_WORDS[activity]
+                    # With counts as tones the markers say the phase; words only name the rep.
+                    word = "" if ticks else phrases.PHASE_WORDS[activity]
+                    text: str | None = word or None
                     if phase_index == 0:
                         if index == 0:
-                            text = phrases.rep_start(number, last, word, announce)
+                            text = phrases.rep_start(number, count, word, announce)
                         else:
                             text = phrases.side_start(other_side, word)
-                    else:
-                        text = word
                     tone = activity if activity in ("lower", "lift") else None
+                    if ticks and tone is None:
+                        tone = "tick"  # a pause's first second is marked too
                     self.counted(cast(Activity, activity), ms, text, tone, rep)
         self.flush_beats(self.t)
 
@@ -440,17 +482,34 @@ class _Session:
             self.say(at, text, at + step.duration_ms)
             at += step.duration_ms
 
-    def rest(self, ms: int, next_up: str, where: Where) -> None:
-        """A rest: what comes next, a 10-second call when long, pips, the end marker."""
+    def rest(self, ms: int, next_up: str, where: Where, key_cue: str | None = None) -> None:
+        """A rest: what comes next, a halfway call and the next set's key cue when long,
+        a 10-second call, pips, the end marker. Each call is said only where it ends
+        REST_WORDS_ROOM_MS before the next one."""
         start = self.segment(ms, "rest", where)
         end = start + ms
         pips = end - COUNTDOWN_BEATS * BEAT_MS
-        text = phrases.rest_start(ms, next_up)
+        call_at = end - TEN_SECOND_CALL_MS
+        ten_second_call = ms >= TEN_SECOND_CALL_MIN_MS
+        next_call = None
+        if key_cue is not None and ms >= NEXT_SET_CALL_MIN_MS:
+            next_call = phrases.next_set_call(next_up, key_cue)
+        text = f"Rest {seconds_words(ms)}." if next_call else phrases.rest_start(ms, next_up)
         if not self.fits(text, pips - start - REST_WORDS_ROOM_MS):
             text = f"Rest {seconds_words(ms)}."
         spoken_end = self.say(start, text, pips)
-        call_at = end - TEN_SECOND_CALL_MS
-        if ms >= TEN_SECOND_CALL_MIN_MS and call_at > spoken_end + REST_WORDS_ROOM_MS:
+        if ms >= REST_HALFWAY_MIN_MS:
+            middle = start + (ms // 2 // BEAT_MS) * BEAT_MS
+            if middle > spoken_end + REST_WORDS_ROOM_MS:
+                spoken_end = self.say(middle, phrases.rest_halfway(end - middle), pips)
+        if next_call is not None:
+            at = end - NEXT_SET_CALL_BEFORE_MS
+            room = (call_at if ten_second_call else pips) - REST_WORDS_ROOM_MS - at
+            if not self.fits(next_call, room):
+                next_call = phrases.next_set_call(next_up, "")  # the key cue is too long here
+            if at > spoken_end + REST_WORDS_ROOM_MS and self.fits(next_call, room):
+                spoken_end = self.say(at, next_call, at + room)
+        if ten_second_call and call_at > spoken_end + REST_WORDS_ROOM_MS:
             self.say(call_at, "10 seconds.", pips)
         for index in range(COUNTDOWN_BEATS):
             self.tone(pips + index * BEAT_MS, "countdown")

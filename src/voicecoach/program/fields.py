@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from yaml.nodes import Node
+from yaml.nodes import Node, ScalarNode
 
 from voicecoach.program.model import Span
 from voicecoach.program.nodes import MAX_TEXT, Nodes, describe, seconds_text
@@ -133,6 +133,26 @@ class Choice(Field):
 
     def value_text(self) -> str:
         return " \\| ".join(f"`{choice}`" for choice in self.choices)
+
+
+class TextList(Field):
+    """One text or a list of them (``music: songs/`` or ``music: [a.mp3, b.flac]``)."""
+
+    def __init__(self, doc: str, *, limit: int, what: str, **kwargs: Any) -> None:
+        super().__init__(doc, **kwargs)
+        self.limit, self.what = limit, what
+
+    def read(self, nodes: Nodes, node: Node, path: str) -> tuple[str, ...]:
+        if isinstance(node, ScalarNode):
+            return (nodes.text(node, path),)
+        items = nodes.sequence(node, path, self.what, self.limit)
+        return tuple(nodes.text(item, f"{path}[{i}]") for i, item in enumerate(items))
+
+    def value_text(self) -> str:
+        return f"text, or a list of 1 to {self.limit} {self.what}"
+
+    def format(self, value: Any) -> str:
+        return ", ".join(f"“{v}”" for v in value) if value else "none"
 
 
 class Boolean(Field):

@@ -158,6 +158,9 @@ class Program:
     phases: tuple[Phase, ...]
     voice: Voice
     source: str  # the file it was read from, for messages
+    talk: str | None = None  # brief | normal | full; the command line's --talk wins
+    counts: str | None = None  # words | tones; --counts wins
+    music: tuple[str, ...] = ()  # files or folders, relative to the program file; --music wins
 
     @property
     def exercises(self) -> tuple[Exercise, ...]:

@@ -31,6 +31,7 @@ from voicecoach.program.fields import (
     Seconds,
     Section,
     Text,
+    TextList,
 )
 from voicecoach.program.loading import compose_yaml, read_text
 from voicecoach.program.model import (
@@ -492,6 +493,24 @@ class ProgramKeys(Keys):
         high_ms=MAX_LEAD_MS,
     )
     voice = Section("Speech settings.", default=KEY_DEFAULTS, keys=VoiceKeys())
+    talk = Choice(
+        "How much the coach says (`build --talk` wins).",
+        choices=("brief", "normal", "full"),
+        default=None,
+        shown_default="`normal`",
+    )
+    counts = Choice(
+        "How the tempo is marked: counted aloud, or by tones (`build --counts` wins).",
+        choices=("words", "tones"),
+        default=None,
+        shown_default="`words`",
+    )
+    music = TextList(
+        "Music under the coach: files or folders, relative to this file (`--music` wins).",
+        default=(),
+        limit=100,
+        what="paths",
+    )
     progression = Section(
         "How each week's prescription is chosen.", default=REQUIRED, keys=ProgressionKeys()
     )

@@ -4,6 +4,7 @@ speech    phrase text -> engine WAV (worker processes, timeouts, retries)
 clips     engine WAV -> trimmed, levelled clips fitted to their cues
 cache     the persistent clip cache (atomic, first writer wins)
 tones     the palette's marker tones as samples
+music     your music under the coach: levelled, crossfaded, looped, ducked on the cues
 mixer     cues placed into fixed-size PCM blocks, exact to the sample
 loudness  the BS.1770 meter that sets the track's gain
 encoder   PCM -> MP3 through ffmpeg's LAME
@@ -25,6 +26,7 @@ from voicecoach.render.build import (
 )
 from voicecoach.render.cache import default_cache_dir
 from voicecoach.render.encoder import DEFAULT_BITRATE_KBPS
+from voicecoach.render.music import DEFAULT_DUCK_DB, DEFAULT_MUSIC_LEVEL_LU, MusicSettings
 from voicecoach.render.speech import EngineSpec, list_voices
 from voicecoach.render.tones import write_previews
 
@@ -32,9 +34,12 @@ __all__ = [
     "Progress",
     "no_progress",
     "DEFAULT_BITRATE_KBPS",
+    "DEFAULT_DUCK_DB",
+    "DEFAULT_MUSIC_LEVEL_LU",
     "DEFAULT_LOUDNESS",
     "BuildResult",
     "EngineSpec",
+    "MusicSettings",
     "RenderSettings",
     "build_week",
     "build_weeks",

@@ -26,7 +26,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,9 +49,11 @@ from voicecoach.render.build import (
     open_library,
     prepare_timeline,
     render_timeline,
+    with_program_music,
 )
 from voicecoach.render.cache import ClipCache
 from voicecoach.render.clips import ClipLibrary
+from voicecoach.render.music import MusicSettings, find_music
 from voicecoach.render.parts import write_parts
 from voicecoach.render.sidecars import write_sidecars
 from voicecoach.render.speech import EngineSpec
@@ -91,11 +93,20 @@ def render_key(
             "bitrate_kbps": settings.bitrate_kbps,
             "track_total": track_total,
             "split": split,
+            "music": _music_identity(settings.music),
         },
         sort_keys=True,
         default=str,
     )
     return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _music_identity(music: MusicSettings | None) -> object:
+    """What the music under a week depends on: its files (as they are now) and settings."""
+    if music is None:
+        return None
+    files = [(str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in find_music(music.paths)]
+    return {"files": files, "settings": asdict(replace(music, paths=()))}
 
 
 def reuse(job: WeekJob) -> BuildResult | None:
@@ -193,6 +204,9 @@ def build_weeks(
     many weeks render at once (default: one per core); ``track_total`` tags tracks as
     "3/12" (a published feed leaves it out, as later weeks may be added)."""
     library = open_library(program, settings)
+    settings = with_program_music(program, settings)
+    if settings.music is not None:
+        find_music(settings.music.paths)  # a wrong --music fails before any speech is made
     last = max(weeks)
     total = last if track_total else None
     jobs: list[WeekJob] = []

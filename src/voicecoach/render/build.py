@@ -16,7 +16,7 @@ import math
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +42,7 @@ from voicecoach.render.encoder import (
 )
 from voicecoach.render.loudness import LoudnessMeter, k_weight
 from voicecoach.render.mixer import BLOCK, mix_blocks
+from voicecoach.render.music import MusicBed, MusicSettings, find_music, load_tracks
 from voicecoach.render.sidecars import write_sidecars
 from voicecoach.render.speech import EngineSpec, check_engine
 from voicecoach.render.tagging import write_tags
@@ -68,6 +69,7 @@ class RenderSettings:
     cache_dir: Path = field(default_factory=default_cache_dir)
     jobs: int = 2
     options: CompileOptions = CompileOptions()
+    music: MusicSettings | None = None
 
 
 @dataclass(frozen=True)
@@ -143,11 +145,13 @@ def render_timeline(
     require_ffmpeg()
     tones = tone_bank()
     plain, weighted = cue_sounds(library, tones), cue_sounds(library, tones, weighted=True)
+    bed = open_bed(timeline, settings, progress)
 
     blocks = math.ceil(ms_to_samples(timeline.duration_ms) / BLOCK)
     with (
         ThreadPoolExecutor(max_workers=1) as background,
         progress("Rendering", 2 * blocks) as advance,
+        bed or contextlib.nullcontext(),
     ):
         # The encoder's level offset is measured by ffmpeg in its own process meanwhile.
         calibration = background.submit(encoder_gain_db, settings.bitrate_kbps)
@@ -161,14 +165,40 @@ def render_timeline(
         # The encoder changes the level slightly (encoder_gain_db); aim for what decodes.
         gain_db = settings.loudness_lufs - meter.integrated() - calibration.result()
         gain_db = min(gain_db, TRUE_PEAK_CEILING - peak)
-        # Pass 2: the same mix with the gain, streamed to the encoder.
+        if bed is not None:  # the voice keeps its level; the music goes under it
+            gain_db = bed.fit_under(meter.integrated(), peak, gain_db)
+        # Pass 2: the same mix with the gain (and the music), streamed to the encoder.
         with atomic_output(path) as temporary:
             with Mp3Encoder(str(temporary), settings.bitrate_kbps, shown_as=str(path)) as encoder:
-                for block in mix_blocks(timeline, plain, gain=10 ** (gain_db / 20)):
+                music = bed.block if bed is not None else None
+                for block in mix_blocks(timeline, plain, gain=10 ** (gain_db / 20), bed=music):
                     encoder.write(block)
                     advance(1)
             write_tags(str(temporary), timeline, track_total, shown_as=str(path))
+    if bed is not None:
+        return gain_db, bed.mix_peak_dbtp(peak + gain_db)
     return gain_db, peak + gain_db
+
+
+def with_program_music(program: Program, settings: RenderSettings) -> RenderSettings:
+    """--music, else the program file's ``music:`` (relative to the file), with the
+    command line's shuffle, level and duck either way; no paths at all: no music."""
+    music = settings.music
+    if music is not None and music.paths:
+        return settings
+    if not program.music:
+        return replace(settings, music=None) if music is not None else settings
+    folder = Path(program.source).parent
+    paths = tuple(folder / Path(p).expanduser() for p in program.music)
+    return replace(settings, music=replace(music or MusicSettings(()), paths=paths))
+
+
+def open_bed(timeline: Timeline, settings: RenderSettings, progress: Progress) -> MusicBed | None:
+    """The music under this session, if any (measuring files the cache has not seen)."""
+    if settings.music is None:
+        return None
+    tracks = load_tracks(settings.music, settings.cache_dir, progress)
+    return MusicBed(tracks, settings.music, timeline, ceiling_dbtp=TRUE_PEAK_CEILING)
 
 
 def cue_sounds(
@@ -207,6 +237,9 @@ def build_week(
     started = time.monotonic()
     library = library or open_library(program, settings)
     before = library.synthesized
+    settings = with_program_music(program, settings)
+    if settings.music is not None:
+        find_music(settings.music.paths)  # a wrong --music fails before any speech is made
     timeline = prepare_timeline(program, week, settings, library, progress)
     gain_db, peak = render_timeline(timeline, library, path, settings, progress, track_total)
     if split:

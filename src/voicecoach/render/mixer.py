@@ -22,9 +22,11 @@ def mix_blocks(
     sound: Callable[[Cue], np.ndarray],
     gain: float = 1.0,
     block: int = BLOCK,
+    bed: Callable[[int, int], np.ndarray] | None = None,
 ) -> Iterator[np.ndarray]:
     """Yield float32 blocks covering exactly ``timeline.duration_ms``; ``sound(cue)`` gives
-    the samples placed at the cue's start (they may ring on past its end)."""
+    the samples placed at the cue's start (they may ring on past its end). ``bed(first,
+    last)``, if given, is added after the gain: music already levelled to the voice."""
     total = ms_to_samples(timeline.duration_ms)
     cues = timeline.cues
     next_cue = 0
@@ -49,4 +51,6 @@ def mix_blocks(
         sounding = still
         if gain != 1.0:
             buffer *= np.float32(gain)
+        if bed is not None:
+            buffer += bed(block_start, block_end)
         yield buffer

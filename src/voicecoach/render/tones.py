@@ -40,7 +40,7 @@ def tone_bank(level_lufs: float = TONE_LUFS) -> dict[str, np.ndarray]:
     bank = {}
     for name, tone in PALETTE.items():
         wave = synthesize_tone(tone)
-        gain_db = level_lufs - clip_loudness(wave)
+        gain_db = level_lufs + tone.level_lu - clip_loudness(wave)
         bank[name] = (wave * np.float32(10 ** (gain_db / 20))).astype(np.float32)
     return bank
 

@@ -14,20 +14,25 @@ from typing import Any, TypeVar
 import click
 
 from voicecoach import __version__
-from voicecoach.compiler import MAX_WEEK, PALETTE, CompileOptions, compile_program
+from voicecoach.compiler import MAX_WEEK, PALETTE, CompileOptions
 from voicecoach.errors import VoicecoachError
 from voicecoach.naming import playlist_file_name, preview_file_name
 from voicecoach.program import load_program
 from voicecoach.render import (
     DEFAULT_BITRATE_KBPS,
+    DEFAULT_ENGINE,
     DEFAULT_LOUDNESS,
+    DEFAULT_TIMEOUT_S,
+    ENGINES,
     BuildResult,
     EngineSpec,
     RenderSettings,
+    VoiceInfo,
     build_week,
     build_weeks,
     default_cache_dir,
     list_voices,
+    plan_timeline,
     write_previews,
 )
 from voicecoach.report import clock, format_plan, summarize_program
@@ -81,6 +86,65 @@ def validate(program: str) -> None:
     click.echo(summarize_program(load_program(program)))
 
 
+def speech_options(func: F) -> F:
+    """The options that choose the voice, shared by build and plan (plan reads the clip
+    cache of the engine they choose)."""
+    options = [
+        click.option(
+            "--engine",
+            type=click.Choice(list(ENGINES)),
+            default=None,
+            help=f"Speech engine [default: the program's voice.engine, else {DEFAULT_ENGINE}].",
+        ),
+        click.option(
+            "--command",
+            "command_template",
+            metavar="TEMPLATE",
+            help='For --engine command: e.g. "espeak-ng -w {output} -f {text_file}" or '
+            '"piper -m voice.onnx -f {output}" (text on stdin).',
+        ),
+        click.option("--voice", help="Voice id or name (see `voicecoach voices --engine ...`)."),
+        click.option(
+            "--voice-model",
+            type=click.Path(dir_okay=False),
+            help="For --engine piper: another Piper voice, PATH.onnx (its PATH.onnx.json beside "
+            "it) [default: the bundled en_US-joe-medium].",
+        ),
+        click.option(
+            "--rate",
+            type=click.IntRange(80, 400),
+            help="Speaking rate in words per minute [default: the voice's own].",
+        ),
+        click.option(
+            "--cache-dir",
+            type=click.Path(file_okay=False),
+            envvar="VOICECOACH_CACHE",
+            help="Clip cache folder [default: ~/.cache/voicecoach/clips].",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def speech_spec(
+    engine: str | None,
+    command_template: str | None,
+    voice: str | None,
+    voice_model: str | None,
+    rate: int | None,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+) -> EngineSpec:
+    return EngineSpec(
+        engine=engine,
+        voice=voice,
+        model=voice_model,
+        rate=rate,
+        command=command_template,
+        timeout_s=timeout_s,
+    )
+
+
 @cli.command()
 @click.argument("program", type=click.Path(dir_okay=True))
 @click.option("--week", "-w", type=WEEK, default=1, show_default=True, help="Progression week.")
@@ -92,24 +156,45 @@ def validate(program: str) -> None:
     help="Compile just this exercise (name or number); repeatable.",
 )
 @click.option("--full-instructions", is_flag=True, help="Speak full instructions in every week.")
+@speech_options
 @user_errors
 def plan(
-    program: str, week: int, as_json: bool, only: tuple[str, ...], full_instructions: bool
+    program: str,
+    week: int,
+    as_json: bool,
+    only: tuple[str, ...],
+    full_instructions: bool,
+    engine: str | None,
+    command_template: str | None,
+    voice: str | None,
+    voice_model: str | None,
+    rate: int | None,
+    cache_dir: str | None,
 ) -> None:
     """Show a week's session: exercises, sets, reps, rests, start times, length.
 
-    Durations here use a speech-length estimate; `build` measures the real speech.
+    Speech lengths come from the chosen engine's clip cache: after `build`, the plan is
+    exactly the built track's timeline (its .timeline.json). Phrases never spoken yet are
+    estimated, and the table says how many and by how much the total may move.
 
     \b
     Examples:
       voicecoach plan programs/alleviating-back-pain.yaml --week 3
       voicecoach plan programs/alleviating-back-pain.yaml --week 3 --json > week3.json
       voicecoach plan programs/alleviating-back-pain.yaml --only "Russian Twist"
+      voicecoach plan programs/alleviating-back-pain.yaml --engine espeak --rate 180
     """
     loaded = load_program(program)
-    options = CompileOptions(only=only, full_instructions=full_instructions)
-    timeline = compile_program(loaded, week, options)
-    click.echo(timeline.to_json() if as_json else format_plan(loaded, timeline))
+    settings = RenderSettings(
+        speech=speech_spec(engine, command_template, voice, voice_model, rate),
+        cache_dir=Path(cache_dir) if cache_dir else default_cache_dir(),
+        options=CompileOptions(only=only, full_instructions=full_instructions),
+    )
+    planned = plan_timeline(loaded, week, settings)
+    if as_json:
+        click.echo(planned.timeline.to_json())
+    else:
+        click.echo(format_plan(loaded, planned.timeline) + "\n\n" + planned.note())
 
 
 def parse_weeks(text: str) -> list[int]:
@@ -182,23 +267,7 @@ def _stop_on_sigterm() -> None:
     "--only", multiple=True, metavar="EXERCISE", help="Build just this exercise; repeatable."
 )
 @click.option("--full-instructions", is_flag=True, help="Speak full instructions in every week.")
-@click.option(
-    "--engine",
-    type=click.Choice(["pyttsx3", "command"]),
-    default=None,
-    help="Speech engine [default: the program's voice.engine, else pyttsx3].",
-)
-@click.option(
-    "--command",
-    "command_template",
-    metavar="TEMPLATE",
-    help='For --engine command: e.g. "espeak-ng -w {output} -f {text_file}" or '
-    '"piper -m voice.onnx -f {output}" (text on stdin).',
-)
-@click.option("--voice", help="Voice id or name (see `voicecoach voices`).")
-@click.option(
-    "--rate", type=click.IntRange(80, 400), help="Speaking rate in words per minute [default: 200]."
-)
+@speech_options
 @click.option(
     "--loudness",
     type=click.FloatRange(-40, -10),
@@ -212,12 +281,6 @@ def _stop_on_sigterm() -> None:
     default=str(DEFAULT_BITRATE_KBPS),
     show_default=True,
     help="MP3 bitrate, kbps (mono, 24 kHz, constant bitrate).",
-)
-@click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False),
-    envvar="VOICECOACH_CACHE",
-    help="Clip cache folder [default: ~/.cache/voicecoach/clips].",
 )
 @click.option(
     "--jobs",
@@ -247,10 +310,11 @@ def build(
     engine: str | None,
     command_template: str | None,
     voice: str | None,
+    voice_model: str | None,
     rate: int | None,
+    cache_dir: str | None,
     loudness: float,
     bitrate: str,
-    cache_dir: str | None,
     jobs: int,
     speech_timeout: float,
     quiet: bool,
@@ -263,6 +327,8 @@ def build(
       voicecoach build programs/alleviating-back-pain.yaml --week 3 -o week3.mp3
       voicecoach build programs/alleviating-back-pain.yaml --weeks 1-12 --out-dir tracks/
       voicecoach build programs/alleviating-back-pain.yaml --only "Russian Twist"
+      voicecoach build programs/alleviating-back-pain.yaml --voice-model en_GB-alan-medium.onnx
+      voicecoach build programs/alleviating-back-pain.yaml --engine pyttsx3 --rate 180
       voicecoach build programs/back-mobility-basics.yaml --engine command \\
           --command "espeak-ng -v en-us -w {output} -f {text_file}"
     """
@@ -273,12 +339,8 @@ def build(
     _stop_on_sigterm()
     loaded = load_program(program)
     settings = RenderSettings(
-        speech=EngineSpec(
-            engine=engine,
-            voice=voice,
-            rate=rate,
-            command=command_template,
-            timeout_s=speech_timeout,
+        speech=speech_spec(
+            engine, command_template, voice, voice_model, rate, timeout_s=speech_timeout
         ),
         loudness_lufs=loudness,
         bitrate_kbps=int(bitrate),
@@ -312,23 +374,55 @@ def build(
 
 
 @cli.command()
-@click.option("--engine", type=click.Choice(["pyttsx3"]), default="pyttsx3", show_default=True)
+@click.option(
+    "--engine",
+    type=click.Choice(list(ENGINES)),
+    default=None,
+    help="Only this engine's voices [default: every engine that runs here].",
+)
+@click.option(
+    "--voice-model",
+    type=click.Path(dir_okay=False),
+    help="For piper: describe this Piper voice (PATH.onnx) instead of the bundled one.",
+)
 @click.option("--filter", "needle", help="Only voices whose id, name or language contains this.")
 @user_errors
-def voices(engine: str, needle: str | None) -> None:
-    """List the voices the speech engine offers (use one with build --voice).
+def voices(engine: str | None, voice_model: str | None, needle: str | None) -> None:
+    """List the voices each speech engine offers (use one with build --voice, or
+    --voice-model for Piper).
 
     \b
     Examples:
       voicecoach voices
-      voicecoach voices --filter en
+      voicecoach voices --engine piper
+      voicecoach voices --engine espeak --filter en
     """
-    rows = list_voices(EngineSpec(engine=engine))
-    if needle:
-        rows = [row for row in rows if needle.casefold() in " ".join(row).casefold()]
-    width = max((len(row[0]) for row in rows), default=2)
-    for voice_id, name, languages in rows:
-        click.echo(f"{voice_id.ljust(width)}  {name}" + (f"  ({languages})" if languages else ""))
+    names = [engine] if engine else [name for name in ENGINES if name != "command"]
+    for name in names:
+        try:
+            rows = list_voices(
+                EngineSpec(engine=name, model=voice_model if name == "piper" else None)
+            )
+        except VoicecoachError as exc:
+            if engine:
+                raise
+            click.echo(f"{name}: not available here ({exc})")
+            continue
+        if needle:
+            rows = [row for row in rows if needle.casefold() in _voice_line(row).casefold()]
+        click.echo(f"{name}: {len(rows)} voice{'s' if len(rows) != 1 else ''}")
+        for row in rows:
+            click.echo("  " + _voice_line(row))
+
+
+def _voice_line(voice: VoiceInfo) -> str:
+    languages = f"  ({voice.languages})" if voice.languages else ""
+    details = f"  {voice.details}" if voice.details else ""
+    return (
+        f"{voice.id}  {voice.name}{languages}{details}"
+        if voice.name != voice.id
+        else (f"{voice.id}{languages}{details}")
+    )
 
 
 @cli.command()

@@ -72,3 +72,11 @@ class SpeechError(VoicecoachError):
 
 class OutputError(VoicecoachError):
     """The output could not be written (permissions, full disk)."""
+
+
+class PhraseTooLong(VoicecoachError):
+    """A phrase would have to be sped up beyond the compiler's MAX_SPEEDUP to fit its slot."""
+
+
+class TimelineDidNotSettle(VoicecoachError):
+    """Compiling with measured speech kept bringing new phrases (the render stage gave up)."""

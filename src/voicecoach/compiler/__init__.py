@@ -10,6 +10,7 @@ timeline     the frozen IR the renderer plays: segments, cues, chapters
 from voicecoach.compiler.palette import PALETTE, TONE_GAP_MS, Tone
 from voicecoach.compiler.progression import MAX_WEEK, Prescription, Week, plan_week
 from voicecoach.compiler.session import (
+    MAX_SPEEDUP,
     CompileOptions,
     Measure,
     compile_program,
@@ -25,6 +26,7 @@ from voicecoach.compiler.timeline import (
 )
 
 __all__ = [
+    "MAX_SPEEDUP",
     "MAX_WEEK",
     "PALETTE",
     "TEMPO_ACTIVITIES",

@@ -69,7 +69,9 @@ _PROGRAM_KEYS = {
     "phases": True,
 }
 _TEMPO_KEYS = {"lower": False, "bottom": False, "lift": False, "top": False, "start": False}
-_VOICE_KEYS = {"engine": False, "voice": False, "rate": False}
+_VOICE_KEYS = {"engine": False, "voice": False, "model": False, "rate": False}
+# The render stage's engines (render/engines ENGINES; a test keeps the two lists equal).
+ENGINE_NAMES = ("piper", "pyttsx3", "espeak", "command")
 _PROGRESSION_KEYS = {"foundation": True, "build": True}
 _FOUNDATION_KEYS = {
     "weeks": True,
@@ -360,10 +362,13 @@ class _Reader:
     def voice(self, node: Node, path: str) -> Voice:
         keys = self.mapping(node, path, _VOICE_KEYS)
         return Voice(
-            engine=self.choice(keys["engine"], f"{path}.engine", ("pyttsx3", "command"))
+            engine=self.choice(keys["engine"], f"{path}.engine", ENGINE_NAMES)
             if "engine" in keys
             else None,
             voice=self.text(keys["voice"], f"{path}.voice", limit=200) if "voice" in keys else None,
+            model=self.text(keys["model"], f"{path}.model", limit=1000)
+            if "model" in keys
+            else None,
             rate=self.integer(keys["rate"], f"{path}.rate", 80, 400, "words per minute")
             if "rate" in keys
             else None,

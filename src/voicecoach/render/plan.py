@@ -32,12 +32,12 @@ class Planned:
         """One line for the table: whether the times are measured or partly estimated."""
         if not self.estimated:
             return (
-                f"All {self.phrases} phrases measured ({self.engine}): "
+                f"Speech: all {self.phrases} phrases measured ({self.engine}): "
                 "this is the built track's timeline."
             )
         seconds = max(1, round(self.uncertainty_ms / 1000))
         return (
-            f"{self.estimated} of {self.phrases} phrases estimated (not yet spoken by "
+            f"Speech: {self.estimated} of {self.phrases} phrases estimated (not yet spoken by "
             f"{self.engine}); the total may move by about ±{seconds} s once `build` measures them."
         )
 

@@ -25,7 +25,6 @@ from typing import Any
 from voicecoach.errors import SpeechError, ToolMissingError
 from voicecoach.render.engines.base import Engine, EngineSpec, NoAudio, Speech, VoiceInfo
 
-
 WARM_UP = "Ready."  # said once by every new driver and thrown away (see above)
 WARM_UP_TRIES = 3
 

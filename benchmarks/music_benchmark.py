@@ -26,7 +26,7 @@ from render_benchmark import PROGRAM, RENDER, measured  # noqa: E402
 MUSIC_RENDER = RENDER.replace(
     "settings = RenderSettings(cache_dir=Path(cache), options=options)",
     "from voicecoach.render.music import MusicSettings\n"
-    "from voicecoach.render.speech import EngineSpec\n"
+    "from voicecoach.render.engines import EngineSpec\n"
     "speech = EngineSpec(engine='command', command=sys.argv[7]) if sys.argv[7] else EngineSpec()\n"
     "settings = RenderSettings(cache_dir=Path(cache), options=options,"
     " music=MusicSettings((Path(sys.argv[6]),)), speech=speech)",

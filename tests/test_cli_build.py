@@ -121,7 +121,20 @@ def test_interrupted_build_keeps_the_previous_file(tmp_path: Path, sig: int) -> 
     out.write_bytes(b"the previous week's track")
     cache = tmp_path / "cache"
     result = run_until(
-        ["build", str(MOBILITY), "--week", "2", "-o", str(out), "--cache-dir", str(cache), "-q"],
+        # espeak: the fastest engine to get through synthesis to the rendering under test
+        [
+            "build",
+            str(MOBILITY),
+            "--week",
+            "2",
+            "-o",
+            str(out),
+            "--cache-dir",
+            str(cache),
+            "-q",
+            "--engine",
+            "espeak",
+        ],
         ready=lambda: any(tmp_path.glob(".week.mp3.*.part")),
         sig=sig,
     )
@@ -170,6 +183,8 @@ def test_interrupted_batch_keeps_finished_weeks(tmp_path: Path) -> None:
             "--cache-dir",
             str(tmp_path / "c"),
             "-q",
+            "--engine",
+            "espeak",  # the fastest engine to get to the second week's rendering
         ],
         ready=lambda: any(out.glob(".back-mobility-basics-week-03.mp3.*.part")),
         sig=signal.SIGTERM,

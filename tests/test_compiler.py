@@ -189,3 +189,18 @@ def test_the_measure_makes_room_for_long_phrases() -> None:
     for cue in slow.cues:
         if cue.kind == "speech" and cue.text and cue.text.endswith("down"):
             assert estimate_speech_ms(cue.text, rate=90) <= cue.duration_ms * 1.3 + 1
+
+
+def test_no_phrase_needs_more_than_max_speedup_to_fit_its_cue() -> None:
+    """With a slow voice the compiler shortens a beat's phrase to its last words ("Left,
+    up") rather than leave the renderer a clip to gabble; the renderer refuses more."""
+    from voicecoach.compiler import MAX_SPEEDUP
+
+    def slow(text: str) -> int:
+        return 100 * len(text)
+
+    for case in sorted(CASES.glob("*.yaml")):
+        timeline = compile_program(load_program(str(case)), 1, CompileOptions(), slow)
+        for cue in timeline.cues:
+            if cue.kind == "speech" and ", " in (cue.text or ""):
+                assert slow(cue.text or "") <= cue.duration_ms * MAX_SPEEDUP, (case.name, cue)

@@ -11,7 +11,7 @@ import pytest
 from voicecoach.naming import slugify, week_file_name
 from voicecoach.program import parse_program
 from voicecoach.render.build import RenderSettings, build_week
-from voicecoach.render.speech import command_argv
+from voicecoach.render.engines import command_argv
 
 HOSTILE = [
     "-v de --help",

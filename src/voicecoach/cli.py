@@ -23,7 +23,6 @@ from voicecoach.compiler import (
     Counts,
     Talk,
     clock,
-    compile_program,
     counted,
     plan_week,
 )
@@ -47,16 +46,21 @@ from voicecoach.program import load_program
 from voicecoach.render import (
     DEFAULT_BITRATE_KBPS,
     DEFAULT_DUCK_DB,
+    DEFAULT_ENGINE,
     DEFAULT_LOUDNESS,
     DEFAULT_MUSIC_LEVEL_LU,
+    DEFAULT_TIMEOUT_S,
+    ENGINES,
     BuildResult,
     EngineSpec,
     MusicSettings,
     RenderSettings,
+    VoiceInfo,
     build_week,
     build_weeks,
     default_cache_dir,
     list_voices,
+    plan_timeline,
     write_previews,
 )
 from voicecoach.report import format_plan, summarize_program
@@ -105,6 +109,65 @@ def cli() -> None:
     """
 
 
+def speech_options(func: F) -> F:
+    """The options that choose the voice, shared by build and plan (plan reads the clip
+    cache of the engine they choose)."""
+    options = [
+        click.option(
+            "--engine",
+            type=click.Choice(list(ENGINES)),
+            default=None,
+            help=f"Speech engine [default: the program's voice.engine, else {DEFAULT_ENGINE}].",
+        ),
+        click.option(
+            "--command",
+            "command_template",
+            metavar="TEMPLATE",
+            help='For --engine command: e.g. "espeak-ng -w {output} -f {text_file}" or '
+            '"piper -m voice.onnx -f {output}" (text on stdin).',
+        ),
+        click.option("--voice", help="Voice id or name (see `voicecoach voices --engine ...`)."),
+        click.option(
+            "--voice-model",
+            type=click.Path(dir_okay=False),
+            help="For --engine piper: another Piper voice, PATH.onnx (its PATH.onnx.json beside "
+            "it) [default: the bundled en_US-joe-medium].",
+        ),
+        click.option(
+            "--rate",
+            type=click.IntRange(80, 400),
+            help="Speaking rate in words per minute [default: the voice's own].",
+        ),
+        click.option(
+            "--cache-dir",
+            type=click.Path(file_okay=False),
+            envvar="VOICECOACH_CACHE",
+            help="Clip cache folder [default: ~/.cache/voicecoach/clips].",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def speech_spec(
+    engine: str | None,
+    command_template: str | None,
+    voice: str | None,
+    voice_model: str | None,
+    rate: int | None,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+) -> EngineSpec:
+    return EngineSpec(
+        engine=engine,
+        voice=voice,
+        model=voice_model,
+        rate=rate,
+        command=command_template,
+        timeout_s=timeout_s,
+    )
+
+
 @cli.command()
 @click.argument("program", type=click.Path(dir_okay=True))
 @user_errors
@@ -148,6 +211,7 @@ def validate(program: str) -> None:
     "only the rep spoken) [default: the program's counts, else words].",
 )
 @DB_OPTION
+@speech_options
 @user_errors
 def plan(
     program: str,
@@ -159,10 +223,18 @@ def plan(
     full_instructions: bool,
     counts: Counts | None,
     db: str | None,
+    engine: str | None,
+    command_template: str | None,
+    voice: str | None,
+    voice_model: str | None,
+    rate: int | None,
+    cache_dir: str | None,
 ) -> None:
     """Show a week's session: exercises, sets, reps, rests, start times, length.
 
-    Durations here use a speech-length estimate; `build` measures the real speech.
+    Speech lengths come from the chosen engine's clip cache: after `build`, the plan is
+    exactly the built track's timeline (its .timeline.json). Phrases never spoken yet are
+    estimated, and the table says how many and by how much the total may move.
 
     \b
     Examples:
@@ -181,11 +253,16 @@ def plan(
         with LogStore(resolve_db_path(db)) as store:
             upcoming = plan_next(store, loaded)
     plan_of_week = upcoming.week if upcoming else plan_week(loaded, week or 1)
-    timeline = compile_program(loaded, plan_of_week, options)
+    settings = RenderSettings(
+        speech=speech_spec(engine, command_template, voice, voice_model, rate),
+        cache_dir=Path(cache_dir) if cache_dir else default_cache_dir(),
+        options=options,
+    )
+    planned = plan_timeline(loaded, plan_of_week, settings)
     if as_json:
-        click.echo(timeline.to_json())
+        click.echo(planned.timeline.to_json())
         return
-    click.echo(format_plan(loaded, plan_of_week, timeline))
+    click.echo(format_plan(loaded, plan_of_week, planned.timeline) + "\n\n" + planned.note())
     if upcoming:
         click.echo("\n" + describe_next(loaded, upcoming))
 
@@ -259,6 +336,7 @@ def render_settings(
     engine: str | None,
     command_template: str | None,
     voice: str | None,
+    voice_model: str | None,
     rate: int | None,
     loudness: float,
     bitrate: str,
@@ -274,12 +352,8 @@ def render_settings(
 ) -> RenderSettings:
     """The render options of `build` (and `publish`, which shares them) as settings."""
     return RenderSettings(
-        speech=EngineSpec(
-            engine=engine,
-            voice=voice,
-            rate=rate,
-            command=command_template,
-            timeout_s=speech_timeout,
+        speech=speech_spec(
+            engine, command_template, voice, voice_model, rate, timeout_s=speech_timeout
         ),
         loudness_lufs=loudness,
         bitrate_kbps=int(bitrate),
@@ -335,23 +409,7 @@ def render_settings(
     help="How the tempo is marked: words (counted aloud) or tones (a tone on every second, "
     "only the rep spoken) [default: the program's counts, else words].",
 )
-@click.option(
-    "--engine",
-    type=click.Choice(["pyttsx3", "command"]),
-    default=None,
-    help="Speech engine [default: the program's voice.engine, else pyttsx3].",
-)
-@click.option(
-    "--command",
-    "command_template",
-    metavar="TEMPLATE",
-    help='For --engine command: e.g. "espeak-ng -w {output} -f {text_file}" or '
-    '"piper -m voice.onnx -f {output}" (text on stdin).',
-)
-@click.option("--voice", help="Voice id or name (see `voicecoach voices`).")
-@click.option(
-    "--rate", type=click.IntRange(80, 400), help="Speaking rate in words per minute [default: 200]."
-)
+@speech_options
 @click.option(
     "--loudness",
     type=click.FloatRange(-40, -10),
@@ -365,12 +423,6 @@ def render_settings(
     default=str(DEFAULT_BITRATE_KBPS),
     show_default=True,
     help="MP3 bitrate, kbps (mono, 24 kHz, constant bitrate).",
-)
-@click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False),
-    envvar="VOICECOACH_CACHE",
-    help="Clip cache folder [default: ~/.cache/voicecoach/clips].",
 )
 @click.option(
     "--jobs",
@@ -437,6 +489,7 @@ def build(
     engine: str | None,
     command_template: str | None,
     voice: str | None,
+    voice_model: str | None,
     rate: int | None,
     loudness: float,
     bitrate: str,
@@ -462,6 +515,8 @@ def build(
       voicecoach build programs/alleviating-back-pain.yaml --only "Russian Twist"
       voicecoach build programs/alleviating-back-pain.yaml --week 5 --talk brief --counts tones
       voicecoach build programs/alleviating-back-pain.yaml --next
+      voicecoach build programs/alleviating-back-pain.yaml --voice-model en_GB-alan-medium.onnx
+      voicecoach build programs/alleviating-back-pain.yaml --engine pyttsx3 --rate 180
       voicecoach build programs/back-mobility-basics.yaml --engine command \\
           --command "espeak-ng -v en-us -w {output} -f {text_file}"
       voicecoach build programs/alleviating-back-pain.yaml --week 3 --music ~/Music/gym/
@@ -478,6 +533,7 @@ def build(
         engine=engine,
         command_template=command_template,
         voice=voice,
+        voice_model=voice_model,
         rate=rate,
         loudness=loudness,
         bitrate=bitrate,
@@ -596,7 +652,7 @@ def publish(program: str, weeks_text: str, site: str, base_url: str | None, **op
 
 # publish takes build's speech and audio options as they are (one definition of each).
 _SHARED_WITH_BUILD = (
-    "full_instructions", "engine", "command_template", "voice", "rate", "loudness",
+    "full_instructions", "engine", "command_template", "voice", "voice_model", "rate", "loudness",
     "bitrate", "cache_dir", "jobs", "speech_timeout", "split", "quiet",
     "talk", "counts", "music_paths", "shuffle", "music_level", "duck",
 )  # fmt: skip
@@ -640,23 +696,55 @@ def serve(site: str, host: str, port: int, base_url: str | None, no_qr: bool) ->
 
 
 @cli.command()
-@click.option("--engine", type=click.Choice(["pyttsx3"]), default="pyttsx3", show_default=True)
+@click.option(
+    "--engine",
+    type=click.Choice(list(ENGINES)),
+    default=None,
+    help="Only this engine's voices [default: every engine that runs here].",
+)
+@click.option(
+    "--voice-model",
+    type=click.Path(dir_okay=False),
+    help="For piper: describe this Piper voice (PATH.onnx) instead of the bundled one.",
+)
 @click.option("--filter", "needle", help="Only voices whose id, name or language contains this.")
 @user_errors
-def voices(engine: str, needle: str | None) -> None:
-    """List the voices the speech engine offers (use one with build --voice).
+def voices(engine: str | None, voice_model: str | None, needle: str | None) -> None:
+    """List the voices each speech engine offers (use one with build --voice, or
+    --voice-model for Piper).
 
     \b
     Examples:
       voicecoach voices
-      voicecoach voices --filter en
+      voicecoach voices --engine piper
+      voicecoach voices --engine espeak --filter en
     """
-    rows = list_voices(EngineSpec(engine=engine))
-    if needle:
-        rows = [row for row in rows if needle.casefold() in " ".join(row).casefold()]
-    width = max((len(row[0]) for row in rows), default=2)
-    for voice_id, name, languages in rows:
-        click.echo(f"{voice_id.ljust(width)}  {name}" + (f"  ({languages})" if languages else ""))
+    names = [engine] if engine else [name for name in ENGINES if name != "command"]
+    for name in names:
+        try:
+            rows = list_voices(
+                EngineSpec(engine=name, model=voice_model if name == "piper" else None)
+            )
+        except VoicecoachError as exc:
+            if engine:
+                raise
+            click.echo(f"{name}: not available here ({exc})")
+            continue
+        if needle:
+            rows = [row for row in rows if needle.casefold() in _voice_line(row).casefold()]
+        click.echo(f"{name}: {len(rows)} voice{'s' if len(rows) != 1 else ''}")
+        for row in rows:
+            click.echo("  " + _voice_line(row))
+
+
+def _voice_line(voice: VoiceInfo) -> str:
+    languages = f"  ({voice.languages})" if voice.languages else ""
+    details = f"  {voice.details}" if voice.details else ""
+    return (
+        f"{voice.id}  {voice.name}{languages}{details}"
+        if voice.name != voice.id
+        else (f"{voice.id}{languages}{details}")
+    )
 
 
 @cli.command()

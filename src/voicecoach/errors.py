@@ -88,3 +88,11 @@ class LogError(VoicecoachError):
 
 class MusicError(VoicecoachError):
     """A music file or folder is missing, unreadable, silent or not audio."""
+
+
+class PhraseTooLong(VoicecoachError):
+    """A phrase would have to be sped up beyond the compiler's MAX_SPEEDUP to fit its slot."""
+
+
+class TimelineDidNotSettle(VoicecoachError):
+    """Compiling with measured speech kept bringing new phrases (the render stage gave up)."""

@@ -27,6 +27,7 @@ from voicecoach.compiler.progression import (
 )
 from voicecoach.compiler.session import (
     COUNT_STYLES,
+    MAX_SPEEDUP,
     TALK_LEVELS,
     CompileOptions,
     Counts,
@@ -49,6 +50,7 @@ __all__ = [
     "TALK_LEVELS",
     "Counts",
     "Talk",
+    "MAX_SPEEDUP",
     "MAX_WEEK",
     "PALETTE",
     "TEMPO_ACTIVITIES",

@@ -229,6 +229,16 @@ class _Session:
         """Whether ``text`` can be said in ``room`` ms, sped up at most MAX_SPEEDUP."""
         return self.measure(text) <= room * MAX_SPEEDUP
 
+    def shortened(self, text: str, room: int) -> str:
+        """``text``, or when it cannot fit ``room`` even sped up by MAX_SPEEDUP, its last
+        comma-separated words ("Last rep, left, up" -> "Left, up" -> "Up"): the renderer
+        never speeds a phrase up more than that, and the beat's own word is last."""
+        parts = text.split(", ")
+        while len(parts) > 1 and not self.fits(", ".join(parts), room):
+            parts = parts[1:]
+        short = ", ".join(parts)
+        return short[:1].upper() + short[1:] if short != text else text
+
     def talk(self, lines: list[str], activity: Activity = "talk", where: Where = Where()) -> None:
         """Sentences one after another, as one talk segment sized to the speech."""
         start = at = self.t
@@ -261,7 +271,7 @@ class _Session:
                     break
                 kept[j] = False
                 j += 1
-            self.say(speech_at, beat.text, limit)
+            self.say(speech_at, self.shortened(beat.text, limit - speech_at), limit)
         self.beats = []
 
     def counted(

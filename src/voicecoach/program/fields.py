@@ -282,7 +282,7 @@ class Keys:
     the order messages and the reference list them, and may override ``assemble``."""
 
     heading: ClassVar[str] = ""  # the reference names the mapping so: "exercise"
-    model: ClassVar[Callable[..., Any] | None] = None  # made from the values; None: a dict
+    builds: ClassVar[Callable[..., Any] | None] = None  # made from the values; None: a dict
     fields: ClassVar[dict[str, Field]]
 
     def __init_subclass__(cls) -> None:
@@ -356,7 +356,7 @@ class Keys:
         return self.values(Nodes("<defaults>"), {}, "")
 
     def make(self, values: dict[str, Any]) -> Any:
-        return self.model(**values) if self.model is not None else values
+        return self.builds(**values) if self.builds is not None else values
 
     def assemble(self, nodes: Nodes, found: dict[str, Node], node: Node, path: str) -> Any:
         """The mapping's value from its key nodes; override for rules across keys."""

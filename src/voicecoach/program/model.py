@@ -140,6 +140,7 @@ class Voice:
 
     engine: str | None = None
     voice: str | None = None
+    model: str | None = None  # a Piper voice model file (.onnx), relative to the program file
     rate: int | None = None
 
 

@@ -115,7 +115,7 @@ class TempoKeys(Keys):
     `tempo` changes only the keys it gives; the others are the program's."""
 
     heading = "tempo"
-    model = Tempo
+    builds = Tempo
 
     lower = Seconds(
         "Lowering (the eccentric).", default=2000, attr="lower_ms", high_ms=MAX_TEMPO_PHASE_MS
@@ -150,17 +150,21 @@ class TempoKeys(Keys):
 TEMPO = TempoKeys()
 
 
+# The render stage's engines (render/engines ENGINES; a test keeps the two lists equal).
+ENGINE_NAMES = ("piper", "pyttsx3", "espeak", "command")
+
+
 class VoiceKeys(Keys):
     """Speech settings; the command line's options override them."""
 
     heading = "voice"
-    model = Voice
+    builds = Voice
 
     engine = Choice(
-        "The speech engine.",
+        "The speech engine (`voicecoach voices` lists each engine's voices).",
         default=None,
-        shown_default="`pyttsx3`",
-        choices=("pyttsx3", "command"),
+        shown_default="`piper`",
+        choices=ENGINE_NAMES,
     )
     voice = Text(
         "A voice id or name (`voicecoach voices` lists them).",
@@ -175,6 +179,12 @@ class VoiceKeys(Keys):
         low=80,
         high=400,
         what="words per minute",
+    )
+    model = Text(
+        "A Piper voice model (`.onnx`, its `.onnx.json` beside it), relative to this file.",
+        default=None,
+        shown_default="the bundled en_US-joe-medium",
+        limit=1000,
     )
 
 
@@ -261,7 +271,7 @@ class CycleStepKeys(Keys):
     """One spoken step of a slow cycle."""
 
     heading = "cycle step"
-    model = CycleStep
+    builds = CycleStep
 
     say = Text("What the coach says.", default=REQUIRED, limit=200)
     time = Duration(

@@ -1,8 +1,10 @@
 """The render stage: a Timeline becomes a phone-ready MP3, streamed block by block.
 
-speech    phrase text -> engine WAV (worker processes, timeouts, retries)
-clips     engine WAV -> trimmed, levelled clips fitted to their cues
+engines   speech engines as plug-ins (piper, pyttsx3, espeak, command) and their worker pool
+spoken    the spoken form of a phrase (what the engine is given to say)
+clips     engine output -> trimmed, levelled clips fitted to their cues
 cache     the persistent clip cache (atomic, first writer wins)
+plan      a week's timeline from the lengths the engine's cache holds (estimates elsewhere)
 tones     the palette's marker tones as samples
 music     your music under the coach: levelled, crossfaded, looped, ducked on the cues
 mixer     cues placed into fixed-size PCM blocks, exact to the sample
@@ -26,8 +28,16 @@ from voicecoach.render.build import (
 )
 from voicecoach.render.cache import default_cache_dir
 from voicecoach.render.encoder import DEFAULT_BITRATE_KBPS
+from voicecoach.render.engines import (
+    DEFAULT_ENGINE,
+    DEFAULT_TIMEOUT_S,
+    ENGINES,
+    EngineSpec,
+    VoiceInfo,
+    list_voices,
+)
 from voicecoach.render.music import DEFAULT_DUCK_DB, DEFAULT_MUSIC_LEVEL_LU, MusicSettings
-from voicecoach.render.speech import EngineSpec, list_voices
+from voicecoach.render.plan import Planned, plan_timeline
 from voicecoach.render.tones import write_previews
 
 __all__ = [
@@ -36,14 +46,20 @@ __all__ = [
     "DEFAULT_BITRATE_KBPS",
     "DEFAULT_DUCK_DB",
     "DEFAULT_MUSIC_LEVEL_LU",
+    "DEFAULT_ENGINE",
     "DEFAULT_LOUDNESS",
+    "DEFAULT_TIMEOUT_S",
+    "ENGINES",
     "BuildResult",
     "EngineSpec",
     "MusicSettings",
+    "Planned",
     "RenderSettings",
+    "VoiceInfo",
     "build_week",
     "build_weeks",
     "default_cache_dir",
     "list_voices",
+    "plan_timeline",
     "write_previews",
 ]

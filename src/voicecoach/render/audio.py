@@ -47,9 +47,11 @@ def resample(samples: np.ndarray, rate: int) -> np.ndarray:
     return resample_poly(samples, RATE // g, rate // g).astype(np.float32)
 
 
-def trim_silence(samples: np.ndarray, keep_ms: int = 3) -> np.ndarray:
+def trim_silence(
+    samples: np.ndarray, keep_ms: int = 3, threshold_dbfs: float = SILENCE_DBFS
+) -> np.ndarray:
     """Cut leading and trailing silence, so a clip's sound starts where its cue starts."""
-    threshold = 10 ** (SILENCE_DBFS / 20)
+    threshold = 10 ** (threshold_dbfs / 20)
     loud = np.flatnonzero(np.abs(samples) > threshold)
     if loud.size == 0:
         return samples[:0]

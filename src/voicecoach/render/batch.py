@@ -53,10 +53,10 @@ from voicecoach.render.build import (
 )
 from voicecoach.render.cache import ClipCache
 from voicecoach.render.clips import ClipLibrary
+from voicecoach.render.engines import EngineSpec, open_engine
 from voicecoach.render.music import MusicSettings, find_music
 from voicecoach.render.parts import write_parts
 from voicecoach.render.sidecars import write_sidecars
-from voicecoach.render.speech import EngineSpec
 
 KEY_VERSION = 1  # bump when a change to the renderer should re-render published weeks
 
@@ -137,7 +137,8 @@ def render_job(job: WeekJob, progress: Progress = no_progress) -> BuildResult:
     """Render one prepared week: the MP3, its parts with ``split``, then its sidecars
     (last, so a sidecar with a key means everything it describes is in place)."""
     started = time.monotonic()
-    library = ClipLibrary(ClipCache(job.settings.cache_dir), job.spec, jobs=1)
+    # Every phrase is in the cache by now: the engine is only the clips' identity here.
+    library = ClipLibrary(ClipCache(job.settings.cache_dir), open_engine(job.spec), jobs=1)
     gain_db, peak = render_timeline(
         job.timeline, library, job.path, job.settings, progress, job.track_total
     )
@@ -149,7 +150,7 @@ def render_job(job: WeekJob, progress: Progress = no_progress) -> BuildResult:
         "peak_dbtp": round(peak, 3),
         "loudness_lufs": job.settings.loudness_lufs,
         "bitrate_kbps": job.settings.bitrate_kbps,
-        "speech": job.spec.identity(),
+        "speech": library.identity,
         "split": job.split,
     }
     write_sidecars(job.path, job.timeline, extra={"render": render})
@@ -211,18 +212,18 @@ def build_weeks(
     total = last if track_total else None
     jobs: list[WeekJob] = []
     for week in weeks:
-        before = library.synthesized
-        timeline = prepare_timeline(program, week, settings, library, progress)
+        prepared = prepare_timeline(program, week, settings, library, progress)
+        timeline = prepared.timeline
         jobs.append(
             WeekJob(
                 timeline=timeline,
                 path=folder / week_file_name(program.title, week, last),
-                spec=library.spec,
+                spec=library.engine.spec,
                 settings=settings,
                 track_total=total,
                 split=split,
                 key=render_key(timeline, library.identity, settings, total, split),
-                synthesized=library.synthesized - before,
+                synthesized=prepared.synthesized,
             )
         )
     results: list[BuildResult] = []

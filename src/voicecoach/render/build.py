@@ -29,27 +29,29 @@ from voicecoach.compiler import (
     compile_program,
     estimate_speech_ms,
 )
+from voicecoach.errors import TimelineDidNotSettle
 from voicecoach.outputs import atomic_output
 from voicecoach.program import Program
 from voicecoach.render.audio import ms_to_samples, true_peak_dbtp
 from voicecoach.render.cache import ClipCache, default_cache_dir
-from voicecoach.render.clips import ClipLibrary
+from voicecoach.render.clips import ClipLibrary, Fitted, SampleMemo
 from voicecoach.render.encoder import (
     DEFAULT_BITRATE_KBPS,
     Mp3Encoder,
     encoder_gain_db,
     require_ffmpeg,
 )
+from voicecoach.render.engines import EngineSpec, open_engine
 from voicecoach.render.loudness import LoudnessMeter, k_weight
 from voicecoach.render.mixer import BLOCK, mix_blocks
 from voicecoach.render.music import MusicBed, MusicSettings, find_music, load_tracks
 from voicecoach.render.sidecars import write_sidecars
-from voicecoach.render.speech import EngineSpec, check_engine
 from voicecoach.render.tagging import write_tags
 from voicecoach.render.tones import tone_bank
 
 DEFAULT_LOUDNESS = -19.0  # LUFS integrated: spoken-word mono (docs/audio.md)
 TRUE_PEAK_CEILING = -1.5  # dBTP before encoding; leaves room for MP3 overshoot under -1
+SETTLE_ROUNDS = 6  # compile rounds before prepare_timeline gives up (two are usual)
 
 
 Advance = Callable[[int], None]
@@ -85,15 +87,37 @@ class BuildResult:
 
 
 def speech_settings(program: Program, spec: EngineSpec) -> EngineSpec:
-    """Command-line speech settings win over the program file's, which win over defaults."""
+    """Command-line speech settings win over the program file's, which win over defaults.
+
+    A program's voice (voice, model) belongs to its engine: it applies only when the
+    command line does not choose another engine.
+    """
     voice = program.voice
+    engine = spec.engine or voice.engine
+    same_engine = voice.engine is None or engine == voice.engine
     return EngineSpec(
-        engine=spec.engine or voice.engine,
-        voice=spec.voice or voice.voice,
+        engine=engine,
+        voice=spec.voice or (voice.voice if same_engine else None),
+        model=spec.model or (_beside(program, voice.model) if same_engine else None),
         rate=spec.rate or voice.rate,
         command=spec.command,
         timeout_s=spec.timeout_s,
     )
+
+
+def _beside(program: Program, path: str | None) -> str | None:
+    """A path from the program file, read relative to the file's folder."""
+    if path is None:
+        return None
+    return str(Path(program.source).parent / Path(path).expanduser())
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A timeline compiled on measured speech, and how many phrases were new."""
+
+    timeline: Timeline
+    synthesized: int
 
 
 def prepare_timeline(
@@ -102,21 +126,23 @@ def prepare_timeline(
     settings: RenderSettings,
     library: ClipLibrary,
     progress: Progress,
-) -> Timeline:
+) -> Prepared:
     """Compile with the real lengths of every phrase, synthesizing the ones never heard."""
-    rate = library.spec.words_per_minute
+    rate = library.engine.words_per_minute
     estimated: set[str] = set()
 
     def measure(text: str) -> int:
-        if text in library.lengths:
-            return library.measure_ms(text)
+        measured = library.length_ms(text)
+        if measured is not None:
+            return measured
         estimated.add(text)
         return estimate_speech_ms(text, rate)
 
     # Usually two rounds: the first finds the new phrases, the second uses their lengths.
     # A round can bring a new phrase (the intro's "about N minutes"), so loop until a
     # round used no estimate for any phrase it kept.
-    for _ in range(6):
+    made = 0
+    for _ in range(SETTLE_ROUNDS):
         estimated.clear()
         timeline = compile_program(program, week, settings.options, measure)
         texts = timeline.speech_texts()
@@ -124,10 +150,13 @@ def prepare_timeline(
         if missing:
             noun = "phrase" if len(missing) == 1 else "phrases"
             with progress(f"Speaking {len(missing)} new {noun}", len(missing)) as advance:
-                library.synthesize(missing, advance)
+                made += library.synthesize(missing, advance)
         elif not estimated.intersection(texts):
-            return timeline
-    raise RuntimeError("the timeline did not settle on measured speech lengths")  # pragma: no cover
+            return Prepared(timeline, made)
+    raise TimelineDidNotSettle(
+        f"week {week} did not settle on measured speech lengths in {SETTLE_ROUNDS} rounds; "
+        "please report it with the program file"
+    )
 
 
 def render_timeline(
@@ -146,6 +175,7 @@ def render_timeline(
     tones = tone_bank()
     plain, weighted = cue_sounds(library, tones), cue_sounds(library, tones, weighted=True)
     bed = open_bed(timeline, settings, progress)
+    peak = track_peak(timeline, library, tones)
 
     blocks = math.ceil(ms_to_samples(timeline.duration_ms) / BLOCK)
     with (
@@ -160,8 +190,6 @@ def render_timeline(
         for block in mix_blocks(timeline, weighted):
             meter.add(block, weighted=True)
             advance(1)
-        tone_peak = max(true_peak_dbtp(t) for t in tones.values())
-        peak = max(library.peak_dbtp, tone_peak)
         # The encoder changes the level slightly (encoder_gain_db); aim for what decodes.
         gain_db = settings.loudness_lufs - meter.integrated() - calibration.result()
         gain_db = min(gain_db, TRUE_PEAK_CEILING - peak)
@@ -201,26 +229,38 @@ def open_bed(timeline: Timeline, settings: RenderSettings, progress: Progress) -
     return MusicBed(tracks, settings.music, timeline, ceiling_dbtp=TRUE_PEAK_CEILING)
 
 
+def track_peak(timeline: Timeline, library: ClipLibrary, tones: dict[str, np.ndarray]) -> float:
+    """The highest true peak (dBTP) of any sound the timeline plays, as fitted to its cue."""
+    peaks = [true_peak_dbtp(tones[name]) for name in {c.tone for c in timeline.cues if c.tone}]
+    slots = {(c.text or "", c.duration_ms) for c in timeline.cues if c.kind == "speech"}
+    peaks += [library.fit(text, ms).true_peak for text, ms in sorted(slots)]
+    return max(peaks, default=-120.0)
+
+
 def cue_sounds(
     library: ClipLibrary, tones: dict[str, np.ndarray], weighted: bool = False
 ) -> Callable[[Cue], np.ndarray]:
     """What each cue sounds like: its phrase fitted to its slot, or its tone; K-weighted
     (with the filter's tail) for the loudness pass when ``weighted``."""
     bank = {name: k_weight(samples) for name, samples in tones.items()} if weighted else tones
+    memo = SampleMemo()
 
     def sound(cue: Cue) -> np.ndarray:
-        if cue.kind == "speech":
-            return library.clip(cue.text or "", cue.duration_ms, weighted=weighted)
-        return bank[cue.tone or ""]
+        if cue.kind != "speech":
+            return bank[cue.tone or ""]
+        fitted = library.fit(cue.text or "", cue.duration_ms)
+        if not weighted:
+            return fitted.samples
+        key = (cue.text, len(fitted.samples))
+        return memo.get(key, lambda: Fitted(k_weight(fitted.samples), fitted.true_peak)).samples
 
     return sound
 
 
 def open_library(program: Program, settings: RenderSettings) -> ClipLibrary:
-    spec = speech_settings(program, settings.speech)
-    check_engine(spec)
-    require_ffmpeg()
-    return ClipLibrary(ClipCache(settings.cache_dir), spec, settings.jobs)
+    """The clips of the engine this program and these settings choose (checked to run)."""
+    engine = open_engine(speech_settings(program, settings.speech))
+    return ClipLibrary(ClipCache(settings.cache_dir), engine, settings.jobs)
 
 
 def build_week(
@@ -235,12 +275,13 @@ def build_week(
 ) -> BuildResult:
     """One week's MP3 (and with ``split`` its parts, render/parts.py) and sidecars."""
     started = time.monotonic()
+    require_ffmpeg()
     library = library or open_library(program, settings)
-    before = library.synthesized
     settings = with_program_music(program, settings)
     if settings.music is not None:
         find_music(settings.music.paths)  # a wrong --music fails before any speech is made
-    timeline = prepare_timeline(program, week, settings, library, progress)
+    prepared = prepare_timeline(program, week, settings, library, progress)
+    timeline = prepared.timeline
     gain_db, peak = render_timeline(timeline, library, path, settings, progress, track_total)
     if split:
         from voicecoach.render.parts import write_parts  # parts uses this module's mixer
@@ -252,7 +293,7 @@ def build_week(
         timeline=timeline,
         size_bytes=path.stat().st_size,
         seconds=time.monotonic() - started,
-        synthesized=library.synthesized - before,
+        synthesized=prepared.synthesized,
         gain_db=gain_db,
         peak_dbtp=peak,
     )

@@ -25,7 +25,7 @@ import numpy as np
 from voicecoach.errors import OutputError
 from voicecoach.render.audio import RATE
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: clips trimmed again after levelling
 MAGIC = b"VCCLIP\n"
 
 

@@ -1,21 +1,25 @@
-"""From engine output to placed clips: decode, resample, trim, measure, fit, cache.
+"""From engine output to placed clips: decode, resample, trim, level, measure, fit, cache.
 
-``ClipLibrary`` is the renderer's view of speech: it makes sure every phrase of a
-timeline is in the cache (synthesizing only what is new, on both cores), tells the
-compiler how long each phrase is, and hands out clips that fit their cue exactly,
-sped up (pitch kept, ffmpeg's atempo) when a phrase is longer than its slot.
+``ClipLibrary`` is the renderer's view of one engine's speech. Its questions only
+answer (``length_ms``, ``missing``); ``synthesize`` makes and caches the new phrases
+(the spoken form of each phrase goes to the engine, through engines.pool); ``fit``
+returns a phrase fitted to its slot together with what it measured (its true peak), so
+the caller computes the track's peak from the clips it actually uses. A phrase longer
+than its slot is sped up (pitch kept, ffmpeg's atempo), never by more than the
+compiler's MAX_SPEEDUP.
 """
 
 from __future__ import annotations
 
-import io
 import subprocess
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
 
 import numpy as np
 
-from voicecoach.errors import SpeechError, ToolMissingError
+from voicecoach.compiler import MAX_SPEEDUP
+from voicecoach.errors import PhraseTooLong, SpeechError, ToolMissingError
 from voicecoach.render.audio import (
     RATE,
     SAMPLES_PER_MS,
@@ -30,10 +34,10 @@ from voicecoach.render.audio import (
     true_peak_dbtp,
 )
 from voicecoach.render.cache import Clip, ClipCache
-from voicecoach.render.loudness import clip_loudness, k_weight
-from voicecoach.render.speech import EngineSpec, synthesize
+from voicecoach.render.engines import Engine, Speech, synthesize
+from voicecoach.render.loudness import clip_loudness
+from voicecoach.render.spoken import SPOKEN_FORM_VERSION, spoken_form
 
-SILENT_RETRIES = 2
 MEMORY_BYTES = 24 * 1024 * 1024  # decoded clips kept in memory (the counts, heard over and over)
 # Every phrase is levelled to SPEECH_LUFS, so a count is as loud as a sentence, and its
 # peaks are limited to SPEECH_PEAK_DBFS: espeak's speech peaks ~16 dB over its loudness,
@@ -41,38 +45,49 @@ MEMORY_BYTES = 24 * 1024 * 1024  # decoded clips kept in memory (the counts, hea
 # counts are gated in. A few dB of limiting on the peaks is inaudible on speech.
 SPEECH_LUFS = -16.0
 SPEECH_PEAK_DBFS = -3.5
+ONSET_DBFS = -42.0  # a levelled clip starts where it is this loud (-45 dBFS in the track)
 
 
-def clip_from_wav(data: bytes) -> Clip:
-    """Decode any WAV an engine wrote into the internal format (pydub reads the odd ones)."""
-    from pydub import AudioSegment
+@dataclass(frozen=True)
+class Fitted:
+    """A phrase as it will be heard in its slot, and the true peak measured on it."""
 
-    try:
-        segment = AudioSegment.from_file(io.BytesIO(data), format="wav")
-    except Exception as exc:  # noqa: BLE001 - any decoder failure is the engine's output
-        raise SpeechError(f"the speech engine wrote audio that cannot be read: {exc}") from None
-    segment = segment.set_channels(1).set_sample_width(2)
-    raw = np.frombuffer(segment.raw_data, dtype="<i2")
-    samples = trim_silence(band_limit(resample(to_float(raw), segment.frame_rate)))
-    samples = fade_edges(samples)
+    samples: np.ndarray  # float32 at RATE
+    true_peak: float  # dBTP
+
+
+def clip_from_speech(speech: Speech) -> Clip:
+    """The engine's samples in the internal format: resampled, trimmed, levelled."""
+    samples = trim_silence(band_limit(resample(speech.samples, speech.rate)))
     if samples.size:
         gain_db = SPEECH_LUFS - clip_loudness(samples)
         samples = limit_peaks(samples * np.float32(10 ** (gain_db / 20)), SPEECH_PEAK_DBFS)
+        # Trim again at the level the clip is heard at: an engine that normalizes to full
+        # scale (Piper) starts with 40 ms of soft onset that the first trim kept but that is
+        # below -45 dBFS once levelled, so the sound would begin after its cue.
+        samples = trim_silence(samples, threshold_dbfs=ONSET_DBFS)
+    samples = fade_edges(samples)
     return Clip(to_int16(samples), clip_loudness(samples), true_peak_dbtp(samples))
 
 
-def speed_up(samples: np.ndarray, max_samples: int) -> np.ndarray:
-    """Time-compress float samples to at most ``max_samples``, keeping the pitch."""
-    factor = len(samples) / max_samples * 1.01
-    filters = []
-    while factor > 2.0:  # one atempo stage handles up to 2x
-        filters.append("atempo=2.0")
-        factor /= 2.0
-    filters.append(f"atempo={factor:.5f}")
+def speed_up(samples: np.ndarray, max_samples: int, text: str = "") -> np.ndarray:
+    """Time-compress float samples to at most ``max_samples``, keeping the pitch.
+
+    More than MAX_SPEEDUP would be gabbled: that is a user error (the rate or the tempo
+    leaves the phrase no room), not something to render.
+    """
+    needed = len(samples) / max(max_samples, 1)
+    if needed > MAX_SPEEDUP:
+        raise PhraseTooLong(
+            f"the phrase {text!r} takes {samples_to_ms(len(samples))} ms but its slot has "
+            f"{samples_to_ms(max_samples)} ms ({needed:.2f}x faster than spoken, more than "
+            f"the {MAX_SPEEDUP}x limit): use a faster --rate or a slower tempo"
+        )
+    factor = needed * 1.01
     try:
         result = subprocess.run(
             ["ffmpeg", "-v", "error", "-f", "f32le", "-ar", str(RATE), "-ac", "1", "-i", "pipe:0",
-             "-filter:a", ",".join(filters), "-f", "f32le", "pipe:1"],
+             "-filter:a", f"atempo={factor:.5f}", "-f", "f32le", "pipe:1"],
             input=samples.astype("<f4").tobytes(),
             capture_output=True,
             check=True,
@@ -85,99 +100,108 @@ def speed_up(samples: np.ndarray, max_samples: int) -> np.ndarray:
     return fade_edges(out[:max_samples])
 
 
-class ClipLibrary:
-    def __init__(self, cache: ClipCache, spec: EngineSpec, jobs: int = 2) -> None:
-        self.cache = cache
-        self.spec = spec
-        self.jobs = jobs
-        self.identity = spec.identity()
-        self.lengths: dict[str, int] = {}  # text -> samples
-        self.memory: OrderedDict[tuple[str, int, bool], np.ndarray] = OrderedDict()
-        self.memory_bytes = 0
-        self.synthesized = 0
-        self.peak_dbtp = -120.0  # the highest true peak of any clip handed out
+class SampleMemo:
+    """Recently used sample arrays, up to a byte budget (least recently used go first)."""
 
-    # -- making sure phrases exist ---------------------------------------------------
+    def __init__(self, budget: int = MEMORY_BYTES) -> None:
+        self.budget = budget
+        self.items: OrderedDict[Hashable, Fitted] = OrderedDict()
+        self.size = 0
+
+    def get(self, key: Hashable, make: Callable[[], Fitted]) -> Fitted:
+        if key in self.items:
+            self.items.move_to_end(key)
+            return self.items[key]
+        value = self.items[key] = make()
+        self.size += value.samples.nbytes
+        while self.size > self.budget and len(self.items) > 1:
+            _, dropped = self.items.popitem(last=False)
+            self.size -= dropped.samples.nbytes
+        return value
+
+
+class ClipLibrary:
+    """One engine's phrases: which are cached, how long each is, each fitted to its slot."""
+
+    def __init__(self, cache: ClipCache, engine: Engine, jobs: int = 2) -> None:
+        self.cache = cache
+        self.engine = engine
+        self.jobs = jobs
+        self.identity = {**engine.identity(), "spoken_form": SPOKEN_FORM_VERSION}
+        self._lengths: dict[str, int] = {}  # read-through memo of the cache's headers
+        self._memory = SampleMemo()
+
+    def key(self, text: str, variant: str = "") -> str:
+        return self.cache.key(self.identity, text, variant)
+
+    # -- questions ------------------------------------------------------------------
+
+    def length_ms(self, text: str) -> int | None:
+        """How long the cached phrase takes to say, or None when it was never spoken."""
+        if text not in self._lengths:
+            length = self.cache.length(self.key(text))
+            if length is None:
+                return None
+            self._lengths[text] = length
+        return samples_to_ms(self._lengths[text])
 
     def missing(self, texts: Iterable[str]) -> list[str]:
-        """Phrases not in the cache (loading the rest's lengths on the way)."""
-        missing = []
+        """The phrases this engine has not spoken yet (in first-seen order)."""
+        return [text for text in dict.fromkeys(texts) if self.length_ms(text) is None]
+
+    # -- making phrases ---------------------------------------------------------------
+
+    def synthesize(self, texts: list[str], progress: Callable[[int], None] = lambda n: None) -> int:
+        """Speak and cache ``texts`` (their spoken form); return how many were made."""
+        by_spoken: dict[str, list[str]] = {}
         for text in dict.fromkeys(texts):
-            if text in self.lengths:
-                continue
-            length = self.cache.length(self.cache.key(self.identity, text))
-            if length is None:
-                missing.append(text)
-            else:
-                self.lengths[text] = length
-        return missing
-
-    def synthesize(
-        self, texts: list[str], progress: Callable[[int], None] = lambda n: None
-    ) -> None:
-        """Synthesize and cache ``texts``. A phrase that comes back silent is tried again on
-        a fresh engine: pyttsx3's espeak driver now and then returns an empty file."""
-        pending = list(texts)
-        for _attempt in range(SILENT_RETRIES + 1):
-            silent = []
-            for text, wav in synthesize(self.spec, pending, self.jobs):
-                clip = clip_from_wav(wav)
-                if clip.length == 0:
-                    silent.append(text)
-                    continue
-                clip = self.cache.store(self.cache.key(self.identity, text), clip)
-                self.lengths[text] = clip.length
-                self.synthesized += 1
+            by_spoken.setdefault(spoken_form(text), []).append(text)
+        made = 0
+        for spoken, speech in synthesize(self.engine, list(by_spoken), self.jobs):
+            clip = clip_from_speech(speech)
+            if clip.length == 0:  # the pool rejects silence; trimming can still leave nothing
+                raise SpeechError(f"the speech engine produced only silence for {spoken!r}")
+            for text in by_spoken[spoken]:
+                stored = self.cache.store(self.key(text), clip)
+                self._lengths[text] = stored.length
+                made += 1
                 progress(1)
-            if not silent:
-                return
-            pending = silent
-        raise SpeechError(f"the speech engine produced only silence for {pending[0]!r}")
+        return made
 
-    def measure_ms(self, text: str) -> int:
-        """How long a phrase takes, for the compiler (it must already be in the cache)."""
-        return samples_to_ms(self.lengths[text])
+    # -- handing out clips --------------------------------------------------------------
 
-    # -- handing out clips -------------------------------------------------------------
-
-    def clip(self, text: str, max_ms: int, weighted: bool = False) -> np.ndarray:
-        """The phrase as float samples, fitted to at most ``max_ms``; K-weighted (with
-        the filter's tail) for the loudness pass when ``weighted``."""
+    def fit(self, text: str, max_ms: int) -> Fitted:
+        """The phrase as float samples, fitted to at most ``max_ms``, with its true peak."""
         max_samples = max_ms * SAMPLES_PER_MS
-        natural = self.lengths.get(text)
-        fit = natural is not None and natural > max_samples
-        memo = (text, max_samples if fit else 0, weighted)
-        if memo in self.memory:
-            self.memory.move_to_end(memo)
-            return self.memory[memo]
-        samples = self._load(text, "")
-        if len(samples) > max_samples:
-            key = self.cache.key(self.identity, text, variant=f"fit:{max_samples}")
-            clip = self.cache.load(key)
-            if clip is None:
-                fitted = speed_up(to_float(samples), max_samples)
-                clip = Clip(to_int16(fitted), clip_loudness(fitted), true_peak_dbtp(fitted))
-                clip = self.cache.store(key, clip)
-            samples = clip.samples
-            self.peak_dbtp = max(self.peak_dbtp, clip.true_peak)
-        result = to_float(samples)
-        if weighted:
-            result = k_weight(result)
-        self.memory[memo] = result
-        self.memory_bytes += result.nbytes
-        while self.memory_bytes > MEMORY_BYTES and len(self.memory) > 1:
-            _, dropped = self.memory.popitem(last=False)
-            self.memory_bytes -= dropped.nbytes
-        return result
+        clip = None
+        natural = self._lengths.get(text)
+        if natural is None:
+            clip = self._clip(text)
+            natural = clip.length
+        fits = natural <= max_samples
+        return self._memory.get(
+            (text, 0 if fits else max_samples),
+            lambda: self._fitted(text, max_samples, clip),
+        )
 
-    def _load(self, text: str, variant: str) -> np.ndarray:
-        key = self.cache.key(self.identity, text, variant)
-        clip = self.cache.load(key)
+    def _fitted(self, text: str, max_samples: int, clip: Clip | None) -> Fitted:
+        clip = clip or self._clip(text)
+        if clip.length > max_samples:
+            key = self.key(text, variant=f"fit:{max_samples}")
+            fitted = self.cache.load(key)
+            if fitted is None:
+                samples = speed_up(to_float(clip.samples), max_samples, text)
+                fitted = Clip(to_int16(samples), clip_loudness(samples), true_peak_dbtp(samples))
+                fitted = self.cache.store(key, fitted)
+            clip = fitted
+        return Fitted(to_float(clip.samples), clip.true_peak)
+
+    def _clip(self, text: str) -> Clip:
+        clip = self.cache.load(self.key(text))
         if clip is None:  # removed or damaged since we looked: make it again
             self.synthesize([text])
-            clip = self.cache.load(key)
+            clip = self.cache.load(self.key(text))
             if clip is None:
                 raise SpeechError(f"could not cache the phrase {text!r}")
-        self.lengths[text] = clip.length
-        self.peak_dbtp = max(self.peak_dbtp, clip.true_peak)
-        return clip.samples
+        self._lengths[text] = clip.length
+        return clip

@@ -1,0 +1,70 @@
+"""A week's timeline for ``plan``: the lengths the chosen engine's cache holds, estimates
+for the rest.
+
+After a build every phrase is in the cache, so the plan is exactly the timeline the MP3
+follows (its X.timeline.json). A phrase the engine has not spoken yet is estimated
+(compiler.estimate_speech_ms at the engine's rate); the plan says how many were and by
+roughly how much the total may move. Nothing is synthesized here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from voicecoach.compiler import Timeline, Week, compile_program, estimate_speech_ms
+from voicecoach.program import Program
+from voicecoach.render.build import RenderSettings, open_library
+
+# How far off an estimate may be, as a share of the phrase: the estimate is calibrated on
+# espeak-ng; Piper and the system voices differ from it by about this much on a sentence.
+ESTIMATE_ERROR = 0.3
+
+
+@dataclass(frozen=True)
+class Planned:
+    timeline: Timeline
+    phrases: int  # distinct phrases in the timeline
+    estimated: int  # of which not measured (never spoken by this engine yet)
+    uncertainty_ms: int  # roughly how much the total may move once they are measured
+    engine: str
+
+    def note(self) -> str:
+        """One line for the table: whether the times are measured or partly estimated."""
+        if not self.estimated:
+            return (
+                f"Speech: all {self.phrases} phrases measured ({self.engine}): "
+                "this is the built track's timeline."
+            )
+        seconds = max(1, round(self.uncertainty_ms / 1000))
+        return (
+            f"Speech: {self.estimated} of {self.phrases} phrases estimated (not yet spoken by "
+            f"{self.engine}); the total may move by about ±{seconds} s once `build` measures them."
+        )
+
+
+def plan_timeline(program: Program, week: int | Week, settings: RenderSettings) -> Planned:
+    """Compile ``week`` on the cached lengths of the chosen engine, estimating the rest."""
+    library = open_library(program, settings)
+    rate = library.engine.words_per_minute
+    estimated: set[str] = set()
+
+    def measure(text: str) -> int:
+        measured = library.length_ms(text)
+        if measured is not None:
+            return measured
+        estimated.add(text)
+        return estimate_speech_ms(text, rate)
+
+    timeline = compile_program(program, week, settings.options, measure)
+    texts = set(timeline.speech_texts())
+    guessed = estimated & texts
+    # A count sits inside its beat and does not move the total, but it is counted too:
+    # an upper bound, which "roughly" tells the user.
+    spread = sum(c.duration_ms for c in timeline.cues if c.kind == "speech" and c.text in guessed)
+    return Planned(
+        timeline=timeline,
+        phrases=len(texts),
+        estimated=len(guessed),
+        uncertainty_ms=round(spread * ESTIMATE_ERROR),
+        engine=library.engine.name,
+    )

@@ -34,10 +34,10 @@ _ABBREVIATION = re.compile(r"\s*\(([A-Z]{2,6}s?)\)")
 _ASIDE = re.compile(r"\s*\(([^()]*)\)")
 _COMMA_BEFORE_PUNCTUATION = re.compile(r",\s*(?=[.,;:!?]|$)")
 # Numbers end at a non-digit, not a word boundary: "60-90s" is a range with a unit.
-_SEQUENCE = re.compile(r"(?<![\d.])\d+(?:\s?[-\u2013]\s?\d+){2,}(?![\d.])")
-_RANGE = re.compile(r"(?<![\d.])(\d+)\s?[-\u2013]\s?(\d+)(?![\d.])")
+_SEQUENCE = re.compile(r"(?<!\d)(?<!\d\.)\d+(?:\s?[-\u2013]\s?\d+){2,}(?!\.?\d)")
+_RANGE = re.compile(r"(?<!\d)(?<!\d\.)(\d+)\s?[-\u2013]\s?(\d+)(?!\.?\d)")
 # Up to three digits: "the 1990s" is not a duration.
-_UNIT = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?)\s?(s|sec|secs|min|mins)\b")
+_UNIT = re.compile(r"(?<!\d)(?<!\d\.)(\d{1,3}(?:\.\d+)?)\s?(s|sec|secs|min|mins)\b")
 _NUMBER_HYPHEN_WORD = re.compile(r"(?<=\d)-(?=[A-Za-z])")
 _WORD_SLASH_WORD = re.compile(r"(?<=[A-Za-z])/(?=[A-Za-z])")
 _UNIT_WORDS = {"s": "second", "sec": "second", "secs": "second", "min": "minute", "mins": "minute"}

@@ -32,6 +32,7 @@ from voicecoach.render.audio import (
 from voicecoach.render.cache import Clip, ClipCache
 from voicecoach.render.loudness import clip_loudness, k_weight
 from voicecoach.render.speech import EngineSpec, synthesize
+from voicecoach.render.spoken import SPOKEN_FORM_VERSION, spoken_form
 
 SILENT_RETRIES = 2
 MEMORY_BYTES = 24 * 1024 * 1024  # decoded clips kept in memory (the counts, heard over and over)
@@ -90,7 +91,8 @@ class ClipLibrary:
         self.cache = cache
         self.spec = spec
         self.jobs = jobs
-        self.identity = spec.identity()
+        # The engine hears spoken_form(text); a change of its rules must not replay old clips.
+        self.identity = {**spec.identity(), "spoken_form": SPOKEN_FORM_VERSION}
         self.lengths: dict[str, int] = {}  # text -> samples
         self.memory: OrderedDict[tuple[str, int, bool], np.ndarray] = OrderedDict()
         self.memory_bytes = 0
@@ -119,16 +121,22 @@ class ClipLibrary:
         a fresh engine: pyttsx3's espeak driver now and then returns an empty file."""
         pending = list(texts)
         for _attempt in range(SILENT_RETRIES + 1):
+            # The engine is given the spoken form; clips stay keyed by the display text
+            # (the timeline's), and display texts that are said alike share one synthesis.
+            said: dict[str, list[str]] = {}
+            for text in pending:
+                said.setdefault(spoken_form(text), []).append(text)
             silent = []
-            for text, wav in synthesize(self.spec, pending, self.jobs):
+            for words, wav in synthesize(self.spec, list(said), self.jobs):
                 clip = clip_from_wav(wav)
                 if clip.length == 0:
-                    silent.append(text)
+                    silent += said[words]
                     continue
-                clip = self.cache.store(self.cache.key(self.identity, text), clip)
-                self.lengths[text] = clip.length
-                self.synthesized += 1
-                progress(1)
+                for text in said[words]:
+                    stored = self.cache.store(self.cache.key(self.identity, text), clip)
+                    self.lengths[text] = stored.length
+                    self.synthesized += 1
+                    progress(1)
             if not silent:
                 return
             pending = silent

@@ -329,9 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.details:
         args.details.parent.mkdir(parents=True, exist_ok=True)
         args.details.write_text(
-            json.dumps(
-                [{**asdict(r), "p808": r.p808, "wer": r.wer} for r in results], indent=1
-            )
+            json.dumps([{**asdict(r), "p808": r.p808, "wer": r.wer} for r in results], indent=1)
         )
     return 0
 

@@ -20,10 +20,13 @@ from voicecoach.compiler import compile_program
 from voicecoach.program import load_program
 from voicecoach.render.spoken import SPOKEN_FORM_VERSION, spoken_form
 
+# fmt: off  (one row a line, display text then spoken form, to read as a table)
 TABLE = [
     # number ranges: neighbours are "or", as a coach says it; others are "to"
-    ("Select a weight that makes the final 1-2 repetitions challenging.",
-     "Select a weight that makes the final 1 or 2 repetitions challenging."),
+    (
+        "Select a weight that makes the final 1-2 repetitions challenging.",
+        "Select a weight that makes the final 1 or 2 repetitions challenging.",
+    ),
     ("Stand 2-3 feet before a bench.", "Stand 2 or 3 feet before a bench."),
     ("12-15 reps", "12 to 15 reps."),
     ("8 \u2013 12 reps", "8 to 12 reps."),
@@ -44,14 +47,20 @@ TABLE = [
     ("A 20-second hold per side.", "A 20 second hold per side."),
     # abbreviations in brackets are dropped, other asides become commas
     ("Dumbbell Romanian Deadlift (RDL).", "Dumbbell Romanian Deadlift."),
-    ("Rest 60 seconds. Next: Dumbbell Romanian Deadlift (RDL).",
-     "Rest 60 seconds. Next: Dumbbell Romanian Deadlift."),
+    (
+        "Rest 60 seconds. Next: Dumbbell Romanian Deadlift (RDL).",
+        "Rest 60 seconds. Next: Dumbbell Romanian Deadlift.",
+    ),
     ("Dumbbell Row (DB).", "Dumbbell Row."),
     ("Tucking your chin and tailbone (Cat).", "Tucking your chin and tailbone, Cat."),
-    ("With a neutral grip (palms facing each other).",
-     "With a neutral grip, palms facing each other."),
-    ("Rotate your torso (from the ribcage, not just your arms) to one side.",
-     "Rotate your torso, from the ribcage, not just your arms, to one side."),
+    (
+        "With a neutral grip (palms facing each other).",
+        "With a neutral grip, palms facing each other.",
+    ),
+    (
+        "Rotate your torso (from the ribcage, not just your arms) to one side.",
+        "Rotate your torso, from the ribcage, not just your arms, to one side.",
+    ),
     ("Target: Core (anti-rotation), Obliques.", "Target: Core, anti-rotation, Obliques."),
     ("(Optional) add a pause.", "Optional, add a pause."),
     # symbols and Latin shorthand
@@ -72,6 +81,7 @@ TABLE = [
     ("Side-Lying External Rotation.", "Side-Lying External Rotation."),
     ("", ""),
 ]
+# fmt: on
 
 
 @pytest.mark.parametrize(("text", "spoken"), TABLE)

@@ -20,7 +20,6 @@ from voicecoach.compiler import compile_program
 from voicecoach.program import load_program
 from voicecoach.render.spoken import SPOKEN_FORM_VERSION, spoken_form
 
-# fmt: off  (one row a line, display text then spoken form, to read as a table)
 TABLE = [
     # number ranges: neighbours are "or", as a coach says it; others are "to"
     (
@@ -81,7 +80,6 @@ TABLE = [
     ("Side-Lying External Rotation.", "Side-Lying External Rotation."),
     ("", ""),
 ]
-# fmt: on
 
 
 @pytest.mark.parametrize(("text", "spoken"), TABLE)

@@ -17,6 +17,7 @@ from voicecoach.naming import chapters_path, timeline_path
 from voicecoach.program import load_program, parse_program
 from voicecoach.render.build import RenderSettings, build_week
 from voicecoach.render.cache import ClipCache
+from voicecoach.render.clips import clip_identity
 
 pytestmark = pytest.mark.slow
 
@@ -121,15 +122,15 @@ def test_second_build_uses_the_cache_and_a_damaged_entry_is_remade(
     cache = ClipCache(cache_dir)
     speech = RenderSettings().speech
     victims = ["Sides Holds Cycles. Week 1.", "Exhale. Cat."]
-    truncated = cache.path(cache.key(speech.identity(), victims[0]))
+    truncated = cache.path(cache.key(clip_identity(speech), victims[0]))
     truncated.write_bytes(truncated.read_bytes()[:100])
-    garbage = cache.path(cache.key(speech.identity(), victims[1]))
+    garbage = cache.path(cache.key(clip_identity(speech), victims[1]))
     garbage.write_bytes(b"\x00not a clip" * 50)
     repaired = build_week(
         program, 1, tmp_path / "repaired.mp3", RenderSettings(cache_dir=cache_dir)
     )
     assert repaired.synthesized == 2
-    assert ClipCache(cache_dir).load(cache.key(speech.identity(), victims[0])) is not None
+    assert ClipCache(cache_dir).load(cache.key(clip_identity(speech), victims[0])) is not None
     assert (
         abs(len(decode(str(tmp_path / "repaired.mp3"))) - repaired.timeline.duration_ms * 24) <= 576
     )

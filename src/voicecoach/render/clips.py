@@ -86,13 +86,19 @@ def speed_up(samples: np.ndarray, max_samples: int) -> np.ndarray:
     return fade_edges(out[:max_samples])
 
 
+def clip_identity(spec: EngineSpec) -> dict[str, object]:
+    """The speech part of a clip's cache key: the engine's settings and, because the engine
+    hears spoken_form(text), the version of its rules (changed rules must not replay old
+    clips)."""
+    return {**spec.identity(), "spoken_form": SPOKEN_FORM_VERSION}
+
+
 class ClipLibrary:
     def __init__(self, cache: ClipCache, spec: EngineSpec, jobs: int = 2) -> None:
         self.cache = cache
         self.spec = spec
         self.jobs = jobs
-        # The engine hears spoken_form(text); a change of its rules must not replay old clips.
-        self.identity = {**spec.identity(), "spoken_form": SPOKEN_FORM_VERSION}
+        self.identity = clip_identity(spec)
         self.lengths: dict[str, int] = {}  # text -> samples
         self.memory: OrderedDict[tuple[str, int, bool], np.ndarray] = OrderedDict()
         self.memory_bytes = 0

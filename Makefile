@@ -9,7 +9,7 @@ SYSTEM_PACKAGES := espeak-ng:espeak-ng ffmpeg:ffmpeg chromium:chromium chromium-
 WEEK ?= 1
 PROGRAM ?= programs/alleviating-back-pain.yaml
 
-.PHONY: setup system-deps run test lint assets bench clean
+.PHONY: setup system-deps run test lint assets bench bench-voice clean
 
 setup: system-deps $(VENV)/.installed
 
@@ -57,6 +57,12 @@ assets: setup
 bench: setup
 	$(BIN)/python benchmarks/render_benchmark.py
 	$(BIN)/python benchmarks/weeks_benchmark.py
+
+# Naturalness (DNSMOS P.808) and understandability (pocketsphinx word error rate) of each
+# installed speech engine on week 3's phrases; see docs/performance.md, "Voice quality".
+bench-voice: setup
+	$(BIN)/python -m pip install -q -e '.[bench]'
+	$(BIN)/python benchmarks/voice_quality.py --week 3
 
 clean:
 	rm -rf $(VENV) out build *.egg-info src/*.egg-info .pytest_cache

@@ -109,6 +109,35 @@ def cli() -> None:
     """
 
 
+def talk_options_flags(func: F) -> F:
+    """--talk, --full-instructions and --counts: how much the coach says (build, plan)."""
+    options = [
+        click.option(
+            "--talk",
+            type=click.Choice(TALK_LEVELS),
+            default=None,
+            help="How much the coach says: brief (names, amounts, countdowns, rests), normal "
+            "(full instructions in the first weeks, the key cue after), full (every week) "
+            "[default: the program's talk, else normal].",
+        ),
+        click.option(
+            "--full-instructions",
+            is_flag=True,
+            help="The same as --talk full (kept for old scripts).",
+        ),
+        click.option(
+            "--counts",
+            type=click.Choice(COUNT_STYLES),
+            default=None,
+            help="How the tempo is marked: words (counted aloud) or tones (a tone on every "
+            "second, only the rep spoken) [default: the program's counts, else words].",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 def speech_options(func: F) -> F:
     """The options that choose the voice, shared by build and plan (plan reads the clip
     cache of the engine they choose)."""
@@ -192,24 +221,7 @@ def validate(program: str) -> None:
     metavar="EXERCISE",
     help="Compile just this exercise (name or number); repeatable.",
 )
-@click.option(
-    "--talk",
-    type=click.Choice(TALK_LEVELS),
-    default=None,
-    help="How much the coach says: brief (names, amounts, countdowns, rests), normal "
-    "(full instructions in the first weeks, the key cue after), full (every week) "
-    "[default: the program's talk, else normal].",
-)
-@click.option(
-    "--full-instructions", is_flag=True, help="The same as --talk full (kept for old scripts)."
-)
-@click.option(
-    "--counts",
-    type=click.Choice(COUNT_STYLES),
-    default=None,
-    help="How the tempo is marked: words (counted aloud) or tones (a tone on every second, "
-    "only the rep spoken) [default: the program's counts, else words].",
-)
+@talk_options_flags
 @DB_OPTION
 @speech_options
 @user_errors
@@ -391,24 +403,7 @@ def render_settings(
 @click.option(
     "--only", multiple=True, metavar="EXERCISE", help="Build just this exercise; repeatable."
 )
-@click.option(
-    "--talk",
-    type=click.Choice(TALK_LEVELS),
-    default=None,
-    help="How much the coach says: brief (names, amounts, countdowns, rests), normal "
-    "(full instructions in the first weeks, the key cue after), full (every week) "
-    "[default: the program's talk, else normal].",
-)
-@click.option(
-    "--full-instructions", is_flag=True, help="The same as --talk full (kept for old scripts)."
-)
-@click.option(
-    "--counts",
-    type=click.Choice(COUNT_STYLES),
-    default=None,
-    help="How the tempo is marked: words (counted aloud) or tones (a tone on every second, "
-    "only the rep spoken) [default: the program's counts, else words].",
-)
+@talk_options_flags
 @speech_options
 @click.option(
     "--loudness",

@@ -120,14 +120,9 @@ class Prepared:
     synthesized: int
 
 
-def prepare_timeline(
-    program: Program,
-    week: int | Week,
-    settings: RenderSettings,
-    library: ClipLibrary,
-    progress: Progress,
-) -> Prepared:
-    """Compile with the real lengths of every phrase, synthesizing the ones never heard."""
+def cached_measure(library: ClipLibrary) -> tuple[Callable[[str], int], set[str]]:
+    """A ``measure`` for the compiler: a phrase's length from the clip cache, else an
+    estimate at the engine's rate; the set fills with the phrases it had to estimate."""
     rate = library.engine.words_per_minute
     estimated: set[str] = set()
 
@@ -137,6 +132,19 @@ def prepare_timeline(
             return measured
         estimated.add(text)
         return estimate_speech_ms(text, rate)
+
+    return measure, estimated
+
+
+def prepare_timeline(
+    program: Program,
+    week: int | Week,
+    settings: RenderSettings,
+    library: ClipLibrary,
+    progress: Progress,
+) -> Prepared:
+    """Compile with the real lengths of every phrase, synthesizing the ones never heard."""
+    measure, estimated = cached_measure(library)
 
     # Usually two rounds: the first finds the new phrases, the second uses their lengths.
     # A round can bring a new phrase (the intro's "about N minutes"), so loop until a

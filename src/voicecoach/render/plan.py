@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from voicecoach.compiler import Timeline, Week, compile_program, estimate_speech_ms
+from voicecoach.compiler import Timeline, Week, compile_program
 from voicecoach.program import Program
-from voicecoach.render.build import RenderSettings, open_library
+from voicecoach.render.build import RenderSettings, cached_measure, open_library
 
 # How far off an estimate may be, as a share of the phrase: the estimate is calibrated on
 # espeak-ng; Piper and the system voices differ from it by about this much on a sentence.
@@ -45,15 +45,7 @@ class Planned:
 def plan_timeline(program: Program, week: int | Week, settings: RenderSettings) -> Planned:
     """Compile ``week`` on the cached lengths of the chosen engine, estimating the rest."""
     library = open_library(program, settings)
-    rate = library.engine.words_per_minute
-    estimated: set[str] = set()
-
-    def measure(text: str) -> int:
-        measured = library.length_ms(text)
-        if measured is not None:
-            return measured
-        estimated.add(text)
-        return estimate_speech_ms(text, rate)
+    measure, estimated = cached_measure(library)
 
     timeline = compile_program(program, week, settings.options, measure)
     texts = set(timeline.speech_texts())

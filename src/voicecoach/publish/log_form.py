@@ -53,6 +53,7 @@ form.log input[type="text"], form.log input[type="date"] {
   display: block; width: 100%; font: inherit; font-size: 1rem; padding: .55rem .5rem;
   border: 1px solid #8889; border-radius: .35rem; background: transparent; color: inherit; }
 form.log .target { opacity: .75; }
+form.log code { word-break: normal; white-space: nowrap; }
 form.log .why { display: block; font-size: .85rem; opacity: .75; margin-top: .2rem; }
 form.log label.check { display: flex; gap: .6rem; align-items: center; }
 form.log input[type="checkbox"] { width: 1.3rem; height: 1.3rem; margin: 0; }

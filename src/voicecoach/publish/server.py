@@ -134,8 +134,11 @@ def make_app(
         return response
 
     def section_of(request: Request) -> str:
+        """The section a form was sent from (``?at=week-3``), else the first one: an
+        error or a confirmation always has a form to be shown in."""
+        anchors = [e.anchor for e in current_site().in_order]
         at = request.args.get("at", "")
-        return at if at in {e.anchor for e in current_site().in_order} else ""
+        return at if at in anchors else (anchors[0] if anchors else "")
 
     def log_session(form: LogForm, request: Request) -> Response:
         submitted = request.form.to_dict()  # 413 here when the body is over the cap
@@ -167,8 +170,9 @@ def make_app(
             rest = [PAGE_FILE]
         if rest == [PAGE_FILE] and log_form is not None:
             logged = request.args.get("logged", "")
-            shown = Shown(at=section_of(request))
-            return page(log_form, shown, int(logged) if logged.isdigit() else None)
+            if not logged.isdigit():  # a plain visit: every form folded
+                return page(log_form, Shown())
+            return page(log_form, Shown(at=section_of(request)), int(logged))
         if rest == [FEED_FILE]:
             current = load_site(folder) or site  # publish may have added weeks meanwhile
             base = served.base_url or f"{request.host_url}{site.secret}/"

@@ -220,6 +220,20 @@ def test_only_the_form_address_takes_a_post_and_bodies_are_capped(
     assert session_count(db) == 1
 
 
+def test_a_program_file_that_is_gone_shows_why_instead_of_a_form(
+    short_site: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(short_site, site)
+    state = json.loads((site / ".voicecoach-site.json").read_text())
+    state["program_file"] = str(tmp_path / "moved.yaml")
+    (site / ".voicecoach-site.json").write_text(json.dumps(state))
+    with served(site, "--db", str(tmp_path / "log.sqlite3")) as (page_url, _):
+        status, page = post(page_url, method="GET")
+    assert status == 200 and "<form" not in page
+    assert f'<p class="error">Logging is not available: {tmp_path / "moved.yaml"}' in page
+
+
 def test_publish_next_adds_the_logs_next_session_as_an_episode(
     short_site: Path, tmp_path: Path
 ) -> None:
@@ -227,6 +241,8 @@ def test_publish_next_adds_the_logs_next_session_as_an_episode(
     shutil.copytree(short_site, site)
     cache = short_site.parent / "cache"
     db = str(tmp_path / "log.sqlite3")
+    nothing = run_cli("publish", str(SHORT), "--site", str(site))
+    assert nothing.returncode == 2 and "give --weeks RANGE, --next, or both" in nothing.stderr
     for date, arguments in [
         ("2025-02-03", ["--set", "Split Squat=@10kg", "--set", "Floor Press=@20kg"]),
         ("2025-02-05", ["--as-prescribed"]),

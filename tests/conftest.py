@@ -42,3 +42,11 @@ def published_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     publish(folder, root / "cache", "1-2", "--split")
     (folder / "escape.mp3").symlink_to("/etc/hostname")
     return folder
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """One headless Chromium at a phone's size for every browser test (tests/browsing.py)."""
+    from browsing import start_chromium
+
+    yield from start_chromium(tmp_path_factory.mktemp("chromium-profile"))

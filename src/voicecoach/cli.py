@@ -579,8 +579,12 @@ def build(
 
 @cli.command()
 @click.argument("program", type=click.Path(dir_okay=True))
+@click.option("--weeks", "weeks_text", metavar="RANGE", help="Weeks to publish, e.g. 1-12.")
 @click.option(
-    "--weeks", "weeks_text", metavar="RANGE", required=True, help="Weeks to publish, e.g. 1-12."
+    "--next",
+    "from_log",
+    is_flag=True,
+    help="Also publish the training log's next session as an episode (after the weeks).",
 )
 @click.option(
     "--site",
@@ -594,26 +598,46 @@ def build(
     help="Where the site will be hosted, e.g. https://example.org/coach/: makes feed.xml's "
     "addresses absolute (`voicecoach serve` fills them in by itself).",
 )
+@DB_OPTION
 @user_errors
-def publish(program: str, weeks_text: str, site: str, base_url: str | None, **options: Any) -> None:
+def publish(
+    program: str,
+    weeks_text: str | None,
+    from_log: bool,
+    site: str,
+    base_url: str | None,
+    db: str | None,
+    **options: Any,
+) -> None:
     """Publish weeks as a private podcast feed and a page to play them on a phone.
 
     Renders only the weeks whose timeline or settings changed (the rest are kept), then
     rewrites feed.xml, index.html and the playlist. Publishing more weeks later adds
-    them as new episodes. Also takes build's speech and audio options.
+    them as new episodes. With --next, the training log's next session becomes an
+    episode too (season 2 of the feed, numbered by session). Also takes build's speech
+    and audio options.
 
     \b
     Examples:
       voicecoach publish programs/alleviating-back-pain.yaml --weeks 1-4 --site site/
       voicecoach serve site/
+      voicecoach publish programs/alleviating-back-pain.yaml --next --site site/
       voicecoach publish programs/alleviating-back-pain.yaml --weeks 1-12 --site site/ \\
           --base-url https://example.org/coach/ --split
     """
+    from voicecoach.publish import SessionTrack
     from voicecoach.publish import publish as publish_site
 
+    if not (weeks_text or from_log):
+        raise click.UsageError("give --weeks RANGE, --next, or both")
     _stop_on_sigterm()
     loaded = load_program(program)
-    weeks = parse_weeks(weeks_text)
+    weeks = parse_weeks(weeks_text) if weeks_text else []
+    session = None
+    if from_log:
+        with LogStore(resolve_db_path(db)) as store:
+            upcoming = plan_next(store, loaded)
+        session = SessionTrack(upcoming.number, upcoming.week)
     compile_options = talk_options(
         (),
         options.pop("talk", None),
@@ -630,6 +654,7 @@ def publish(program: str, weeks_text: str, site: str, base_url: str | None, **op
         base_url=base_url,
         split=bool(options.get("split")),
         progress=_Bars(bool(options.get("quiet"))),
+        session=session,
     )
     episodes = result.site.in_order
     total = sum(e.duration_ms for e in episodes)
@@ -643,6 +668,8 @@ def publish(program: str, weeks_text: str, site: str, base_url: str | None, **op
             f"Serve it with: voicecoach serve {site}   (or host the folder and publish again "
             "with --base-url, so feed.xml has absolute addresses)"
         )
+    if from_log:
+        click.echo(describe_next(loaded, upcoming))
 
 
 # publish takes build's speech and audio options as they are (one definition of each).
@@ -667,23 +694,29 @@ publish.params.extend(p for p in build.params if p.name in _SHARED_WITH_BUILD)
     "--base-url", metavar="URL", help="Public address of the site (a tunnel, a proxy) for the feed."
 )
 @click.option("--no-qr", is_flag=True, help="Do not print the QR code.")
+@DB_OPTION
 @user_errors
-def serve(site: str, host: str, port: int, base_url: str | None, no_qr: bool) -> None:
+def serve(
+    site: str, host: str, port: int, base_url: str | None, no_qr: bool, db: str | None
+) -> None:
     """Serve a published site to phones on the same network, under a secret path.
 
     Prints the page's and the feed's addresses and a QR code to scan with the phone.
     The secret path is kept in the site folder, so subscriptions survive restarts.
+    The page has a "log this session" form; what it logs goes into the training log
+    (--db), the only file the server writes.
 
     \b
     Examples:
       voicecoach serve site/
       voicecoach serve site/ --port 8080
+      voicecoach serve site/ --db ~/training-log.sqlite3
       voicecoach serve site/ --base-url https://coach.example.org/
     """
     from voicecoach.publish import serve as serve_site
 
     try:
-        serve_site(Path(site), host, port, base_url, qr=not no_qr)
+        serve_site(Path(site), host, port, base_url, qr=not no_qr, db_path=resolve_db_path(db))
     except OSError as exc:
         raise OutputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     except KeyboardInterrupt:

@@ -49,7 +49,13 @@ def target_text(exercise: Exercise, plan: NextSession) -> str:
 
 def form_fields(store: LogStore, program: Program) -> list[FormField]:
     """The form for the next session of ``program``."""
-    plan = plan_next(store, program)
+    return fields_for(program, plan_next(store, program))
+
+
+def fields_for(program: Program, plan: NextSession) -> list[FormField]:
+    """The form for the session ``plan`` describes (the server plans once per request: it
+    also shows the plan's session number, and plans from an empty log without creating
+    a database file)."""
     return [
         FormField(
             name=field_name(index),

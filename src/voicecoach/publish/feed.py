@@ -3,8 +3,12 @@
 One item per week, newest first (``itunes:episode`` keeps the order), each with a
 stable guid, the week's focus as description, its duration, an ``audio/mpeg``
 enclosure whose length is the file's byte size, and ``podcast:chapters`` pointing at
-the week's JSON chapters. Addresses are made absolute against ``base_url``: the one
-given to ``publish --base-url``, or per request the address a phone used to reach
+the week's JSON chapters. Sessions made from the training log (``publish --next``)
+come after every week: the weeks are season 1, numbered by week; the sessions are
+season 2, numbered by the log's session number, with guids of their own
+(``...:session-7``). So publishing more weeks or more sessions never renumbers an
+episode. Addresses are made absolute against ``base_url``: the one given to
+``publish --base-url``, or per request the address a phone used to reach
 ``voicecoach serve``. Without either, they stay relative to the feed.
 """
 
@@ -34,9 +38,20 @@ def hms(ms: int) -> str:
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
+WEEKS_SEASON, SESSIONS_SEASON = 1, 2
+SEASON_NAMES = {WEEKS_SEASON: "Weeks", SESSIONS_SEASON: "From your training log"}
+
+
 def guid(site: Site, episode: Episode) -> str:
     """Stable across re-renders: a podcast app keeps its place in a re-rendered week."""
-    return f"voicecoach:{slugify(site.title)}:week-{episode.week}"
+    return f"voicecoach:{slugify(site.title)}:{episode.anchor}"
+
+
+def season_and_number(episode: Episode) -> tuple[int, int]:
+    """Weeks are season 1 numbered by week; the log's sessions season 2 by session."""
+    if episode.session is not None:
+        return SESSIONS_SEASON, episode.session
+    return WEEKS_SEASON, episode.week
 
 
 def feed_xml(site: Site, base_url: str | None) -> str:
@@ -83,11 +98,14 @@ def feed_xml(site: Site, base_url: str | None) -> str:
         sub(item, "enclosure", url=url(episode.file), length=str(episode.size_bytes),
             type="audio/mpeg")  # fmt: skip
         sub(item, f"{{{ITUNES}}}title", episode.title)
-        sub(item, f"{{{ITUNES}}}episode", str(episode.week))
+        season, number = season_and_number(episode)
+        sub(item, f"{{{ITUNES}}}season", str(season))
+        sub(item, f"{{{ITUNES}}}episode", str(number))
         sub(item, f"{{{ITUNES}}}episodeType", "full")
         sub(item, f"{{{ITUNES}}}duration", hms(episode.duration_ms))
         sub(item, f"{{{ITUNES}}}explicit", "false")
         sub(item, f"{{{PODCAST}}}chapters", url=url(episode.chapters_file),
             type="application/json+chapters")  # fmt: skip
+        sub(item, f"{{{PODCAST}}}season", str(season), name=SEASON_NAMES[season])
     ET.indent(rss, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, encoding="unicode") + "\n"

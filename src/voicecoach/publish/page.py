@@ -6,9 +6,11 @@ server. Tapping a chapter moves that week's player to the chapter's start and pl
 The feed's address is filled in from the page's own address, so it is right on
 whatever host serves the page.
 
-Other features can add to each week (a form to log the session, say) through
-``page_html(site, week_extra=...)``: a function from an Episode to an HTML fragment,
-placed at the end of that week's section.
+Other features can add to each week (the server's "log this session" form,
+publish/log_form.py) through ``page_html(site, week_extra=..., extra_style=...)``: a
+function from an Episode to an HTML fragment, placed at the end of that week's section,
+and the CSS it needs. Sessions made from the training log (``publish --next``) follow
+the weeks, each a section like a week's.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Callable
 from html import escape
 from urllib.parse import quote
 
+from voicecoach.compiler import counted
 from voicecoach.naming import COVER_FILE, FEED_FILE, playlist_file_name
 from voicecoach.publish.site import Episode, Site
 from voicecoach.report import clock
@@ -75,7 +78,8 @@ for (const audio of document.querySelectorAll("audio")) {
 
 
 def _week(episode: Episode, extra: WeekExtra | None) -> str:
-    audio_id = f"audio-{episode.week}"
+    # Weeks keep their short ids (audio-3): links and tests made before sessions use them.
+    audio_id = f"audio-{episode.week}" if episode.session is None else f"audio-{episode.anchor}"
     chapters = "\n".join(
         f'<li><button type="button" data-audio="{audio_id}" '
         f'data-start="{chapter["start_ms"] / 1000:g}"><span class="at">'
@@ -103,7 +107,7 @@ def _week(episode: Episode, extra: WeekExtra | None) -> str:
             f'<details><summary>One track per exercise (<a href="{playlist}">playlist</a>)'
             f"</summary><p>{links}</p></details>"
         )
-    return f"""<section class="week" id="week-{episode.week}">
+    return f"""<section class="week" id="{episode.anchor}">
 <h2>{escape(episode.title)}</h2>
 <p class="meta">{escape(episode.focus)} · {clock(episode.duration_ms)}</p>
 <audio id="{audio_id}" controls preload="metadata" src="{quote(episode.file)}"></audio>
@@ -116,10 +120,14 @@ def _week(episode: Episode, extra: WeekExtra | None) -> str:
 </section>"""
 
 
-def page_html(site: Site, week_extra: WeekExtra | None = None) -> str:
-    """The page for ``site``; ``week_extra(episode)`` may add HTML to each week."""
+def page_html(site: Site, week_extra: WeekExtra | None = None, extra_style: str = "") -> str:
+    """The page for ``site``; ``week_extra(episode)`` may add HTML to each week (with
+    ``extra_style``, CSS for it)."""
     episodes = site.in_order
     total = sum(e.duration_ms for e in episodes)
+    count = counted(len(site.episodes), "week")
+    if site.sessions:
+        count += f" · {counted(len(site.sessions), 'session')} from the log"
     weeks = "\n".join(_week(e, week_extra) for e in episodes)
     playlist = quote(playlist_file_name(site.title))
     return f"""<!doctype html>
@@ -129,14 +137,14 @@ def page_html(site: Site, week_extra: WeekExtra | None = None) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(site.title)}</title>
 <link rel="alternate" type="application/rss+xml" title="{escape(site.title)}" href="{FEED_FILE}">
-<style>{STYLE}</style>
+<style>{STYLE}{extra_style}</style>
 </head>
 <body>
 <header>
 <img src="{COVER_FILE}" alt="">
 <div>
 <h1>{escape(site.title)}</h1>
-<p class="meta">{len(episodes)} weeks · {clock(total)} in all · {escape(site.author)}</p>
+<p class="meta">{count} · {clock(total)} in all · {escape(site.author)}</p>
 </div>
 </header>
 <p>{escape(site.description)}</p>

@@ -13,6 +13,13 @@ inside the site folder are served: ``..`` (also percent-encoded), absolute paths
 hidden files (the state file) and symlinks that lead out are 404; there are no
 directory listings. The feed is rendered per request with absolute addresses on the
 host the phone used, unless ``--base-url`` fixes them.
+
+With a training-log database (``serve --db``, else the log's usual place) and a site
+that recorded its program file, the page is rendered per request with a "log this
+session" form in each section (publish/log_form.py). The form posts to
+``/<secret>/log``, the one address that takes a POST (elsewhere: 405 under the secret
+path, 404 outside it); bodies over 16 KB get 413. The database is the only file the
+server ever writes.
 """
 
 from __future__ import annotations
@@ -26,15 +33,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed, NotFound
 from werkzeug.security import safe_join
 from werkzeug.serving import make_server
 from werkzeug.utils import redirect, send_file
 from werkzeug.wrappers import Request, Response
 
+from voicecoach.errors import VoicecoachError
 from voicecoach.naming import FEED_FILE, PAGE_FILE
 from voicecoach.publish.feed import feed_xml
-from voicecoach.publish.site import ensure_secret, load_site
+from voicecoach.publish.log_form import (
+    DATE_FIELD,
+    FORM_PATH,
+    MAX_FORM_BYTES,
+    SESSION_FIELD,
+    STYLE,
+    LogForm,
+    Shown,
+)
+from voicecoach.publish.page import page_html
+from voicecoach.publish.site import Site, ensure_secret, load_site
 
 MIME_TYPES = {
     ".mp3": "audio/mpeg",
@@ -49,6 +67,13 @@ MAX_AGE = 60  # seconds: a phone rechecks soon after a new publish (ETag keeps i
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
+class SiteRequest(Request):
+    """Requests with a capped body: the log form is all a client may send."""
+
+    max_content_length = MAX_FORM_BYTES
+    max_form_memory_size = MAX_FORM_BYTES
+
+
 @dataclass(frozen=True)
 class ServedSite:
     """Where the site is, its secret path and the addresses to print."""
@@ -56,6 +81,8 @@ class ServedSite:
     folder: Path
     secret: str
     base_url: str | None
+    log_form: LogForm | None = None  # None: the page is the static index.html
+    log_off: str = ""  # why there is no log form, to print on start
 
     def url(self, host: str, port: int, name: str = "") -> str:
         if self.base_url:
@@ -77,23 +104,75 @@ def _file_in(root: Path, parts: list[str]) -> Path | None:
     return real
 
 
-def make_app(folder: Path, base_url: str | None = None) -> tuple[WsgiApp, ServedSite]:
-    """The WSGI application serving ``folder``; raises OutputError if no site is there."""
+def make_app(
+    folder: Path, base_url: str | None = None, db_path: Path | None = None
+) -> tuple[WsgiApp, ServedSite]:
+    """The WSGI application serving ``folder``; raises OutputError if no site is there.
+    With ``db_path``, the page gets the log form (if the site knows its program file)."""
     root = Path(os.path.realpath(folder))
     site = ensure_secret(folder)
-    served = ServedSite(folder, site.secret, base_url.rstrip("/") + "/" if base_url else None)
+    log_form, log_off = None, ""
+    if db_path is not None and site.program_file:
+        log_form = LogForm(Path(site.program_file), db_path)
+    elif db_path is not None:
+        log_off = "the site does not record its program file: publish it again"
+    served = ServedSite(
+        folder, site.secret, base_url.rstrip("/") + "/" if base_url else None, log_form, log_off
+    )
+
+    def current_site() -> Site:
+        return load_site(folder) or site  # publish may have added episodes meanwhile
+
+    def page(form: LogForm, shown: Shown, logged: int | None = None, status: int = 200) -> Response:
+        extra = form.extra(shown, logged)
+        response = Response(
+            page_html(current_site(), week_extra=extra, extra_style=STYLE),
+            status,
+            mimetype="text/html",
+        )
+        response.cache_control.no_store = True  # it shows the log as it is now
+        return response
+
+    def section_of(request: Request) -> str:
+        """The section a form was sent from (``?at=week-3``), else the first one: an
+        error or a confirmation always has a form to be shown in."""
+        anchors = [e.anchor for e in current_site().in_order]
+        at = request.args.get("at", "")
+        return at if at in anchors else (anchors[0] if anchors else "")
+
+    def log_session(form: LogForm, request: Request) -> Response:
+        submitted = request.form.to_dict()  # 413 here when the body is over the cap
+        if DATE_FIELD not in submitted or SESSION_FIELD not in submitted:
+            raise BadRequest("not the page's log form")
+        at = section_of(request)
+        try:
+            record = form.submit(submitted)
+        except VoicecoachError as exc:
+            # Shown again with the one error line and what was typed; nothing written.
+            return page(form, Shown(at=at, error=str(exc), typed=submitted), status=422)
+        where = f"&at={at}#log-{at}" if at else ""
+        return redirect(f"/{site.secret}/?logged={record.number}{where}", code=303)
 
     def handle(request: Request) -> Response:
         parts = request.path.split("/")[1:]  # werkzeug has percent-decoded the path
         if not parts or not hmac.compare_digest(parts[0].encode(), site.secret.encode()):
             raise NotFound()
+        rest = parts[1:]
+        if rest == [FORM_PATH] and log_form is not None:
+            if request.method != "POST":
+                raise MethodNotAllowed(valid_methods=["POST"])
+            return log_session(log_form, request)
         if request.method not in ("GET", "HEAD"):
             raise MethodNotAllowed(valid_methods=["GET", "HEAD"])
         if len(parts) == 1:
             return redirect(f"/{site.secret}/", code=308)
-        rest = parts[1:]
         if rest == [""]:
             rest = [PAGE_FILE]
+        if rest == [PAGE_FILE] and log_form is not None:
+            logged = request.args.get("logged", "")
+            if not logged.isdigit():  # a plain visit: every form folded
+                return page(log_form, Shown())
+            return page(log_form, Shown(at=section_of(request)), int(logged))
         if rest == [FEED_FILE]:
             current = load_site(folder) or site  # publish may have added weeks meanwhile
             base = served.base_url or f"{request.host_url}{site.secret}/"
@@ -109,7 +188,7 @@ def make_app(folder: Path, base_url: str | None = None) -> tuple[WsgiApp, Served
             path, request.environ, mimetype=mimetype, conditional=True, max_age=MAX_AGE
         )
 
-    @Request.application  # type: ignore[arg-type]
+    @SiteRequest.application  # type: ignore[arg-type]
     def app(request: Request) -> Response:
         try:
             return handle(request)
@@ -144,15 +223,21 @@ def serve(
     base_url: str | None = None,
     out: TextIO = sys.stdout,
     qr: bool = True,
+    db_path: Path | None = None,
 ) -> None:
-    """Serve the site until interrupted, after printing its addresses and a QR code."""
-    app, served = make_app(folder, base_url)
+    """Serve the site until interrupted, after printing its addresses and a QR code.
+    With ``db_path``, sessions logged on the page go into that training log."""
+    app, served = make_app(folder, base_url, db_path)
     server = make_server(host, port, app, threaded=True)
     shown = lan_address() if host in ("0.0.0.0", "", "::") else host
     page = served.url(shown, server.server_port)
     print(f"Serving {folder} on {host}:{server.server_port}", file=out)
     print(f"Page: {page}", file=out)
     print(f"Feed: {served.url(shown, server.server_port, FEED_FILE)}", file=out)
+    if served.log_form is not None:
+        print(f"Log: sessions logged on the page go to {served.log_form.db_path}", file=out)
+    elif served.log_off:
+        print(f"Log: no form on the page: {served.log_off}", file=out)
     if qr:
         print("Scan with the phone to open the page:", file=out)
         print_qr(page, out)

@@ -9,7 +9,12 @@ The site folder is plain static files any web server can host::
                             server's secret path (``voicecoach serve`` never serves it)
 
 Weeks already in the site stay in it when other weeks are published, so publishing
-weeks 13-16 later adds four episodes. The feed and the page are rewritten atomically.
+weeks 13-16 later adds four episodes. ``publish --next`` adds the training log's next
+session as an episode of its own (``<program>-session-007.mp3``), kept apart from the
+weeks: its number is the log's session number, so neither ever renumbers the other.
+The state file also records the program file's path, so ``voicecoach serve`` can load
+the program for the page's "log this session" form. The feed and the page are rewritten
+atomically.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from voicecoach.compiler import plan_week
+from voicecoach.compiler import Week, plan_week
 from voicecoach.errors import OutputError
 from voicecoach.naming import (
     COVER_FILE,
@@ -32,11 +37,19 @@ from voicecoach.naming import (
     parts_folder,
     parts_playlist_name,
     playlist_file_name,
+    session_file_name,
     timeline_path,
 )
 from voicecoach.outputs import write_text_atomic
 from voicecoach.program import Program
-from voicecoach.render import BuildResult, Progress, RenderSettings, build_weeks, no_progress
+from voicecoach.render import (
+    BuildResult,
+    Progress,
+    RenderSettings,
+    build_week,
+    build_weeks,
+    no_progress,
+)
 from voicecoach.report import PLAN_HEADER, plan_rows
 
 STATE_VERSION = 1
@@ -59,6 +72,12 @@ class Episode:
     plan: list[list[str]]  # rows under PLAN_HEADER
     parts: list[str] = field(default_factory=list)  # --split tracks, in order
     parts_playlist: str | None = None
+    session: int | None = None  # the log's session number, for a track made by --next
+
+    @property
+    def anchor(self) -> str:
+        """The page's id for this episode's section: ``week-3`` or ``session-7``."""
+        return f"session-{self.session}" if self.session else f"week-{self.week}"
 
 
 @dataclass
@@ -71,15 +90,21 @@ class Site:
     language: str
     secret: str
     base_url: str | None = None
-    episodes: dict[int, Episode] = field(default_factory=dict)
+    episodes: dict[int, Episode] = field(default_factory=dict)  # by week
+    sessions: dict[int, Episode] = field(default_factory=dict)  # by the log's session number
+    program_file: str | None = None  # absolute, as published: what `serve` logs against
 
     @property
     def newest_first(self) -> list[Episode]:
-        return sorted(self.episodes.values(), key=lambda e: e.week, reverse=True)
+        """The feed's order: the log's sessions (they come after every week), then the
+        weeks, each newest first."""
+        return list(reversed(self.in_order))
 
     @property
     def in_order(self) -> list[Episode]:
-        return sorted(self.episodes.values(), key=lambda e: e.week)
+        """The page's order: the weeks, then the sessions made from the log."""
+        weeks = sorted(self.episodes.values(), key=lambda e: e.week)
+        return weeks + sorted(self.sessions.values(), key=lambda e: e.session or 0)
 
     def to_json(self) -> str:
         document = {
@@ -90,7 +115,9 @@ class Site:
             "language": self.language,
             "secret": self.secret,
             "base_url": self.base_url,
-            "episodes": [asdict(e) for e in self.in_order],
+            "program_file": self.program_file,
+            "episodes": [asdict(e) for e in self.in_order if e.session is None],
+            "sessions": [asdict(e) for e in self.in_order if e.session is not None],
         }
         return json.dumps(document, indent=1, ensure_ascii=False)
 
@@ -110,6 +137,7 @@ def load_site(folder: Path) -> Site | None:
     except (OSError, ValueError) as exc:
         raise OutputError(f"cannot read {path}: {exc}") from None
     episodes = {e["week"]: Episode(**e) for e in document.get("episodes", [])}
+    sessions = {e["session"]: Episode(**e) for e in document.get("sessions", [])}
     return Site(
         title=document["title"],
         description=document["description"],
@@ -118,6 +146,8 @@ def load_site(folder: Path) -> Site | None:
         secret=document.get("secret") or new_secret(),
         base_url=document.get("base_url"),
         episodes=episodes,
+        sessions=sessions,
+        program_file=document.get("program_file"),
     )
 
 
@@ -138,9 +168,24 @@ def ensure_secret(folder: Path) -> Site:
     return site
 
 
-def episode_for(program: Program, result: BuildResult, folder: Path, published: str) -> Episode:
+@dataclass(frozen=True)
+class SessionTrack:
+    """The training log's next session, as ``publish --next`` puts it in the site: its
+    number in the log and the Week the log prescribed (voicecoach.log.plan_next)."""
+
+    number: int
+    week: Week
+
+
+def episode_for(
+    program: Program,
+    result: BuildResult,
+    folder: Path,
+    published: str,
+    session: SessionTrack | None = None,
+) -> Episode:
     timeline = result.timeline
-    week = plan_week(program, timeline.week)
+    week = session.week if session else plan_week(program, timeline.week)
     parts_dir = parts_folder(result.path)
     playlist = parts_dir / parts_playlist_name(result.path)
     parts = []
@@ -148,9 +193,12 @@ def episode_for(program: Program, result: BuildResult, folder: Path, published: 
         for line in playlist.read_text(encoding="utf-8").splitlines():
             if line and not line.startswith("#"):
                 parts.append(f"{parts_dir.name}/{line}")
+    title = timeline.title
+    if session:  # several sessions share a week: the log's number names the track
+        title = f"{program.title} — session {session.number} (week {timeline.week})"
     return Episode(
         week=timeline.week,
-        title=timeline.title,
+        title=title,
         focus=timeline.focus,
         file=result.path.relative_to(folder).as_posix(),
         chapters_file=chapters_path(result.path).relative_to(folder).as_posix(),
@@ -162,6 +210,7 @@ def episode_for(program: Program, result: BuildResult, folder: Path, published: 
         plan=[list(PLAN_HEADER)] + [list(row) for row in plan_rows(program, week, timeline)],
         parts=parts,
         parts_playlist=f"{parts_dir.name}/{playlist.name}" if parts else None,
+        session=session.number if session else None,
     )
 
 
@@ -182,8 +231,10 @@ def publish(
     split: bool = False,
     progress: Progress = no_progress,
     workers: int | None = None,
+    session: SessionTrack | None = None,
 ) -> PublishResult:
-    """Render the weeks that changed, then rewrite the site's feed, page and playlist."""
+    """Render the weeks that changed (and ``session``, the log's next one, if given), then
+    rewrite the site's feed, page and playlist."""
     # Imported here: page and feed import this module for Site and Episode.
     from voicecoach.publish.cover import write_cover
     from voicecoach.publish.feed import feed_xml
@@ -203,16 +254,22 @@ def publish(
     )
     if base_url:
         site.base_url = base_url.rstrip("/") + "/"
-    results = build_weeks(
-        program,
-        weeks,
-        folder,
-        settings,
-        progress,
-        split=split,
-        incremental=True,
-        workers=workers,
-        track_total=False,
+    if program.source:  # where `serve` finds the program to log sessions against
+        site.program_file = str(Path(program.source).resolve())
+    results = (
+        build_weeks(
+            program,
+            weeks,
+            folder,
+            settings,
+            progress,
+            split=split,
+            incremental=True,
+            workers=workers,
+            track_total=False,
+        )
+        if weeks
+        else []
     )
     # New weeks get "now", a second apart in week order, so feeds list them in order.
     now = datetime.now(timezone.utc).replace(microsecond=0)
@@ -222,8 +279,19 @@ def publish(
             old.published if old else (now - timedelta(seconds=len(results) - index)).isoformat()
         )
         site.episodes[result.timeline.week] = episode_for(program, result, folder, stamp)
-    # Weeks published earlier whose files are gone are no longer episodes.
+    if session:
+        # Rendered every time: the log may have changed the prescription since (the
+        # render stage's incremental check covers whole weeks only). A session published
+        # before keeps its first-publish date, so apps do not see it as new.
+        path = folder / session_file_name(program.title, session.number)
+        result = build_week(program, session.week, path, settings, progress, split=split)
+        results.append(result)
+        old = site.sessions.get(session.number)
+        stamp = old.published if old else now.isoformat()
+        site.sessions[session.number] = episode_for(program, result, folder, stamp, session)
+    # Episodes published earlier whose files are gone are no longer episodes.
     site.episodes = {w: e for w, e in site.episodes.items() if (folder / e.file).exists()}
+    site.sessions = {n: e for n, e in site.sessions.items() if (folder / e.file).exists()}
     write_cover(folder / COVER_FILE, program.title)
     save_site(folder, site)
     write_playlist(folder, program, site)

@@ -1,0 +1,293 @@
+"""Logging from the served page, and the log's next session in the feed, used as a person
+would: a real `voicecoach serve` process, Debian's Chromium at a phone's size filling in
+the form, a real SQLite file compared row by row with one the command line wrote, and
+`publish --next` rendered through the real speech engine and encoder."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import feedparser
+import pytest
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+
+from browsing import PHONE, wait_for
+from conftest import CASES, ROOT
+from publishing import run_cli, served
+
+pytestmark = pytest.mark.slow
+
+SHORT = CASES / "log_short.yaml"
+SCREENSHOT = ROOT / "docs" / "publish-log-form.png"
+
+
+@pytest.fixture(scope="module")
+def short_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/cases/log_short.yaml week 1, published (copy it to change it)."""
+    root = tmp_path_factory.mktemp("short")
+    result = run_cli(
+        "publish", str(SHORT), "--weeks", "1", "--site", str(root / "site"),
+        "--cache-dir", str(root / "cache"), "-q",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return root / "site"
+
+
+def table_rows(db: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """Every stored column of every session and set, but the row ids and ``logged_at``
+    (when the row was written, which two logs of the same session never share)."""
+    with sqlite3.connect(db) as connection:
+        sessions = connection.execute(
+            "SELECT program, program_hash, number, date, status, prescription FROM sessions "
+            "ORDER BY number"
+        ).fetchall()
+        sets = connection.execute(
+            "SELECT s.number, t.exercise, t.set_number, t.side, t.amount, t.measure, t.weight, "
+            "t.unit, t.note FROM sets t JOIN sessions s ON s.id = t.session_id "
+            "ORDER BY s.number, t.id"
+        ).fetchall()
+    return sessions, sets
+
+
+def session_count(db: Path) -> int:
+    if not db.exists():
+        return 0
+    with sqlite3.connect(db) as connection:
+        return int(connection.execute("SELECT count(*) FROM sessions").fetchone()[0])
+
+
+def open_form(browser: webdriver.Chrome, section: str) -> None:
+    box = browser.find_element(By.ID, f"log-{section}")
+    if box.get_attribute("open") is None:
+        box.find_element(By.TAG_NAME, "summary").click()
+
+
+def fill(browser: webdriver.Chrome, section: str, values: dict[str, str]) -> None:
+    for name, value in values.items():
+        field = browser.find_element(By.ID, f"log-{section}-{name}")
+        field.clear()
+        field.send_keys(value)
+
+
+def submit(browser: webdriver.Chrome, section: str) -> None:
+    browser.find_element(By.CSS_SELECTOR, f"#log-{section} button[type=submit]").click()
+
+
+def test_the_form_on_a_phone_adds_the_same_rows_as_the_command_line(
+    browser: webdriver.Chrome, short_site: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    page_db, cli_db = tmp_path / "page.sqlite3", tmp_path / "cli.sqlite3"
+    with served(short_site, "--db", str(page_db)) as (page_url, printed):
+        assert f"Log: sessions logged on the page go to {page_db}" in printed
+        browser.get(page_url)
+        assert not page_db.exists()  # showing the page writes nothing, not even a new log
+        open_form(browser, "week-1")
+        # Readable on a 390 px phone: nothing wider than the screen, every box full width
+        # inside it, text at 16 px or more (phones zoom into smaller inputs), big targets.
+        layout = browser.execute_script(
+            """const boxes = [...document.querySelectorAll(
+                 '#log-week-1 input:not([type=hidden]), #log-week-1 button')];
+            return {page: document.documentElement.scrollWidth, screen: innerWidth,
+                    boxes: boxes.map(b => {const r = b.getBoundingClientRect();
+                      return [b.name || b.textContent, r.left, r.right, r.height,
+                              parseFloat(getComputedStyle(b).fontSize)];})};"""
+        )
+        assert layout["screen"] == PHONE["width"] and layout["page"] <= layout["screen"]
+        assert len(layout["boxes"]) == 6  # date, three exercises, missed, the button
+        for name, left, right, height, font_px in layout["boxes"]:
+            assert 0 <= left and right <= layout["screen"], name
+            if name == "missed":  # a checkbox: no text of its own, a thumb-sized box
+                assert height >= 20, name
+            else:
+                assert font_px >= 16 and height >= 36 and right - left >= 300, name
+        labels = browser.find_elements(By.CSS_SELECTOR, "#log-week-1 form label")
+        assert [label.text for label in labels][:4] == [
+            "Date",
+            "Split Squat 2 × 2 reps/side",
+            "Floor Press 1 × 2 reps",
+            "Plank 1 × 5 s",
+        ]
+        date = browser.find_element(By.ID, "log-week-1-date").get_attribute("value")
+        assert date
+
+        # Session 1: sets typed for one exercise, one skipped, one left as prescribed.
+        fill(browser, "week-1", {"ex-1": "2/2,2/1@8kg; knee fine", "ex-3": "skip"})
+        if request.config.getoption("--update-screenshots"):
+            browser.execute_script(
+                "document.getElementById('log-week-1').scrollIntoView({block: 'start'})"
+            )
+            SCREENSHOT.write_bytes(browser.get_screenshot_as_png())
+        submit(browser, "week-1")
+        url = wait_for(browser, "return location.href", lambda u: "logged=1" in u)
+        assert urllib.parse.urlsplit(url).fragment == "log-week-1", url
+        done = browser.find_element(By.CSS_SELECTOR, "#log-week-1 .done").text
+        assert done == f"Logged session 1 on {date} (2 exercises)."
+        # The form is now the next session's.
+        button = browser.find_element(By.CSS_SELECTOR, "#log-week-1 button[type=submit]")
+        assert button.text == "Log session 2"
+
+        # Session 2: it did not happen.
+        browser.find_element(By.CSS_SELECTOR, "#log-week-1 input[name=missed]").click()
+        submit(browser, "week-1")
+        wait_for(browser, "return location.href", lambda u: "logged=2" in u)
+        done = browser.find_element(By.CSS_SELECTOR, "#log-week-1 .done").text
+        assert done == f"Logged session 2 on {date} (missed)."
+
+    for arguments in (
+        ["--set", "Split Squat=2/2,2/1@8kg; knee fine", "--set", "Plank=skip"],
+        ["--missed"],
+    ):
+        result = run_cli("log", str(SHORT), "--db", str(cli_db), "--date", date, *arguments)
+        assert result.returncode == 0, result.stderr
+    from_page, from_cli = table_rows(page_db), table_rows(cli_db)
+    assert from_page == from_cli
+    sessions, sets = from_page
+    assert [(s[2], s[4]) for s in sessions] == [(1, "done"), (2, "missed")]
+    assert len(sets) == 5  # 2 sets x 2 sides of Split Squat, 1 Floor Press, no Plank
+    assert ("knee fine", 8.0) in {(s[8], s[6]) for s in sets}
+
+
+def test_wrong_input_shows_the_form_again_with_one_line_and_writes_nothing(
+    browser: webdriver.Chrome, short_site: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "log.sqlite3"
+    with served(short_site, "--db", str(db)) as (page_url, _):
+        browser.get(page_url)
+        assert browser.find_element(By.ID, "log-week-1").get_attribute("open") is None
+        open_form(browser, "week-1")
+        fill(browser, "week-1", {"ex-1": "2/2,2/1@8kg", "ex-2": "two"})
+        submit(browser, "week-1")
+        errors = wait_for(
+            browser,
+            "return [...document.querySelectorAll('.error')].map(e => e.textContent)",
+            lambda found: bool(found),
+        )
+        assert errors == ["Floor Press: reps must be whole numbers like 10, got 'two'"]
+        assert session_count(db) == 0
+        # The same form, open, with everything typed still in it.
+        assert browser.find_element(By.ID, "log-week-1").get_attribute("open") is not None
+        values = {
+            name: browser.find_element(By.ID, f"log-week-1-{name}").get_attribute("value")
+            for name in ("ex-1", "ex-2", "ex-3")
+        }
+        assert values == {"ex-1": "2/2,2/1@8kg", "ex-2": "two", "ex-3": ""}
+        # Put right, it goes in.
+        fill(browser, "week-1", {"ex-2": "2"})
+        submit(browser, "week-1")
+        wait_for(browser, "return location.href", lambda u: "logged=1" in u)
+        assert not browser.find_elements(By.CSS_SELECTOR, ".error")
+    assert session_count(db) == 1
+
+
+def post(url: str, data: bytes | None = None, method: str = "POST") -> tuple[int, str]:
+    request = urllib.request.Request(url, data=data, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_only_the_form_address_takes_a_post_and_bodies_are_capped(
+    short_site: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "log.sqlite3"
+    form = {"session": "1", "date": "", "ex-1": "", "ex-2": "", "ex-3": ""}
+    with served(short_site, "--db", str(db)) as (page_url, _):
+        origin = page_url.rsplit("/", 2)[0]
+        body = urllib.parse.urlencode(form).encode()
+        assert post(page_url + "feed.xml", body)[0] == 405
+        assert post(page_url, body)[0] == 405
+        assert post(page_url + "index.html", body)[0] == 405
+        assert post(origin + "/log", body)[0] == 404  # the secret path still rules
+        assert post(origin + "/wrong-secret/log", body)[0] == 404
+        assert post(page_url + "log", method="GET")[0] == 405
+        assert post(page_url + "log", b"x=" + b"1" * 20_000)[0] == 413
+        assert post(page_url + "log", b"ex-1=2")[0] == 400  # not the page's form
+        # A form made for a session the log has moved past is refused, not logged twice.
+        stale = urllib.parse.urlencode({**form, "session": "7"}).encode()
+        status, text = post(page_url + "log", stale)
+        assert status == 422 and "this form was for session 7" in text
+        assert session_count(db) == 0
+        assert post(page_url + "log?at=week-1", body)[0] == 200  # 303, followed to the page
+    assert session_count(db) == 1
+
+
+def test_a_program_file_that_is_gone_shows_why_instead_of_a_form(
+    short_site: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(short_site, site)
+    state = json.loads((site / ".voicecoach-site.json").read_text())
+    state["program_file"] = str(tmp_path / "moved.yaml")
+    (site / ".voicecoach-site.json").write_text(json.dumps(state))
+    with served(site, "--db", str(tmp_path / "log.sqlite3")) as (page_url, _):
+        status, page = post(page_url, method="GET")
+    assert status == 200 and "<form" not in page
+    assert f'<p class="error">Logging is not available: {tmp_path / "moved.yaml"}' in page
+
+
+def test_publish_next_adds_the_logs_next_session_as_an_episode(
+    short_site: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(short_site, site)
+    cache = short_site.parent / "cache"
+    db = str(tmp_path / "log.sqlite3")
+    nothing = run_cli("publish", str(SHORT), "--site", str(site))
+    assert nothing.returncode == 2 and "give --weeks RANGE, --next, or both" in nothing.stderr
+    for date, arguments in [
+        ("2025-02-03", ["--set", "Split Squat=@10kg", "--set", "Floor Press=@20kg"]),
+        ("2025-02-05", ["--as-prescribed"]),
+        ("2025-02-07", ["--set", "Split Squat=3,3", "--set", "Plank=7s"]),
+    ]:
+        result = run_cli("log", str(SHORT), "--db", db, "--date", date, *arguments)
+        assert result.returncode == 0, result.stderr
+
+    result = run_cli(
+        "publish", str(SHORT), "--next", "--site", str(site), "--db", db,
+        "--cache-dir", str(cache), "-q",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Published 2 episodes" in result.stdout
+    assert "Next: session 4 of 'Log Short' (week 2, build; 3 done so far)" in result.stdout
+    decisions = [line.strip().split(": ", 1)[1] for line in result.stdout.splitlines()[-3:]]
+    assert decisions[0].startswith("Last time 3, 3")  # Split Squat, from session 3
+
+    # The timeline sidecar says each decision, sentence by sentence.
+    mp3 = site / "log-short-session-004.mp3"
+    timeline = json.loads(mp3.with_name("log-short-session-004.timeline.json").read_text())
+    said = [cue["text"] for cue in timeline["cues"] if cue["kind"] == "speech"]
+    for decision in decisions:
+        for sentence in decision.replace(". ", ".|").split("|"):
+            assert sentence in said, (sentence, said)
+
+    # In the feed after the weeks: season 2, numbered by the session, a guid of its own;
+    # publishing another week later renumbers nothing.
+    result = run_cli(
+        "publish", str(SHORT), "--weeks", "2", "--site", str(site), "--cache-dir", str(cache), "-q"
+    )
+    assert result.returncode == 0, result.stderr
+    feed = feedparser.parse((site / "feed.xml").read_text())
+    assert not feed.bozo, feed.bozo_exception
+    assert [(e.id, e.itunes_season, e.itunes_episode) for e in feed.entries] == [
+        ("voicecoach:log-short:session-4", "2", "4"),
+        ("voicecoach:log-short:week-2", "1", "2"),
+        ("voicecoach:log-short:week-1", "1", "1"),
+    ]
+    session = feed.entries[0]
+    assert session.title == "Log Short — session 4 (week 2)"
+    assert session.enclosures[0].href == mp3.name
+    assert int(session.enclosures[0].length) == mp3.stat().st_size
+    # And on the page, after the weeks, with its player and chapters.
+    page = (site / "index.html").read_text()
+    assert page.index('id="week-2"') < page.index('id="session-4"')
+    assert f'<audio id="audio-session-4" controls preload="metadata" src="{mp3.name}">' in page
+    assert "2 weeks · 1 session from the log" in page

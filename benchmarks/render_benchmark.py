@@ -72,8 +72,9 @@ import sys
 from pathlib import Path
 import numpy as np
 from voicecoach.render.build import (
-    RenderSettings, cue_sounds, open_library, prepare_timeline, no_progress,
+    RenderSettings, open_library, prepare_timeline, no_progress,
 )
+from voicecoach.render.clips import cue_sounds
 from voicecoach.render.mixer import mix_blocks
 from voicecoach.program import load_program
 from voicecoach.render.tones import tone_bank

@@ -15,9 +15,9 @@ The log feeds the progression: it builds a ``compiler.Week`` and hands it to
 
 from voicecoach.log.csvio import export_csv, read_csv, sessions_to_csv
 from voicecoach.log.entries import Entry, find_exercise, parse_entry, split_set_option
-from voicecoach.log.form import FormField, fields_for, form_fields, record_form, target_text
+from voicecoach.log.form import FormField, fields_for, form_fields, record_form
 from voicecoach.log.history import history_table, plot_history
-from voicecoach.log.next_session import LogRule, NextSession, next_session
+from voicecoach.log.next_session import LogRule, NextSession, next_session, target_text
 from voicecoach.log.record import (
     ask_answers,
     describe_next,

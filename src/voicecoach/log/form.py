@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from voicecoach.errors import LogError
-from voicecoach.log.next_session import NextSession
+from voicecoach.log.next_session import NextSession, target_text
 from voicecoach.log.record import parse_date, plan_next, record_session
 from voicecoach.log.records import SessionRecord
 from voicecoach.log.store import LogStore
-from voicecoach.program import Exercise, Program
+from voicecoach.program import Program
 
 DATE_FIELD = "date"
 MISSED_FIELD = "missed"
@@ -33,18 +33,6 @@ class FormField:
 
 def field_name(index: int) -> str:
     return f"ex-{index + 1}"
-
-
-def target_text(exercise: Exercise, plan: NextSession) -> str:
-    """The target as a short label: "3 × 10 reps/side @ 12 kg", "2 × 30 s"."""
-    target = plan.target_of(exercise)
-    unit = {"reps": " reps", "hold": " s", "cycles": " cycles"}[exercise.kind]
-    side = "/side" if exercise.sides == "each" else ""
-    text = f"{target.sets} × {target.amount}{unit}{side}"
-    weight = plan.weights.get(exercise.name)
-    if exercise.weighted and weight:
-        text += f" @ {weight[0]:g} {weight[1]}" + (" + a little" if target.raise_weight else "")
-    return text
 
 
 def form_fields(store: LogStore, program: Program) -> list[FormField]:

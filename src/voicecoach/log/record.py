@@ -14,7 +14,7 @@ from pathlib import Path
 
 from voicecoach.errors import LogError
 from voicecoach.log.entries import Entry, find_exercise, parse_entry
-from voicecoach.log.next_session import NextSession, next_session
+from voicecoach.log.next_session import NextSession, next_session, target_text
 from voicecoach.log.records import SessionRecord, SetRecord
 from voicecoach.log.store import LogStore
 from voicecoach.program import Program
@@ -109,7 +109,6 @@ def ask_answers(
 ) -> list[tuple[str, str]]:
     """Ask exercise by exercise, offering the targets: an empty answer is 'done as
     prescribed'; a wrong answer is explained and asked again, so nothing wrong is kept."""
-    from voicecoach.log.form import target_text  # the same label the page shows
 
     answers: list[tuple[str, str]] = []
     for exercise in program.exercises:

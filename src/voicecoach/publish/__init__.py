@@ -12,14 +12,8 @@ from voicecoach.publish.cover import draw_cover, write_cover
 from voicecoach.publish.feed import feed_xml
 from voicecoach.publish.page import WeekExtra, page_html
 from voicecoach.publish.server import ServedSite, make_app, serve
-from voicecoach.publish.site import (
-    Episode,
-    PublishResult,
-    SessionTrack,
-    Site,
-    load_site,
-    publish,
-)
+from voicecoach.publish.site import PublishResult, SessionTrack, publish
+from voicecoach.publish.state import Episode, Site, load_site
 
 __all__ = [
     "Episode",

@@ -20,7 +20,7 @@ from email.utils import format_datetime
 from urllib.parse import quote
 
 from voicecoach.naming import COVER_FILE, PAGE_FILE, slugify
-from voicecoach.publish.site import Episode, Site
+from voicecoach.publish.state import Episode, Site
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"

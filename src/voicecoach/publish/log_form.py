@@ -36,7 +36,7 @@ from voicecoach.log import (
 )
 from voicecoach.program import Program, load_program
 from voicecoach.publish.page import WeekExtra
-from voicecoach.publish.site import Episode
+from voicecoach.publish.state import Episode
 
 FORM_PATH = "log"  # under the secret path: the only address that takes a POST
 SESSION_FIELD = "session"  # hidden: the session number the form was made for

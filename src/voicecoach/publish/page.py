@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from voicecoach.compiler import counted
 from voicecoach.naming import COVER_FILE, FEED_FILE, playlist_file_name
-from voicecoach.publish.site import Episode, Site
+from voicecoach.publish.state import Episode, Site
 from voicecoach.report import clock
 
 WeekExtra = Callable[[Episode], str]

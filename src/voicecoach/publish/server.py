@@ -52,7 +52,7 @@ from voicecoach.publish.log_form import (
     Shown,
 )
 from voicecoach.publish.page import page_html
-from voicecoach.publish.site import Site, ensure_secret, load_site
+from voicecoach.publish.state import Site, ensure_secret, load_site
 
 MIME_TYPES = {
     ".mp3": "audio/mpeg",

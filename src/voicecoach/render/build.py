@@ -23,7 +23,6 @@ import numpy as np
 
 from voicecoach.compiler import (
     CompileOptions,
-    Cue,
     Timeline,
     Week,
     compile_program,
@@ -34,7 +33,7 @@ from voicecoach.outputs import atomic_output
 from voicecoach.program import Program
 from voicecoach.render.audio import ms_to_samples, true_peak_dbtp
 from voicecoach.render.cache import ClipCache, default_cache_dir
-from voicecoach.render.clips import ClipLibrary, Fitted, SampleMemo
+from voicecoach.render.clips import ClipLibrary, cue_sounds
 from voicecoach.render.encoder import (
     DEFAULT_BITRATE_KBPS,
     Mp3Encoder,
@@ -42,9 +41,10 @@ from voicecoach.render.encoder import (
     require_ffmpeg,
 )
 from voicecoach.render.engines import EngineSpec, open_engine
-from voicecoach.render.loudness import LoudnessMeter, k_weight
+from voicecoach.render.loudness import LoudnessMeter
 from voicecoach.render.mixer import BLOCK, mix_blocks
 from voicecoach.render.music import MusicBed, MusicSettings, find_music, load_tracks
+from voicecoach.render.parts import write_parts
 from voicecoach.render.sidecars import write_sidecars
 from voicecoach.render.tagging import write_tags
 from voicecoach.render.tones import tone_bank
@@ -245,26 +245,6 @@ def track_peak(timeline: Timeline, library: ClipLibrary, tones: dict[str, np.nda
     return max(peaks, default=-120.0)
 
 
-def cue_sounds(
-    library: ClipLibrary, tones: dict[str, np.ndarray], weighted: bool = False
-) -> Callable[[Cue], np.ndarray]:
-    """What each cue sounds like: its phrase fitted to its slot, or its tone; K-weighted
-    (with the filter's tail) for the loudness pass when ``weighted``."""
-    bank = {name: k_weight(samples) for name, samples in tones.items()} if weighted else tones
-    memo = SampleMemo()
-
-    def sound(cue: Cue) -> np.ndarray:
-        if cue.kind != "speech":
-            return bank[cue.tone or ""]
-        fitted = library.fit(cue.text or "", cue.duration_ms)
-        if not weighted:
-            return fitted.samples
-        key = (cue.text, len(fitted.samples))
-        return memo.get(key, lambda: Fitted(k_weight(fitted.samples), fitted.true_peak)).samples
-
-    return sound
-
-
 def open_library(program: Program, settings: RenderSettings) -> ClipLibrary:
     """The clips of the engine this program and these settings choose (checked to run)."""
     engine = open_engine(speech_settings(program, settings.speech))
@@ -292,8 +272,6 @@ def build_week(
     timeline = prepared.timeline
     gain_db, peak = render_timeline(timeline, library, path, settings, progress, track_total)
     if split:
-        from voicecoach.render.parts import write_parts  # parts uses this module's mixer
-
         write_parts(timeline, library, path, gain_db, settings.bitrate_kbps)
     write_sidecars(path, timeline)
     return BuildResult(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from voicecoach.compiler import MAX_SPEEDUP
+from voicecoach.compiler import MAX_SPEEDUP, Cue
 from voicecoach.errors import PhraseTooLong, SpeechError, ToolMissingError
 from voicecoach.render.audio import (
     RATE,
@@ -35,7 +35,7 @@ from voicecoach.render.audio import (
 )
 from voicecoach.render.cache import Clip, ClipCache
 from voicecoach.render.engines import Engine, Speech, synthesize
-from voicecoach.render.loudness import clip_loudness
+from voicecoach.render.loudness import clip_loudness, k_weight
 from voicecoach.render.spoken import SPOKEN_FORM_VERSION, spoken_form
 
 MEMORY_BYTES = 24 * 1024 * 1024  # decoded clips kept in memory (the counts, heard over and over)
@@ -205,3 +205,23 @@ class ClipLibrary:
                 raise SpeechError(f"could not cache the phrase {text!r}")
         self._lengths[text] = clip.length
         return clip
+
+
+def cue_sounds(
+    library: ClipLibrary, tones: dict[str, np.ndarray], weighted: bool = False
+) -> Callable[[Cue], np.ndarray]:
+    """What each cue sounds like: its phrase fitted to its slot, or its tone; K-weighted
+    (with the filter's tail) for the loudness pass when ``weighted``."""
+    bank = {name: k_weight(samples) for name, samples in tones.items()} if weighted else tones
+    memo = SampleMemo()
+
+    def sound(cue: Cue) -> np.ndarray:
+        if cue.kind != "speech":
+            return bank[cue.tone or ""]
+        fitted = library.fit(cue.text or "", cue.duration_ms)
+        if not weighted:
+            return fitted.samples
+        key = (cue.text, len(fitted.samples))
+        return memo.get(key, lambda: Fitted(k_weight(fitted.samples), fitted.true_peak)).samples
+
+    return sound

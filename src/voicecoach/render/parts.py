@@ -16,8 +16,7 @@ from voicecoach.compiler import Timeline
 from voicecoach.naming import part_file_name, parts_folder, parts_playlist_name
 from voicecoach.outputs import atomic_output, write_text_atomic
 from voicecoach.render.audio import ms_to_samples
-from voicecoach.render.build import cue_sounds
-from voicecoach.render.clips import ClipLibrary
+from voicecoach.render.clips import ClipLibrary, cue_sounds
 from voicecoach.render.encoder import Mp3Encoder
 from voicecoach.render.mixer import mix_blocks
 from voicecoach.render.tagging import write_part_tags

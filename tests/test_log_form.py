@@ -291,3 +291,28 @@ def test_publish_next_adds_the_logs_next_session_as_an_episode(
     assert page.index('id="week-2"') < page.index('id="session-4"')
     assert f'<audio id="audio-session-4" controls preload="metadata" src="{mp3.name}">' in page
     assert "2 weeks · 1 session from the log" in page
+
+
+def test_the_page_shows_the_progress_picture_once_something_is_logged(
+    short_site: Path, tmp_path: Path
+) -> None:
+    """The same picture as `history --plot`, drawn from the log as it is at each request."""
+    from PIL import Image
+
+    db = tmp_path / "log.sqlite3"
+    with served(short_site, "--db", str(db)) as (page_url, _):
+        assert 'src="progress.png"' not in post(page_url, method="GET")[1]  # nothing logged
+        assert post(page_url + "progress.png", method="GET")[0] == 404
+        form = {"session": "1", "date": "", "ex-1": "", "ex-2": "", "ex-3": ""}
+        body = urllib.parse.urlencode(form).encode()
+        assert post(page_url + "log?at=week-1", body)[0] == 200
+        assert 'src="progress.png"' in post(page_url, method="GET")[1]
+        with urllib.request.urlopen(page_url + "progress.png", timeout=60) as response:
+            assert response.headers["Content-Type"] == "image/png"
+            picture = tmp_path / "served.png"
+            picture.write_bytes(response.read())
+    result = run_cli("history", str(SHORT), "--db", str(db), "--plot", str(tmp_path / "cli.png"))
+    assert result.returncode == 0, result.stderr
+    with Image.open(picture) as served_image, Image.open(tmp_path / "cli.png") as cli_image:
+        assert served_image.size == cli_image.size and served_image.size[0] > 300
+        assert len(served_image.convert("RGB").getcolors(1 << 16) or []) > 10  # not blank

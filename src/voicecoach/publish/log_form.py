@@ -17,6 +17,7 @@ line), the submission is refused rather than logged as the session after.
 from __future__ import annotations
 
 import datetime
+import tempfile
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from voicecoach.log import (
     fields_for,
     next_session,
     plan_next,
+    plot_history,
     record_form,
 )
 from voicecoach.program import Program, load_program
@@ -39,6 +41,7 @@ from voicecoach.publish.page import WeekExtra
 from voicecoach.publish.state import Episode
 
 FORM_PATH = "log"  # under the secret path: the only address that takes a POST
+PROGRESS_FILE = "progress.png"  # drawn per request from the log (history --plot)
 SESSION_FIELD = "session"  # hidden: the session number the form was made for
 DATE_FIELD = "date"
 MISSED_FIELD = "missed"
@@ -178,6 +181,33 @@ class LogForm:
         fields = fields_for(program, plan)
         today = datetime.date.today()
         return lambda episode: form_html(episode, plan, fields, today, shown)
+
+    def progress_png(self) -> bytes | None:
+        """The progress picture (``history --plot``) of what is logged, as PNG bytes;
+        None while nothing is logged (or the log cannot be read)."""
+        if not self.db_path.exists():
+            return None
+        try:
+            program = self._program()
+            with LogStore(self.db_path) as store:
+                sessions = store.sessions(program.title)
+            if not sessions:
+                return None
+            with tempfile.TemporaryDirectory(prefix="voicecoach-plot-") as folder:
+                return plot_history(program, sessions, Path(folder) / PROGRESS_FILE).read_bytes()
+        except VoicecoachError:
+            return None
+
+    def progress_html(self) -> str:
+        """The section after the weeks that shows the picture, once something is logged."""
+        if not self.db_path.exists():
+            return ""
+        return (
+            '<section id="progress"><h2>Your progress</h2>'
+            f'<p class="meta">Reps (or seconds) and weight per exercise, from the log.</p>'
+            f'<img src="{PROGRESS_FILE}" alt="Reps and weight over time, per exercise" '
+            'style="width:100%;height:auto"></section>'
+        )
 
     def submit(self, form: Mapping[str, str]) -> SessionRecord:
         """Record a submitted form; raises VoicecoachError (LogError: one line) and writes

@@ -120,9 +120,11 @@ def _week(episode: Episode, extra: WeekExtra | None) -> str:
 </section>"""
 
 
-def page_html(site: Site, week_extra: WeekExtra | None = None, extra_style: str = "") -> str:
+def page_html(
+    site: Site, week_extra: WeekExtra | None = None, extra_style: str = "", after: str = ""
+) -> str:
     """The page for ``site``; ``week_extra(episode)`` may add HTML to each week (with
-    ``extra_style``, CSS for it)."""
+    ``extra_style``, CSS for it); ``after`` is HTML after the weeks (the progress picture)."""
     episodes = site.in_order
     total = sum(e.duration_ms for e in episodes)
     count = counted(len(site.episodes), "week")
@@ -153,6 +155,7 @@ def page_html(site: Site, week_extra: WeekExtra | None = None, extra_style: str 
 <code id="feed-url">{FEED_FILE}</code><br>
 Playlist for music players: <a href="{playlist}">{escape(playlist_file_name(site.title))}</a></p>
 {weeks}
+{after}
 <script>{SCRIPT.replace("FEED", FEED_FILE)}</script>
 </body>
 </html>

@@ -46,6 +46,7 @@ from voicecoach.publish.log_form import (
     DATE_FIELD,
     FORM_PATH,
     MAX_FORM_BYTES,
+    PROGRESS_FILE,
     SESSION_FIELD,
     STYLE,
     LogForm,
@@ -126,7 +127,9 @@ def make_app(
     def page(form: LogForm, shown: Shown, logged: int | None = None, status: int = 200) -> Response:
         extra = form.extra(shown, logged)
         response = Response(
-            page_html(current_site(), week_extra=extra, extra_style=STYLE),
+            page_html(
+                current_site(), week_extra=extra, extra_style=STYLE, after=form.progress_html()
+            ),
             status,
             mimetype="text/html",
         )
@@ -173,6 +176,13 @@ def make_app(
             if not logged.isdigit():  # a plain visit: every form folded
                 return page(log_form, Shown())
             return page(log_form, Shown(at=section_of(request)), int(logged))
+        if rest == [PROGRESS_FILE] and log_form is not None:
+            picture = log_form.progress_png()  # drawn from the log as it is now
+            if picture is None:
+                raise NotFound()
+            response = Response(picture, mimetype="image/png")
+            response.cache_control.no_store = True
+            return response
         if rest == [FEED_FILE]:
             current = load_site(folder) or site  # publish may have added weeks meanwhile
             base = served.base_url or f"{request.host_url}{site.secret}/"

@@ -114,15 +114,14 @@ def pyttsx3_adapter() -> Adapter:
         import pyttsx3  # noqa: F401
     except ImportError:
         raise Unavailable("pyttsx3: not installed") from None
-    from voicecoach.render.speech import EngineSpec, synthesize
+    from voicecoach.render.engines import EngineSpec, open_engine, synthesize
+
+    engine = open_engine(EngineSpec(engine="pyttsx3"))
 
     def speak(texts: list[str]) -> Iterator[Audio]:
-        for text, wav in synthesize(EngineSpec(), texts, jobs=1):
-            audio = read_wav(wav)
-            if not np.any(audio[0]):  # the espeak driver's occasional silent file: once more
-                _, wav = next(iter(synthesize(EngineSpec(), [text], jobs=1)))
-                audio = read_wav(wav)
-            yield audio
+        # The engine layer retries a missing or silent file on a fresh driver itself.
+        for _text, speech in synthesize(engine, texts, jobs=1):
+            yield speech.samples.astype(np.float32), speech.rate
 
     return speak
 

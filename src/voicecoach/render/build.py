@@ -161,6 +161,7 @@ def prepare_timeline(
                 made += library.synthesize(missing, advance)
         elif not estimated.intersection(texts):
             return Prepared(timeline, made)
+        del timeline, texts  # not held while the next round compiles (4 MB for 5 hours)
     raise TimelineDidNotSettle(
         f"week {week} did not settle on measured speech lengths in {SETTLE_ROUNDS} rounds; "
         "please report it with the program file"

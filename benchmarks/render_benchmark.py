@@ -89,7 +89,11 @@ with open(sys.argv[3], "wb") as out:
 
 
 def measured(argv: list[str]) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS in MB, stdout) of one process and everything it waited for."""
+    """(wall seconds, peak RSS in MB, stdout) of one process and everything it waited for.
+
+    The RSS is wait4's ru_maxrss, which starts at this (the parent) process's resident
+    size: fork copies its high-water mark and exec keeps it. Keep the parent small (no
+    audio held in it) or the figure is the parent's, not the render's."""
     started = time.perf_counter()
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _, status, usage = os.wait4(process.pid, 0)

@@ -175,7 +175,7 @@ class VoiceKeys(Keys):
     rate = Integer(
         "Speaking rate in words per minute.",
         default=None,
-        shown_default="`200`",
+        shown_default="the voice's own",
         low=80,
         high=400,
         what="words per minute",

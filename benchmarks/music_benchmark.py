@@ -29,26 +29,23 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from render_benchmark import PROGRAM, RENDER, measured  # noqa: E402
 
-# The render script of render_benchmark.py, with the music folder from argv[6] (none if
-# empty) and the speech command from argv[7]; it prints its own peak RSS last.
+# The render script of render_benchmark.py (engine name in argv[6]), with the music
+# folder from argv[7] (none if empty); it prints its own peak RSS last.
 MUSIC_RENDER = RENDER.replace(
-    "settings = RenderSettings(cache_dir=Path(cache), options=options)",
+    "settings = RenderSettings(\n"
+    "    cache_dir=Path(cache), options=options, speech=EngineSpec(engine=engine)\n"
+    ")",
     "from voicecoach.render.music import MusicSettings\n"
-    "from voicecoach.render.engines import EngineSpec\n"
-    "speech = EngineSpec(engine='command', command=sys.argv[7]) if sys.argv[7] else EngineSpec()\n"
-    "music = MusicSettings((Path(sys.argv[6]),)) if sys.argv[6] else None\n"
+    "music = MusicSettings((Path(sys.argv[7]),)) if sys.argv[7] else None\n"
     "settings = RenderSettings(cache_dir=Path(cache), options=options, music=music,"
-    " speech=speech)",
+    " speech=EngineSpec(engine=engine))",
 ).replace(
     "print(result.timeline.duration_ms, result.synthesized)",
     "status = Path('/proc/self/status').read_text()\n"
     "hwm_kb = int(status.split('VmHWM:')[1].split()[0])\n"
     "print(result.timeline.duration_ms, result.synthesized, hwm_kb)",
 )
-assert MUSIC_RENDER.count("sys.argv[6]") == 2 and "hwm_kb" in MUSIC_RENDER
-# pyttsx3 on a loaded machine fails on some phrases again and again; espeak-ng straight
-# from the command line (the same voice) does not. The renders are compared like for like.
-ESPEAK = "espeak-ng -w {output} -f {text_file}"
+assert MUSIC_RENDER.count("sys.argv[7]") == 2 and "hwm_kb" in MUSIC_RENDER
 
 CHORD = "0.12*(sin(2*PI*{a}*t)+sin(2*PI*{b}*t)+sin(2*PI*{c}*t))*(0.7+0.3*sin(2*PI*0.5*t))"
 
@@ -87,7 +84,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--work", type=Path, help="keep the music and caches here (reruns)")
     parser.add_argument(
-        "--pyttsx3", action="store_true", help="speak with pyttsx3, not espeak-ng's command"
+        "--engine", default="piper", help="speech engine for the clips (they are cached first)"
     )
     args = parser.parse_args()
     python = sys.executable
@@ -100,13 +97,12 @@ def main() -> None:
         music, cache = work / "music", work / "cache"
         if not music.exists():
             make_music(music)
-        engine = "" if args.pyttsx3 else ESPEAK
 
         def render(name: str, times: int, with_music: bool) -> tuple[float, float, float, int]:
             """(wall s, own peak RSS MB, wait4 peak RSS MB, duration ms) of one render."""
             argv = [python, "-c", MUSIC_RENDER, str(PROGRAM), str(args.week),
-                    str(work / f"{name}.mp3"), str(cache), str(times),
-                    str(music) if with_music else "", engine]  # fmt: skip
+                    str(work / f"{name}.mp3"), str(cache), str(times), args.engine,
+                    str(music) if with_music else ""]  # fmt: skip
             wall, tree_mb, stdout = measured(argv)
             duration_ms, _synthesized, hwm_kb = (int(x) for x in stdout.split()[-3:])
             return wall, hwm_kb / 1024, tree_mb, duration_ms

@@ -61,10 +61,12 @@ def renders(tmp_path_factory: pytest.TempPathFactory, music_dir: Path):
 @pytest.fixture(scope="module")
 def band_target(renders, music_dir: Path) -> float:
     """Where the bed should sit in the band: the voice's loudness (the same session built
-    without music, measured by ffmpeg) minus the level, plus how this music's band level
+    without music, measured by ffmpeg, moved by how much louder the voice is with music:
+    measured above the music's band) minus the level, plus how this music's band level
     relates to its loudness (measured on the music file itself, by ffmpeg)."""
-    plain, _, _ = renders
-    voice_lufs, _ = ebur128(str(plain.path))
+    plain, bed, _ = renders
+    raised = voice_loudness(bed.path) - voice_loudness(plain.path)
+    voice_lufs = ebur128(str(plain.path))[0] + raised
     track = music_dir / "a.mp3"
     offset = band_level(decode(str(track)), 2_000, 12_000) - ebur128(str(track))[0]
     return voice_lufs - LEVEL_LU + offset
@@ -148,20 +150,21 @@ def voice_loudness(path: Path) -> float:
     return float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
 
 
-def test_voice_keeps_its_loudness_and_the_peak_ceiling_holds(renders) -> None:
-    """The voice sits where it would without music (the target); the music goes under it.
-    The whole mix measures quieter than the target by BS.1770, because the bed in the
-    long gaps now counts in the gated mean: reported, and bounded here."""
+def test_the_mix_meets_the_loudness_target_and_the_peak_ceiling(renders) -> None:
+    """The whole track, music and all, measures the target (-19 LUFS) like a track
+    without music: the bed in the long gaps counts in BS.1770's gated mean, so the voice
+    is raised with it (its peaks limited a little further to keep under the ceiling), and
+    the music stays the level under it (the band tests)."""
     plain, bed, _ = renders
     integrated, peak = ebur128(str(bed.path))
-    plain_integrated, plain_peak = ebur128(str(plain.path))
+    plain_integrated, _ = ebur128(str(plain.path))
     voice, plain_voice = voice_loudness(bed.path), voice_loudness(plain.path)
     print(f"mix {integrated} LUFS (without music {plain_integrated}), voice {voice} "
-          f"(without music {plain_voice}), true peak {peak} dBTP")  # fmt: skip
-    assert abs(plain_integrated - -19.0) <= 1.0, plain_integrated
-    assert abs(voice - plain_voice) <= 0.3, (voice, plain_voice)
-    assert bed.gain_db == plain.gain_db
-    assert -19.0 - 3.0 <= integrated <= -19.0 + 1.0, integrated
+          f"(without music {plain_voice}), peak {peak} dBTP, gain {bed.gain_db:.2f} dB "
+          f"(without music {plain.gain_db:.2f} dB)")  # fmt: skip
+    assert abs(plain_integrated - -19.0) <= 0.5, plain_integrated
+    assert abs(integrated - -19.0) <= 0.5, integrated
+    assert voice >= plain_voice + 0.5, (voice, plain_voice)
     assert peak <= -1.0, peak
 
 

@@ -139,14 +139,18 @@ def render_job(job: WeekJob, progress: Progress = no_progress) -> BuildResult:
     started = time.monotonic()
     # Every phrase is in the cache by now: the engine is only the clips' identity here.
     library = ClipLibrary(ClipCache(job.settings.cache_dir), open_engine(job.spec), jobs=1)
-    gain_db, peak = render_timeline(
+    level, peak = render_timeline(
         job.timeline, library, job.path, job.settings, progress, job.track_total
     )
     if job.split:
-        write_parts(job.timeline, library, job.path, gain_db, job.settings.bitrate_kbps)
+        write_parts(
+            job.timeline, library, job.path, level.gain_db, job.settings.bitrate_kbps,
+            level.limit_dbfs,
+        )  # fmt: skip
     render: dict[str, Any] = {
         "key": job.key,
-        "gain_db": round(gain_db, 3),
+        "gain_db": round(level.gain_db, 3),
+        "speech_limit_dbfs": None if level.limit_dbfs is None else round(level.limit_dbfs, 3),
         "peak_dbtp": round(peak, 3),
         "loudness_lufs": job.settings.loudness_lufs,
         "bitrate_kbps": job.settings.bitrate_kbps,
@@ -160,7 +164,7 @@ def render_job(job: WeekJob, progress: Progress = no_progress) -> BuildResult:
         size_bytes=job.path.stat().st_size,
         seconds=time.monotonic() - started,
         synthesized=job.synthesized,
-        gain_db=gain_db,
+        gain_db=level.gain_db,
         peak_dbtp=peak,
     )
 

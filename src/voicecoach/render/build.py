@@ -19,8 +19,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import numpy as np
-
 from voicecoach.compiler import (
     CompileOptions,
     Timeline,
@@ -31,7 +29,7 @@ from voicecoach.compiler import (
 from voicecoach.errors import TimelineDidNotSettle
 from voicecoach.outputs import atomic_output
 from voicecoach.program import Program
-from voicecoach.render.audio import ms_to_samples, true_peak_dbtp
+from voicecoach.render.audio import ms_to_samples
 from voicecoach.render.cache import ClipCache, default_cache_dir
 from voicecoach.render.clips import ClipLibrary, cue_sounds
 from voicecoach.render.encoder import (
@@ -41,6 +39,7 @@ from voicecoach.render.encoder import (
     require_ffmpeg,
 )
 from voicecoach.render.engines import EngineSpec, open_engine
+from voicecoach.render.levelling import TRUE_PEAK_CEILING, Levelling, choose_levelling
 from voicecoach.render.loudness import LoudnessMeter
 from voicecoach.render.mixer import BLOCK, mix_blocks
 from voicecoach.render.music import MusicBed, MusicSettings, find_music, load_tracks
@@ -50,7 +49,6 @@ from voicecoach.render.tagging import write_tags
 from voicecoach.render.tones import tone_bank
 
 DEFAULT_LOUDNESS = -19.0  # LUFS integrated: spoken-word mono (docs/audio.md)
-TRUE_PEAK_CEILING = -1.5  # dBTP before encoding; leaves room for MP3 overshoot under -1
 SETTLE_ROUNDS = 6  # compile rounds before prepare_timeline gives up (two are usual)
 
 
@@ -175,16 +173,15 @@ def render_timeline(
     settings: RenderSettings,
     progress: Progress = no_progress,
     track_total: int | None = None,
-) -> tuple[float, float]:
+) -> tuple[Levelling, float]:
     """Mix, level, encode and tag ``timeline`` into ``path`` atomically.
 
-    Returns (gain in dB, true peak in dBTP before encoding).
+    Returns how it was levelled and the track's true peak (dBTP before encoding).
     """
     require_ffmpeg()
     tones = tone_bank()
-    plain, weighted = cue_sounds(library, tones), cue_sounds(library, tones, weighted=True)
+    weighted = cue_sounds(library, tones, weighted=True)
     bed = open_bed(timeline, settings, progress)
-    peak = track_peak(timeline, library, tones)
 
     blocks = math.ceil(ms_to_samples(timeline.duration_ms) / BLOCK)
     with (
@@ -200,21 +197,22 @@ def render_timeline(
             meter.add(block, weighted=True)
             advance(1)
         # The encoder changes the level slightly (encoder_gain_db); aim for what decodes.
-        gain_db = settings.loudness_lufs - meter.integrated() - calibration.result()
-        gain_db = min(gain_db, TRUE_PEAK_CEILING - peak)
-        if bed is not None:  # the voice keeps its level; the music goes under it
-            gain_db = bed.fit_under(meter.integrated(), peak, gain_db)
+        level = choose_levelling(
+            meter, settings.loudness_lufs - calibration.result(), timeline, library, tones, bed
+        )
         # Pass 2: the same mix with the gain (and the music), streamed to the encoder.
+        plain = cue_sounds(library, tones, limit_dbfs=level.limit_dbfs)
         with atomic_output(path) as temporary:
             with Mp3Encoder(str(temporary), settings.bitrate_kbps, shown_as=str(path)) as encoder:
                 music = bed.block if bed is not None else None
-                for block in mix_blocks(timeline, plain, gain=10 ** (gain_db / 20), bed=music):
+                gain = 10 ** (level.gain_db / 20)
+                for block in mix_blocks(timeline, plain, gain=gain, bed=music):
                     encoder.write(block)
                     advance(1)
             write_tags(str(temporary), timeline, track_total, shown_as=str(path))
     if bed is not None:
-        return gain_db, bed.mix_peak_dbtp(peak + gain_db)
-    return gain_db, peak + gain_db
+        return level, bed.mix_peak_dbtp(level.peak_dbtp)
+    return level, level.peak_dbtp
 
 
 def with_program_music(program: Program, settings: RenderSettings) -> RenderSettings:
@@ -236,14 +234,6 @@ def open_bed(timeline: Timeline, settings: RenderSettings, progress: Progress) -
         return None
     tracks = load_tracks(settings.music, settings.cache_dir, progress)
     return MusicBed(tracks, settings.music, timeline, ceiling_dbtp=TRUE_PEAK_CEILING)
-
-
-def track_peak(timeline: Timeline, library: ClipLibrary, tones: dict[str, np.ndarray]) -> float:
-    """The highest true peak (dBTP) of any sound the timeline plays, as fitted to its cue."""
-    peaks = [true_peak_dbtp(tones[name]) for name in {c.tone for c in timeline.cues if c.tone}]
-    slots = {(c.text or "", c.duration_ms) for c in timeline.cues if c.kind == "speech"}
-    peaks += [library.fit(text, ms).true_peak for text, ms in sorted(slots)]
-    return max(peaks, default=-120.0)
 
 
 def open_library(program: Program, settings: RenderSettings) -> ClipLibrary:
@@ -271,9 +261,9 @@ def build_week(
         find_music(settings.music.paths)  # a wrong --music fails before any speech is made
     prepared = prepare_timeline(program, week, settings, library, progress)
     timeline = prepared.timeline
-    gain_db, peak = render_timeline(timeline, library, path, settings, progress, track_total)
+    level, peak = render_timeline(timeline, library, path, settings, progress, track_total)
     if split:
-        write_parts(timeline, library, path, gain_db, settings.bitrate_kbps)
+        write_parts(timeline, library, path, level.gain_db, settings.bitrate_kbps, level.limit_dbfs)
     write_sidecars(path, timeline)
     return BuildResult(
         path=path,
@@ -281,6 +271,6 @@ def build_week(
         size_bytes=path.stat().st_size,
         seconds=time.monotonic() - started,
         synthesized=prepared.synthesized,
-        gain_db=gain_db,
+        gain_db=level.gain_db,
         peak_dbtp=peak,
     )

@@ -170,19 +170,20 @@ class ClipLibrary:
 
     # -- handing out clips --------------------------------------------------------------
 
-    def fit(self, text: str, max_ms: int) -> Fitted:
-        """The phrase as float samples, fitted to at most ``max_ms``, with its true peak."""
+    def fit(self, text: str, max_ms: int, limit_dbfs: float | None = None) -> Fitted:
+        """The phrase as float samples, fitted to at most ``max_ms``, with its true peak;
+        with ``limit_dbfs``, its peaks limited to that (and its true peak measured again)."""
         max_samples = max_ms * SAMPLES_PER_MS
         clip = None
         natural = self._lengths.get(text)
         if natural is None:
             clip = self._clip(text)
             natural = clip.length
-        fits = natural <= max_samples
-        return self._memory.get(
-            (text, 0 if fits else max_samples),
-            lambda: self._fitted(text, max_samples, clip),
-        )
+        key = (text, 0 if natural <= max_samples else max_samples)
+        fitted = self._memory.get(key, lambda: self._fitted(text, max_samples, clip))
+        if limit_dbfs is None or fitted.true_peak <= limit_dbfs:
+            return fitted
+        return self._memory.get((*key, limit_dbfs), lambda: limited(fitted, limit_dbfs))
 
     def _fitted(self, text: str, max_samples: int, clip: Clip | None) -> Fitted:
         clip = clip or self._clip(text)
@@ -207,18 +208,36 @@ class ClipLibrary:
         return clip
 
 
+def limited(fitted: Fitted, limit_dbfs: float) -> Fitted:
+    """A fitted phrase with its peaks limited to ``limit_dbfs``, its true peak measured
+    again. Every clip's peaks are limited when it is made (SPEECH_PEAK_DBFS); this is a
+    little more of the same, for a track whose loudness target needs the room (music)."""
+    samples, aim = fitted.samples, limit_dbfs
+    for _ in range(3):  # the gain's own changes can leave a peak between samples a bit over
+        samples = limit_peaks(samples, aim, true_peak=True)
+        peak = true_peak_dbtp(samples)
+        if peak <= limit_dbfs + 0.05:
+            break
+        aim -= peak - limit_dbfs
+    return Fitted(samples, peak)
+
+
 def cue_sounds(
-    library: ClipLibrary, tones: dict[str, np.ndarray], weighted: bool = False
+    library: ClipLibrary,
+    tones: dict[str, np.ndarray],
+    weighted: bool = False,
+    limit_dbfs: float | None = None,
 ) -> Callable[[Cue], np.ndarray]:
-    """What each cue sounds like: its phrase fitted to its slot, or its tone; K-weighted
-    (with the filter's tail) for the loudness pass when ``weighted``."""
+    """What each cue sounds like: its phrase fitted to its slot (peaks limited to
+    ``limit_dbfs`` if given), or its tone; K-weighted (with the filter's tail) for the
+    loudness pass when ``weighted``."""
     bank = {name: k_weight(samples) for name, samples in tones.items()} if weighted else tones
     memo = SampleMemo()
 
     def sound(cue: Cue) -> np.ndarray:
         if cue.kind != "speech":
             return bank[cue.tone or ""]
-        fitted = library.fit(cue.text or "", cue.duration_ms)
+        fitted = library.fit(cue.text or "", cue.duration_ms, limit_dbfs)
         if not weighted:
             return fitted.samples
         key = (cue.text, len(fitted.samples))

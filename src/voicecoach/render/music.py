@@ -24,6 +24,7 @@ do not make the music pump. Every gain change is a raised-cosine ramp in dB: no 
 
 from __future__ import annotations
 
+import base64
 import bisect
 import contextlib
 import hashlib
@@ -46,7 +47,7 @@ from voicecoach.compiler import Timeline
 from voicecoach.errors import MusicError
 from voicecoach.outputs import write_text_atomic
 from voicecoach.render.audio import RATE, SAMPLES_PER_MS, ms_to_samples
-from voicecoach.render.loudness import LoudnessMeter
+from voicecoach.render.loudness import HOP, LoudnessMeter
 
 DEFAULT_MUSIC_LEVEL_LU = 12.0  # the bed sits this far under the voice
 DEFAULT_DUCK_DB = 10.0  # and dips this much further under every cue
@@ -60,15 +61,16 @@ CROSSFADE_MS = 4_000
 FADE_IN_MS = 4_000
 FADE_OUT_MS = 6_000
 FADE_FLOOR_DB = -60.0  # fades run in dB from here: no jump of the level anywhere
-LEAD_MS = 400  # the ramp down starts this long before a cue...
-ATTACK_MS = 300  # ...and is done 100 ms before it
+LEAD_MS = 500  # the ramp down starts this long before a cue...
+ATTACK_MS = 400  # ...and is done 100 ms before it (at most 0.4 dB per 10 ms)
 HOLD_MS = 300  # stays down this long after a cue ends
 RELEASE_MS = 900  # then comes back up over this long
 MERGE_GAP_MS = 1_500  # cues closer than this are one ducked stretch
+STEP_MS = 10  # the bed's loudness profile takes its gains this often (hop_energies)
 CROSSFADE_PEAK_DB = 3.02  # equal-power crossfade: two tracks can add up to sqrt(2)
 
 CACHE_FILE = "music-loudness.json"
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: every track's 100 ms loudness profile (base64 float32)
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,11 @@ class Track:
     samples: int
     loudness: float  # LUFS, BS.1770 integrated, of the decoded mono stream
     peak_dbtp: float
+    # K-weighted mean square of every 100 ms (loudness.HOP samples) of the decoded stream:
+    # what the music adds to the session's loudness, hop by hop, without decoding it again.
+    hops: np.ndarray = field(
+        default_factory=lambda: np.zeros(0, np.float32), compare=False, repr=False
+    )
 
 
 # -- finding and measuring --------------------------------------------------------------
@@ -218,7 +225,7 @@ def measure_track(path: Path) -> Track:
     loudness = meter.integrated()
     if total == 0 or loudness <= -69.0:
         raise MusicError(f"the music file {path} has no sound in it")
-    return Track(path, total, loudness, peak.dbtp())
+    return Track(path, total, loudness, peak.dbtp(), meter.hops().astype(np.float32))
 
 
 class LoudnessCache:
@@ -236,7 +243,7 @@ class LoudnessCache:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("version") != CACHE_VERSION or data.get("rate") != RATE:
                 raise ValueError("another format")
-            self.entries: dict[str, dict[str, float]] = dict(data["entries"])
+            self.entries: dict[str, dict[str, float | str]] = dict(data["entries"])
             self.index: dict[str, str] = dict(data["index"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.entries, self.index = {}, {}
@@ -259,11 +266,17 @@ class LoudnessCache:
                 "samples": measured.samples,
                 "loudness": measured.loudness,
                 "peak_dbtp": measured.peak_dbtp,
+                "hops": base64.b64encode(measured.hops.astype("<f4").tobytes()).decode("ascii"),
             }
             self.entries[digest] = entry
         try:
+            hops = np.frombuffer(base64.b64decode(str(entry["hops"]), validate=True), "<f4")
             return Track(
-                path, int(entry["samples"]), float(entry["loudness"]), float(entry["peak_dbtp"])
+                path,
+                int(entry["samples"]),
+                float(entry["loudness"]),
+                float(entry["peak_dbtp"]),
+                hops.astype(np.float32),
             )
         except (KeyError, TypeError, ValueError):  # a hand-edited cache: measure again
             del self.entries[digest]
@@ -376,40 +389,58 @@ class DuckEnvelope:
 
 @dataclass
 class _Playing:
+    """One turn of a track in the schedule: where it starts and how it fades."""
+
     track: Track
     start: int  # session sample where it starts
-    gain: float  # linear, levelling the track to the bed
     fade_in: int  # samples of crossfade at its start (0 for the very first track)
-    fade_out: int = 0  # set once the next track is scheduled
+    fade_out: int = 0  # samples of crossfade at its end (0 for the last one)
     decoder: Decoder | None = None
-    position: int = 0  # samples of the track already read
 
     @property
     def end(self) -> int:
         return self.start + self.track.samples
+
+    def fades(self, where: np.ndarray) -> np.ndarray:
+        """The crossfade gain at track positions ``where`` (samples): equal power, sin up
+        and cos down."""
+        gain = np.ones(len(where))
+        if self.fade_in:
+            gain *= np.sin(0.5 * np.pi * np.clip(where / self.fade_in, 0.0, 1.0))
+        if self.fade_out:
+            left = (self.track.samples - where) / self.fade_out
+            gain *= np.sin(0.5 * np.pi * np.clip(left, 0.0, 1.0))
+        return gain
 
 
 @dataclass
 class MusicBed:
     """The music under one session; ``block(start, end)`` gives its samples for that span
     of the session (blocks must be asked for in order). Use it as a context manager so the
-    decoders stop whatever happens."""
+    decoders stop whatever happens.
+
+    The whole schedule (which track plays when, and its crossfades) is made up front: a
+    list of a few dozen turns. ``fit`` uses it with the tracks' 100 ms loudness profiles
+    to know the mixed session's loudness before a sample of music is decoded."""
 
     tracks: list[Track]
     settings: MusicSettings
     timeline: Timeline
-    bed_lufs: float = -31.0  # set by ``fit_under`` from the voice's level
+    bed_lufs: float = -31.0  # set by ``fit`` from the voice's level
     ceiling_dbtp: float = -1.5
-    _order: Iterator[int] = field(init=False, repr=False)
-    _playing: list[_Playing] = field(init=False, default_factory=list, repr=False)
-    _next_start: int = field(init=False, default=0, repr=False)
+    schedule: list[_Playing] = field(init=False, repr=False)
+    _next: int = field(init=False, default=0, repr=False)  # first turn not yet finished
     _envelope: DuckEnvelope = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.tracks:
             raise MusicError("no music to play")
-        self._order = _play_order(len(self.tracks), self.settings.shuffle_seed)
+        self.schedule = _schedule(self.tracks, self.settings.shuffle_seed, self._samples)
         self._envelope = DuckEnvelope(duck_spans(self.timeline))
+
+    @property
+    def _samples(self) -> int:
+        return ms_to_samples(self.timeline.duration_ms)
 
     # levels -------------------------------------------------------------------------
 
@@ -424,19 +455,37 @@ class MusicBed:
         peak = max(t.peak_dbtp + self.track_gain_db(t) for t in self.tracks) + CROSSFADE_PEAK_DB
         return peak - (self.settings.duck_db if ducked else 0.0)
 
-    def fit_under(self, voice_lufs: float, voice_peak_dbtp: float, gain_db: float) -> float:
-        """Set the bed ``level_lu`` under the voice, which ``gain_db`` brings to its target
-        from ``voice_lufs``; return the voice gain, lowered only if the voice's peaks plus
-        the ducked music under them (the music is fully down whenever a cue sounds) would
-        pass the ceiling. The voice's level is the one that matters to the person: the
-        music is placed relative to it, never the other way round."""
+    def fit(self, voice: LoudnessMeter, target_lufs: float) -> float:
+        """The gain (dB) for the voice that brings the whole mix to ``target_lufs``, with
+        the bed ``level_lu`` under the voice (set here). The music in the long gaps counts
+        in BS.1770's gated mean, so the voice alone at the target would leave the track
+        quieter than one without music. ``voice`` has measured the voice's pass; the music
+        adds its profile (``hop_energies``), so nothing is decoded to know it."""
+        voice_lufs = voice.integrated()
+        gain_db = target_lufs - voice_lufs
+        # The mix scales with the gain, except for a track held down by its own peaks: a
+        # few rounds settle it (one when no track is held).
         for _ in range(4):
-            self.bed_lufs = voice_lufs + gain_db - self.settings.level_lu
-            total = _add_db(voice_peak_dbtp + gain_db, self.peak_dbtp(ducked=True))
-            if total <= self.ceiling_dbtp:
+            self.level_under(voice_lufs, gain_db)
+            bed = self.hop_energies() * 10 ** (-gain_db / 10)  # as heard before the gain
+            step = target_lufs - (voice.integrated(extra=bed) + gain_db)
+            gain_db += step
+            if abs(step) < 0.01:
                 break
-            gain_db -= total - self.ceiling_dbtp + 0.01
+        self.level_under(voice_lufs, gain_db)
         return gain_db
+
+    def level_under(self, voice_lufs: float, gain_db: float) -> None:
+        """Put the bed ``level_lu`` under a voice measured at ``voice_lufs`` before
+        ``gain_db``."""
+        self.bed_lufs = voice_lufs + gain_db - self.settings.level_lu
+
+    def voice_peak_allowed(self) -> float:
+        """The highest true peak (dBTP, in the track) the voice may reach: with the ducked
+        music under it (the music is fully down whenever a cue sounds) the sum stays under
+        the ceiling, whatever the phases."""
+        room = 10 ** (self.ceiling_dbtp / 20) - 10 ** (self.peak_dbtp(ducked=True) / 20)
+        return 20 * math.log10(max(room, 1e-6))
 
     def mix_peak_dbtp(self, voice_peak_dbtp: float) -> float:
         """A bound on the mixed track's true peak, for the build's report."""
@@ -444,70 +493,80 @@ class MusicBed:
             _add_db(voice_peak_dbtp, self.peak_dbtp(ducked=True)), self.peak_dbtp(ducked=False)
         )
 
-    # playing ------------------------------------------------------------------------
+    def hop_energies(self, chunk_ms: int = 60_000) -> np.ndarray:
+        """The bed's K-weighted mean square in every 100 ms hop of the session, at the
+        current level, ducked and faded: from each track's profile (measured once, cached)
+        and the schedule, a minute at a time. Tracks that overlap in a crossfade add their
+        energies (two different tracks are uncorrelated). Gains are taken every STEP_MS
+        (the fastest ramp, ATTACK_MS, spans 30 of them)."""
+        hop_ms = HOP // SAMPLES_PER_MS
+        per_hop = hop_ms // STEP_MS
+        hops = self.timeline.duration_ms // hop_ms
+        out = np.zeros(hops)
+        envelope = DuckEnvelope(self._envelope.spans)  # its own, not the playing one's
+        for first in range(0, hops * hop_ms, chunk_ms):
+            last = min(first + chunk_ms, hops * hop_ms)
+            ms = np.arange(first, last, STEP_MS, dtype=np.float64) + STEP_MS / 2
+            positions = ms * SAMPLES_PER_MS
+            energy = np.zeros(len(ms))
+            for playing in self.schedule:
+                if playing.start >= last * SAMPLES_PER_MS or playing.end <= first * SAMPLES_PER_MS:
+                    continue
+                where = positions - playing.start
+                inside = (where >= 0) & (where < playing.track.samples)
+                profile = playing.track.hops
+                if not len(profile) or not inside.any():
+                    continue
+                index = np.minimum((where[inside] // HOP).astype(np.int64), len(profile) - 1)
+                gain = 10 ** (self.track_gain_db(playing.track) / 20) * playing.fades(where[inside])
+                energy[inside] += gain**2 * profile[index]
+            energy *= self._gain_at(ms, envelope) ** 2
+            out[first // hop_ms : last // hop_ms] = energy.reshape(-1, per_hop).mean(axis=1)
+        return out
 
-    def _schedule(self, until: int) -> None:
-        """Start every track whose turn comes before sample ``until``."""
-        while self._next_start < until:
-            track = self.tracks[next(self._order)]
-            previous = self._playing[-1] if self._playing else None
-            start, fade = self._next_start, 0
-            if previous is not None:
-                fade = min(
-                    ms_to_samples(CROSSFADE_MS), previous.track.samples // 2, track.samples // 2
-                )
-                start = previous.end - fade
-                previous.fade_out = fade
-            playing = _Playing(track, start, 10 ** (self.track_gain_db(track) / 20), fade)
-            self._playing.append(playing)
-            # The next one starts a crossfade before this one ends; its length is known
-            # only once it is chosen, so the schedule stays one track ahead.
-            self._next_start = playing.end - min(ms_to_samples(CROSSFADE_MS), track.samples // 2)
+    # playing ------------------------------------------------------------------------
 
     def block(self, first: int, last: int) -> np.ndarray:
         """The bed for session samples [first, last), levelled, crossfaded, ducked, faded."""
-        self._schedule(last)
         out = np.zeros(last - first, dtype=np.float32)
-        still: list[_Playing] = []
-        for playing in self._playing:
+        for playing in itertools.islice(self.schedule, self._next, None):
+            if playing.start >= last:
+                break
             lo, hi = max(first, playing.start), min(last, playing.end)
             if lo < hi:
                 if playing.decoder is None:
                     playing.decoder = Decoder(playing.track.path)
                 samples = playing.decoder.read(hi - lo).astype(np.float64)
                 where = np.arange(lo - playing.start, hi - playing.start, dtype=np.float64)
-                gain = np.full(hi - lo, playing.gain)
-                if playing.fade_in:  # equal power: sin up, cos down
-                    gain *= np.sin(0.5 * np.pi * np.clip(where / playing.fade_in, 0.0, 1.0))
-                if playing.fade_out:
-                    left = (playing.track.samples - where) / playing.fade_out
-                    gain *= np.sin(0.5 * np.pi * np.clip(left, 0.0, 1.0))
+                gain = 10 ** (self.track_gain_db(playing.track) / 20) * playing.fades(where)
                 out[lo - first : hi - first] += (samples * gain).astype(np.float32)
-            if playing.end > last or playing.fade_out == 0:
-                still.append(playing)
-            elif playing.decoder is not None:
-                playing.decoder.close()
-        self._playing = still
-        return out * self._gain(first, last)
-
-    def _gain(self, first: int, last: int) -> np.ndarray:
-        """Duck and session fades, computed per millisecond and interpolated per sample."""
-        first_ms, last_ms = first // SAMPLES_PER_MS, -(-last // SAMPLES_PER_MS)
-        ms = np.arange(first_ms, last_ms + 1, dtype=np.float64)
-        duration = self.timeline.duration_ms
-        depth = self._envelope.depth(ms)
-        fade_in = _rise(ms / FADE_IN_MS)
-        fade_out = _rise((duration - ms) / FADE_OUT_MS)
-        db = -self.settings.duck_db * depth + FADE_FLOOR_DB * (1.0 - np.minimum(fade_in, fade_out))
-        gain = 10 ** (db / 20)
+        # Turns that have ended stop their decoders (the schedule is in order of start,
+        # and a turn ends before the one after next starts).
+        while self._next < len(self.schedule) and self.schedule[self._next].end <= last:
+            self._stop(self.schedule[self._next])
+            self._next += 1
+        ms = np.arange(first // SAMPLES_PER_MS, -(-last // SAMPLES_PER_MS) + 1, dtype=np.float64)
+        gain = self._gain_at(ms, self._envelope)
         positions = np.arange(first, last, dtype=np.float64) / SAMPLES_PER_MS
-        return np.interp(positions, ms, gain).astype(np.float32)
+        return out * np.interp(positions, ms, gain).astype(np.float32)
+
+    def _gain_at(self, ms: np.ndarray, envelope: DuckEnvelope) -> np.ndarray:
+        """Duck and session fades (linear gain) at each of ``ms`` (increasing)."""
+        depth = envelope.depth(ms)
+        fade_in = _rise(ms / FADE_IN_MS)
+        fade_out = _rise((self.timeline.duration_ms - ms) / FADE_OUT_MS)
+        db = -self.settings.duck_db * depth + FADE_FLOOR_DB * (1.0 - np.minimum(fade_in, fade_out))
+        return 10 ** (db / 20)
+
+    @staticmethod
+    def _stop(playing: _Playing) -> None:
+        if playing.decoder is not None:
+            playing.decoder.close()
+            playing.decoder = None
 
     def close(self) -> None:
-        for playing in self._playing:
-            if playing.decoder is not None:
-                playing.decoder.close()
-        self._playing = []
+        for playing in self.schedule:
+            self._stop(playing)
 
     def __enter__(self) -> MusicBed:
         return self
@@ -516,6 +575,26 @@ class MusicBed:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+def _schedule(tracks: list[Track], seed: int | None, samples: int) -> list[_Playing]:
+    """Every turn of every track until the session's ``samples`` are covered: in order or
+    shuffled, each next track starting a crossfade before the last one ends (the crossfade
+    is never more than half of either track)."""
+    order = _play_order(len(tracks), seed)
+    turns: list[_Playing] = []
+    start = 0
+    while start < samples:
+        track = tracks[next(order)]
+        fade = 0
+        if turns:
+            previous = turns[-1]
+            fade = min(ms_to_samples(CROSSFADE_MS), previous.track.samples // 2, track.samples // 2)
+            start = previous.end - fade
+            previous.fade_out = fade
+        turns.append(_Playing(track, start, fade))
+        start = turns[-1].end - min(ms_to_samples(CROSSFADE_MS), track.samples // 2)
+    return turns
 
 
 def _play_order(count: int, seed: int | None) -> Iterator[int]:

@@ -24,14 +24,20 @@ from voicecoach.render.tones import tone_bank
 
 
 def write_parts(
-    timeline: Timeline, library: ClipLibrary, week_mp3: Path, gain_db: float, bitrate_kbps: int
+    timeline: Timeline,
+    library: ClipLibrary,
+    week_mp3: Path,
+    gain_db: float,
+    bitrate_kbps: int,
+    limit_dbfs: float | None = None,
 ) -> list[Path]:
     """Write ``week-NN/01-introduction.mp3`` ... and ``week-NN/week-NN.m3u8``; returns the
-    parts in order. ``gain_db`` is the whole week's, so parts sound as the week does."""
+    parts in order. ``gain_db`` and the speech's peak limit (``limit_dbfs``, levelling.Levelling)
+    are the whole week's, so parts sound as the week does."""
     folder = parts_folder(week_mp3)
     spans = timeline.chapter_spans()
     bounds = [(ms_to_samples(start), ms_to_samples(end), title) for start, end, title in spans]
-    sound = cue_sounds(library, tone_bank())
+    sound = cue_sounds(library, tone_bank(), limit_dbfs=limit_dbfs)
     blocks = mix_blocks(timeline, sound, gain=10 ** (gain_db / 20))
     pending = next(blocks, None)
     position = 0  # sample index of pending[0] in the week

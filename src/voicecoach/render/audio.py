@@ -96,19 +96,34 @@ def limit_peaks(
     """
     if samples.size == 0:
         return samples
-    ceiling = 10 ** (ceiling_dbfs / 20)
+    gain = limiter_gain(peak_envelope(samples, true_peak), ceiling_dbfs, window_ms)
+    if gain is None:
+        return samples
+    return (samples * gain).astype(np.float32)
+
+
+def peak_envelope(samples: np.ndarray, true_peak: bool = True) -> np.ndarray:
+    """Each sample's magnitude; with ``true_peak``, the largest of it and the three
+    points after it when oversampled 4x (the peaks between samples)."""
     level = np.abs(samples)
-    if true_peak:
+    if true_peak and samples.size:
         over = np.abs(resample_poly(samples.astype(np.float64), 4, 1))
         level = np.maximum(level, over.reshape(-1, 4).max(axis=1))
+    return level
+
+
+def limiter_gain(level: np.ndarray, ceiling_dbfs: float, window_ms: int = 10) -> np.ndarray | None:
+    """The limiter's gain for a signal whose peak envelope is ``level`` (None: nothing
+    over the ceiling, gain 1 everywhere)."""
+    ceiling = 10 ** (ceiling_dbfs / 20)
     need = np.minimum(1.0, ceiling / np.maximum(level, 1e-9))
-    if need.min() >= 1.0:
-        return samples
+    if need.size == 0 or need.min() >= 1.0:
+        return None
     width = max(1, window_ms * SAMPLES_PER_MS) | 1
     gain = uniform_filter1d(
         minimum_filter1d(need, size=width, mode="nearest"), size=width, mode="nearest"
     )
-    return (samples * np.minimum(gain, need)).astype(np.float32)
+    return np.minimum(gain, need)
 
 
 SPEECH_BAND_HZ = 9_000  # under the MP3 encoder's low-pass at 64 kbps, 24 kHz

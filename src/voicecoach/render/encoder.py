@@ -8,12 +8,19 @@ offset; it needs a seekable file for that, which the atomic output gives it.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import shutil
 import subprocess
 import tempfile
 from types import TracebackType
+from typing import IO
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 import numpy as np
 
@@ -21,6 +28,19 @@ from voicecoach.errors import OutputError, ToolMissingError
 from voicecoach.render.audio import RATE, to_int16
 
 DEFAULT_BITRATE_KBPS = 64
+PIPE_BYTES = 1 << 20  # Linux's default most for an unprivileged pipe (fs.pipe-max-size)
+
+
+def widen_pipe(stream: IO[bytes] | None) -> None:
+    """Let ``stream``'s pipe hold PIPE_BYTES (about 20 s of the encoder's input, 10 s of
+    a decoder's output) instead of 64 KB, so ffmpeg and the mixer each work ahead of the
+    other on the two cores instead of waiting turn by turn. Linux only; elsewhere, or if
+    refused, the pipe keeps its size and only the speed differs."""
+    setter = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if stream is None or setter is None:
+        return
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(stream.fileno(), setter, PIPE_BYTES)
 
 
 def ffmpeg_command(path: str, bitrate_kbps: int = DEFAULT_BITRATE_KBPS) -> list[str]:
@@ -59,6 +79,7 @@ class Mp3Encoder:
             stderr=subprocess.PIPE,
             start_new_session=True,  # Ctrl-C reaches us; we stop ffmpeg ourselves
         )
+        widen_pipe(self.process.stdin)
         self.samples = 0
 
     def write(self, block: np.ndarray) -> None:

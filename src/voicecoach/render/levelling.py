@@ -7,19 +7,19 @@ BS.1770's gated mean too, so the voice is raised with it (render/music.py ``fit`
 music stays ``level_lu`` under it. Raising the voice can bring its peaks over the true-peak
 ceiling; then its peaks are limited a little further (every clip's already are, when it is
 made: clips.SPEECH_PEAK_DBFS), and only past MAX_EXTRA_LIMIT_DB is the track made quieter.
-Limiting takes some loudness with it: measured on the clips the timeline plays and made
-up for in the gain, a few rounds until gain and limit agree.
+Limiting takes some loudness with it: measured once on the clips the timeline plays, for
+a grid of limits (LimitCost), and made up for in the gain, a few rounds until gain and
+limit agree. The limited clips themselves are made as pass 2 plays them (clips.limited).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from voicecoach.compiler import Timeline
-from voicecoach.render.audio import true_peak_dbtp
+from voicecoach.render.audio import limiter_gain, peak_envelope, true_peak_dbtp
 from voicecoach.render.clips import ClipLibrary
 from voicecoach.render.loudness import LoudnessMeter, k_weight
 from voicecoach.render.music import MusicBed
@@ -27,7 +27,7 @@ from voicecoach.render.music import MusicBed
 TRUE_PEAK_CEILING = -1.5  # dBTP before encoding; leaves room for MP3 overshoot under -1
 MAX_EXTRA_LIMIT_DB = 3.0  # past this much more limiting it starts to be heard: quieter instead
 LIMIT_MARGIN_DB = 0.1  # the limit holds true peaks to within 0.05 dB (clips.limited)
-ROUNDS = 5  # gain and limit agree to 0.02 dB in two or three
+ROUNDS = 20  # gain and limit agree (to 0.005 dB) in a few; each round is an interpolation
 
 
 @dataclass(frozen=True)
@@ -54,20 +54,20 @@ def choose_levelling(
     # The gain for the voice as it is; limiting lowers its loudness by ``loss``, made up
     # in the gain (the bed stays where it is: level_lu under the limited voice).
     base = bed.fit(meter, target_lufs) if bed is not None else target_lufs - voice_lufs
-    peak = track_peak(timeline, library, tones)
+    tone_peak = max((true_peak_dbtp(tones[n]) for n in _tones(timeline)), default=-120.0)
+    speech_peak = max((library.fit(t, ms).true_peak for t, ms in _slots(timeline)), default=-120.0)
     allowed = bed.voice_peak_allowed() if bed is not None else TRUE_PEAK_CEILING
-    energy = VoiceEnergy(timeline, library, tones)
     limit, loss = None, 0.0
-    for _ in range(ROUNDS):
-        if peak + base + loss <= allowed:
-            break
-        limit = max(allowed - base - loss - LIMIT_MARGIN_DB, peak - MAX_EXTRA_LIMIT_DB)
-        loss, before = energy.loss_db(limit), loss
-        if abs(loss - before) < 0.02:
-            break
+    if max(tone_peak, speech_peak) + base > allowed:
+        cost = LimitCost(timeline, library, tones, speech_peak)
+        for _ in range(ROUNDS):
+            limit = max(allowed - base - loss - LIMIT_MARGIN_DB, speech_peak - MAX_EXTRA_LIMIT_DB)
+            loss, before = cost.loss_db(limit), loss
+            if abs(loss - before) < 0.005:
+                break
     gain_db = base + loss
-    if limit is not None:
-        peak = track_peak(timeline, library, tones, limit)
+    # clips.limited holds each limited clip's true peak within 0.05 dB of the limit.
+    peak = max(tone_peak, speech_peak if limit is None else min(speech_peak, limit + 0.05))
     for _ in range(4):  # still over (the most limiting allowed was not enough): quieter
         if peak + gain_db <= allowed:
             break
@@ -78,42 +78,54 @@ def choose_levelling(
     return Levelling(gain_db, limit, peak + gain_db)
 
 
-def track_peak(
-    timeline: Timeline,
-    library: ClipLibrary,
-    tones: dict[str, np.ndarray],
-    limit_dbfs: float | None = None,
-) -> float:
-    """The highest true peak (dBTP) of any sound the timeline plays, as fitted to its cue
-    (and limited to ``limit_dbfs``)."""
-    peaks = [true_peak_dbtp(tones[name]) for name in {c.tone for c in timeline.cues if c.tone}]
-    peaks += [library.fit(text, ms, limit_dbfs).true_peak for text, ms in _slots(timeline)]
-    return max(peaks, default=-120.0)
+class LimitCost:
+    """What limiting the speech's peaks costs in loudness, for limits from the speech's
+    peak down to MAX_EXTRA_LIMIT_DB under it (a grid, interpolated between).
 
+    Measured on every distinct clip the timeline plays, counted as often as it plays: its
+    K-weighted energy as it is and with the limiter's gain applied (the gain changes over
+    10 ms, slowly for the K filter, so the weighted energy of the limited clip is the
+    weighted clip's energy under the gain), plus the tones'. One clip at a time."""
 
-class VoiceEnergy:
-    """The K-weighted energy of everything the timeline plays, with the speech limited
-    or not: what limiting costs in loudness (the cues never overlap, so energies add)."""
+    STEPS_DB = np.linspace(0.0, MAX_EXTRA_LIMIT_DB, 7)
 
     def __init__(
-        self, timeline: Timeline, library: ClipLibrary, tones: dict[str, np.ndarray]
+        self,
+        timeline: Timeline,
+        library: ClipLibrary,
+        tones: dict[str, np.ndarray],
+        speech_peak: float,
     ) -> None:
-        self.library = library
-        self.slots = _slots(timeline)
-        tone_cues = [cue.tone for cue in timeline.cues if cue.tone]
-        self.tones = sum(_energy(tones[name]) for name in tone_cues)
-        self.plain = self.tones + self._speech(None)
-
-    def _speech(self, limit_dbfs: float | None) -> float:
-        return sum(
-            count * _energy(self.library.fit(text, ms, limit_dbfs).samples)
-            for (text, ms), count in self.slots.items()
-        )
+        self.limits = speech_peak - self.STEPS_DB  # falling
+        plain = sum(_energy(k_weight(tones[name])) for name in _tones(timeline, every=True))
+        limited = np.full(len(self.limits), plain)
+        for (text, ms), count in _slots(timeline).items():
+            fitted = library.fit(text, ms)
+            weighted = k_weight(fitted.samples).astype(np.float64) ** 2
+            whole = float(weighted.sum())
+            plain += count * whole
+            level = peak_envelope(fitted.samples) if fitted.true_peak > self.limits[-1] else None
+            for index, limit in enumerate(self.limits):
+                gain = None if level is None else limiter_gain(level, limit)
+                if gain is None:
+                    limited[index] += count * whole
+                    continue
+                squared = gain.astype(np.float64) ** 2
+                n = len(squared)
+                limited[index] += count * (
+                    float(np.dot(weighted[:n], squared)) + float(weighted[n:].sum()) * squared[-1]
+                )
+        self.losses = 10 * np.log10(plain / np.maximum(limited, 1e-20))
 
     def loss_db(self, limit_dbfs: float) -> float:
         """How much quieter the whole voice is with the speech limited to ``limit_dbfs``."""
-        limited = self.tones + self._speech(limit_dbfs)
-        return 10 * math.log10(self.plain / max(limited, 1e-20))
+        return float(np.interp(limit_dbfs, self.limits[::-1], self.losses[::-1]))
+
+
+def _tones(timeline: Timeline, every: bool = False) -> list[str]:
+    """The tones the timeline plays: each once, or (``every``) as often as it plays."""
+    names = [cue.tone for cue in timeline.cues if cue.tone]
+    return names if every else sorted(set(names))
 
 
 def _slots(timeline: Timeline) -> dict[tuple[str, int], int]:
@@ -127,5 +139,4 @@ def _slots(timeline: Timeline) -> dict[tuple[str, int], int]:
 
 
 def _energy(samples: np.ndarray) -> float:
-    weighted = k_weight(samples).astype(np.float64)
-    return float(np.dot(weighted, weighted))
+    return float(np.dot(samples.astype(np.float64), samples.astype(np.float64)))

@@ -47,6 +47,7 @@ from voicecoach.compiler import Timeline
 from voicecoach.errors import MusicError
 from voicecoach.outputs import write_text_atomic
 from voicecoach.render.audio import RATE, SAMPLES_PER_MS, ms_to_samples
+from voicecoach.render.encoder import widen_pipe
 from voicecoach.render.loudness import HOP, LoudnessMeter
 
 DEFAULT_MUSIC_LEVEL_LU = 12.0  # the bed sits this far under the voice
@@ -143,6 +144,7 @@ class Decoder:
         except FileNotFoundError:
             self._errors.close()
             raise MusicError("ffmpeg is not installed (it decodes the music)") from None
+        widen_pipe(self.process.stdout)
         self.ended = False
 
     def read_some(self, n: int) -> np.ndarray:
@@ -405,11 +407,16 @@ class _Playing:
         """The crossfade gain at track positions ``where`` (samples): equal power, sin up
         and cos down."""
         gain = np.ones(len(where))
-        if self.fade_in:
-            gain *= np.sin(0.5 * np.pi * np.clip(where / self.fade_in, 0.0, 1.0))
-        if self.fade_out:
-            left = (self.track.samples - where) / self.fade_out
-            gain *= np.sin(0.5 * np.pi * np.clip(left, 0.0, 1.0))
+        if len(where) == 0:
+            return gain
+        # Only where a fade is (most blocks are in neither: no sines to take there).
+        if self.fade_in and where[0] < self.fade_in:
+            inside = where < self.fade_in
+            gain[inside] *= np.sin(0.5 * np.pi * np.clip(where[inside] / self.fade_in, 0.0, 1.0))
+        if self.fade_out and where[-1] > self.track.samples - self.fade_out:
+            inside = where > self.track.samples - self.fade_out
+            left = (self.track.samples - where[inside]) / self.fade_out
+            gain[inside] *= np.sin(0.5 * np.pi * np.clip(left, 0.0, 1.0))
         return gain
 
 

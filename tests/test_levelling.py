@@ -18,7 +18,8 @@ from voicecoach.render.build import RenderSettings, build_week
 from voicecoach.render.clips import Fitted, limited
 from voicecoach.render.loudness import LoudnessMeter, gated_loudness
 from voicecoach.render.mixer import BLOCK
-from voicecoach.render.music import MusicBed, MusicSettings, load_tracks
+from voicecoach.render.music import MusicBed, MusicSettings
+from voicecoach.render.music_files import load_tracks
 
 PROGRAM = CASES / "music_bed.yaml"
 
@@ -32,7 +33,7 @@ def test_the_bed_profile_matches_the_decoded_bed(tmp_path: Path) -> None:
     write_audio(folder / "b.flac", glide(9.0, amplitude=0.1))
     timeline = compile_program(load_program(str(PROGRAM)), 1)
     settings = MusicSettings((folder,), shuffle_seed=3)
-    tracks = load_tracks(settings, tmp_path / "cache")
+    tracks = load_tracks(settings.paths, tmp_path / "cache")
     total = ms_to_samples(timeline.duration_ms)
     with MusicBed(tracks, settings, timeline, bed_lufs=-30.0) as bed:
         estimated = bed.hop_energies()

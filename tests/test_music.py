@@ -22,16 +22,13 @@ from voicecoach.program import load_program
 from voicecoach.render.build import RenderSettings, build_week
 from voicecoach.render.music import (
     ATTACK_MS,
-    CACHE_FILE,
     HOLD_MS,
     LEAD_MS,
     RELEASE_MS,
-    LoudnessCache,
     MusicSettings,
     duck_spans,
-    find_music,
-    measure_track,
 )
+from voicecoach.render.music_files import CACHE_FILE, LoudnessCache, find_music, measure_track
 
 PROGRAM = CASES / "music_bed.yaml"
 LEVEL_LU, DUCK_DB = 12.0, 10.0

@@ -6,9 +6,11 @@ clips     engine output -> trimmed, levelled clips fitted to their cues
 cache     the persistent clip cache (atomic, first writer wins)
 plan      a week's timeline from the lengths the engine's cache holds (estimates elsewhere)
 tones     the palette's marker tones as samples
+music_files  your music files: found, decoded, measured once (loudness profile), cached
 music     your music under the coach: levelled, crossfaded, looped, ducked on the cues
 mixer     cues placed into fixed-size PCM blocks, exact to the sample
-loudness  the BS.1770 meter that sets the track's gain
+loudness  the BS.1770 meter
+levelling the track's gain and the speech's peak limit, music and all, on the target
 encoder   PCM -> MP3 through ffmpeg's LAME
 tagging   ID3 tags and chapters
 audio     the one internal sample format and its helpers

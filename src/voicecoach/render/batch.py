@@ -54,7 +54,8 @@ from voicecoach.render.build import (
 from voicecoach.render.cache import ClipCache
 from voicecoach.render.clips import ClipLibrary
 from voicecoach.render.engines import EngineSpec, open_engine
-from voicecoach.render.music import MusicSettings, find_music
+from voicecoach.render.music import MusicSettings
+from voicecoach.render.music_files import find_music
 from voicecoach.render.parts import write_parts
 from voicecoach.render.sidecars import write_sidecars
 

@@ -42,7 +42,8 @@ from voicecoach.render.engines import EngineSpec, open_engine
 from voicecoach.render.levelling import TRUE_PEAK_CEILING, Levelling, choose_levelling
 from voicecoach.render.loudness import LoudnessMeter
 from voicecoach.render.mixer import BLOCK, mix_blocks
-from voicecoach.render.music import MusicBed, MusicSettings, find_music, load_tracks
+from voicecoach.render.music import MusicBed, MusicSettings
+from voicecoach.render.music_files import find_music, load_tracks
 from voicecoach.render.parts import write_parts
 from voicecoach.render.sidecars import write_sidecars
 from voicecoach.render.tagging import write_tags
@@ -232,7 +233,7 @@ def open_bed(timeline: Timeline, settings: RenderSettings, progress: Progress) -
     """The music under this session, if any (measuring files the cache has not seen)."""
     if settings.music is None:
         return None
-    tracks = load_tracks(settings.music, settings.cache_dir, progress)
+    tracks = load_tracks(settings.music.paths, settings.cache_dir, progress)
     return MusicBed(tracks, settings.music, timeline, ceiling_dbtp=TRUE_PEAK_CEILING)
 
 

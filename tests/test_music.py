@@ -251,3 +251,24 @@ def test_cli_builds_with_music_and_refuses_missing_music(tmp_path: Path) -> None
     assert missing.output.strip().splitlines() == [
         f"error: the music file or folder {tmp_path / 'no'} does not exist"
     ]
+
+
+def test_split_parts_carry_the_music(tmp_path: Path, music_dir: Path, renders) -> None:
+    """--split with music: the parts, played one after the other, are the week, bed and
+    all (the same levelling, the same schedule), to the sample in length and within MP3
+    coding noise in the music's band."""
+    plain, bed, _ = renders
+    music = MusicSettings((music_dir,), level_lu=LEVEL_LU, duck_db=DUCK_DB)
+    settings = RenderSettings(cache_dir=plain.path.parent / "clips", music=music)
+    week = build_week(load_program(str(PROGRAM)), 1, tmp_path / "w.mp3", settings, split=True)
+    assert week.gain_db == pytest.approx(bed.gain_db)
+    folder = tmp_path / "w"
+    names = sorted(p.name for p in folder.glob("*.mp3"))
+    assert len(names) == len(week.timeline.chapters) >= 2
+    joined = np.concatenate([decode(str(folder / name)) for name in names])
+    whole = decode(str(week.path))
+    assert len(joined) == len(whole) == week.timeline.duration_ms * 24
+    stretches = quiet_stretches(week.timeline)
+    levels = [(band_level(joined, a, b), band_level(whole, a, b)) for a, b in stretches]
+    print("band levels in the gaps, parts vs week", [(round(p, 2), round(w, 2)) for p, w in levels])
+    assert all(abs(p - w) <= 0.5 and w > -40 for p, w in levels)

@@ -50,13 +50,13 @@ from voicecoach.render.build import (
     prepare_timeline,
     render_timeline,
     with_program_music,
+    write_week_parts,
 )
 from voicecoach.render.cache import ClipCache
 from voicecoach.render.clips import ClipLibrary
 from voicecoach.render.engines import EngineSpec, open_engine
 from voicecoach.render.music import MusicSettings
 from voicecoach.render.music_files import find_music
-from voicecoach.render.parts import write_parts
 from voicecoach.render.sidecars import write_sidecars
 
 KEY_VERSION = 1  # bump when a change to the renderer should re-render published weeks
@@ -144,10 +144,7 @@ def render_job(job: WeekJob, progress: Progress = no_progress) -> BuildResult:
         job.timeline, library, job.path, job.settings, progress, job.track_total
     )
     if job.split:
-        write_parts(
-            job.timeline, library, job.path, level.gain_db, job.settings.bitrate_kbps,
-            level.limit_dbfs,
-        )  # fmt: skip
+        write_week_parts(job.timeline, library, job.path, level, job.settings)
     render: dict[str, Any] = {
         "key": job.key,
         "gain_db": round(level.gain_db, 3),

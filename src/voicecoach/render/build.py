@@ -237,6 +237,21 @@ def open_bed(timeline: Timeline, settings: RenderSettings, progress: Progress) -
     return MusicBed(tracks, settings.music, timeline, ceiling_dbtp=TRUE_PEAK_CEILING)
 
 
+def write_week_parts(
+    timeline: Timeline,
+    library: ClipLibrary,
+    path: Path,
+    level: Levelling,
+    settings: RenderSettings,
+    progress: Progress = no_progress,
+) -> list[Path]:
+    """The week's parts (render/parts.py), levelled as the week was, music and all."""
+    bed = open_bed(timeline, settings, progress)
+    if bed is not None and level.bed_lufs is not None:
+        bed.bed_lufs = level.bed_lufs
+    return write_parts(timeline, library, path, level, settings.bitrate_kbps, bed)
+
+
 def open_library(program: Program, settings: RenderSettings) -> ClipLibrary:
     """The clips of the engine this program and these settings choose (checked to run)."""
     engine = open_engine(speech_settings(program, settings.speech))
@@ -264,7 +279,7 @@ def build_week(
     timeline = prepared.timeline
     level, peak = render_timeline(timeline, library, path, settings, progress, track_total)
     if split:
-        write_parts(timeline, library, path, level.gain_db, settings.bitrate_kbps, level.limit_dbfs)
+        write_week_parts(timeline, library, path, level, settings, progress)
     write_sidecars(path, timeline)
     return BuildResult(
         path=path,

@@ -63,6 +63,59 @@ def require_ffmpeg() -> None:
         )
 
 
+def fix_end_padding(path: str, samples: int) -> bool:
+    """Make the LAME tag's end padding say what the file holds; True if it had to.
+
+    Players trim the encoder's delay and padding by the LAME tag in the first frame
+    (the gapless playback every exact length here depends on). ffmpeg 5's muxer writes a
+    padding one encoder flush short when the last frame is nearly full (about one length
+    in twelve: the padding under ~50 samples), and ffmpeg and mpg123 then decode up to
+    48 samples too many. With the frame count from the Info tag and the samples we sent,
+    the right padding is known: written in place with the tag's CRC (CRC-16/ARC over the
+    frame's first 190 bytes, the CRC field zeroed; mpg123 checks it)."""
+    with open(path, "r+b") as handle:
+        frame = bytearray(handle.read(_TAG_BYTES))
+        if len(frame) < _TAG_BYTES or frame[0] != 0xFF or frame[1] & 0xE0 != 0xE0:
+            return False
+        per_frame = 1152 if (frame[1] >> 3) & 3 == 3 else 576  # MPEG-1, else 2 and 2.5
+        info = max(frame.find(b"Info", 0, 64), frame.find(b"Xing", 0, 64))
+        if info < 0:
+            return False
+        flags = int.from_bytes(frame[info + 4 : info + 8], "big")
+        if not flags & 1:  # no frame count
+            return False
+        frames = int.from_bytes(frame[info + 8 : info + 12], "big")
+        lame = (
+            info + 8 + sum(size for bit, size in ((1, 4), (2, 4), (4, 100), (8, 4)) if flags & bit)
+        )
+        crc_at = lame + 34
+        if crc_at + 2 > _TAG_BYTES:
+            return False
+        delays = int.from_bytes(frame[lame + 21 : lame + 24], "big")
+        start_pad, end_pad = delays >> 12, frames * per_frame - (delays >> 12) - samples
+        if end_pad == delays & 0xFFF or not 0 <= end_pad <= 0xFFF:
+            return False
+        frame[lame + 21 : lame + 24] = ((start_pad << 12) | end_pad).to_bytes(3, "big")
+        frame[crc_at : crc_at + 2] = b"\0\0"
+        frame[crc_at : crc_at + 2] = _crc16(bytes(frame[:190])).to_bytes(2, "big")
+        handle.seek(0)
+        handle.write(frame)
+    return True
+
+
+_TAG_BYTES = 192  # the first frame's header, side info, Info tag and LAME tag
+
+
+def _crc16(data: bytes) -> int:
+    """CRC-16/ARC (polynomial 0x8005 reflected, start 0), as the LAME tag uses."""
+    crc = 0
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+    return crc
+
+
 class Mp3Encoder:
     """``with Mp3Encoder(path) as enc: enc.write(float_block)``; raises OutputError on failure."""
 
@@ -102,6 +155,7 @@ class Mp3Encoder:
         if self.process.wait() != 0:
             self._fail()
         self._close_pipes()
+        fix_end_padding(self.path, self.samples)
 
     def abort(self) -> None:
         """Stop ffmpeg at once (the caller discards the partial file)."""

@@ -38,6 +38,7 @@ class Levelling:
     gain_db: float
     limit_dbfs: float | None
     peak_dbtp: float  # the voice's true peak in the track (limit and gain applied)
+    bed_lufs: float | None = None  # the music's level, if there is music
 
 
 def choose_levelling(
@@ -75,7 +76,7 @@ def choose_levelling(
         if bed is not None:
             bed.level_under(voice_lufs - loss, gain_db)
             allowed = bed.voice_peak_allowed()
-    return Levelling(gain_db, limit, peak + gain_db)
+    return Levelling(gain_db, limit, peak + gain_db, bed.bed_lufs if bed is not None else None)
 
 
 class LimitCost:

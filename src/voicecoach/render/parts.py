@@ -10,6 +10,7 @@ tagged with its track number and the week as album, and listed in a relative
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from voicecoach.compiler import Timeline
@@ -18,7 +19,9 @@ from voicecoach.outputs import atomic_output, write_text_atomic
 from voicecoach.render.audio import ms_to_samples
 from voicecoach.render.clips import ClipLibrary, cue_sounds
 from voicecoach.render.encoder import Mp3Encoder
+from voicecoach.render.levelling import Levelling
 from voicecoach.render.mixer import mix_blocks
+from voicecoach.render.music import MusicBed
 from voicecoach.render.tagging import write_part_tags
 from voicecoach.render.tones import tone_bank
 
@@ -27,18 +30,31 @@ def write_parts(
     timeline: Timeline,
     library: ClipLibrary,
     week_mp3: Path,
-    gain_db: float,
+    level: Levelling,
     bitrate_kbps: int,
-    limit_dbfs: float | None = None,
+    bed: MusicBed | None = None,
 ) -> list[Path]:
     """Write ``week-NN/01-introduction.mp3`` ... and ``week-NN/week-NN.m3u8``; returns the
-    parts in order. ``gain_db`` and the speech's peak limit (``limit_dbfs``, levelling.Levelling)
-    are the whole week's, so parts sound as the week does."""
+    parts in order. The levelling and the music ``bed`` (levelled by it, not yet played)
+    are the whole week's, so the parts played one after the other sound as the week does."""
+    with bed or contextlib.nullcontext():
+        return _write(timeline, library, week_mp3, level, bitrate_kbps, bed)
+
+
+def _write(
+    timeline: Timeline,
+    library: ClipLibrary,
+    week_mp3: Path,
+    level: Levelling,
+    bitrate_kbps: int,
+    bed: MusicBed | None,
+) -> list[Path]:
     folder = parts_folder(week_mp3)
     spans = timeline.chapter_spans()
     bounds = [(ms_to_samples(start), ms_to_samples(end), title) for start, end, title in spans]
-    sound = cue_sounds(library, tone_bank(), limit_dbfs=limit_dbfs)
-    blocks = mix_blocks(timeline, sound, gain=10 ** (gain_db / 20))
+    sound = cue_sounds(library, tone_bank(), limit_dbfs=level.limit_dbfs)
+    music = bed.block if bed is not None else None
+    blocks = mix_blocks(timeline, sound, gain=10 ** (level.gain_db / 20), bed=music)
     pending = next(blocks, None)
     position = 0  # sample index of pending[0] in the week
     paths: list[Path] = []

@@ -217,9 +217,11 @@ def limited(fitted: Fitted, limit_dbfs: float) -> Fitted:
         samples = limit_peaks(samples, aim, true_peak=True)
         peak = true_peak_dbtp(samples)
         if peak <= limit_dbfs + 0.05:
-            break
+            return Fitted(samples, peak)
         aim -= peak - limit_dbfs
-    return Fitted(samples, peak)
+    # Never seen; but the levelling counts on the limit, so hold it outright.
+    samples = (samples * np.float32(10 ** ((limit_dbfs - peak) / 20))).astype(np.float32)
+    return Fitted(samples, true_peak_dbtp(samples))
 
 
 def cue_sounds(

@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests: in `make test` and CI every run tries the same examples (derandomized,
+# no example database), so a property fails a submission only when the code is wrong,
+# never by the luck of the draw. `make test-properties` searches many more, at random
+# (VOICECOACH_PROPERTY_SCALE times each test's count), and keeps what it finds in
+# .hypothesis/ so a failure found there is replayed until it is fixed.
+PROPERTY_SCALE = max(1, int(os.environ.get("VOICECOACH_PROPERTY_SCALE", "1")))
+settings.register_profile("repeatable", derandomize=True, database=None, deadline=None)
+settings.register_profile("search", deadline=None)
+settings.load_profile("repeatable" if PROPERTY_SCALE == 1 else "search")
+
+
+def examples(count: int) -> int:
+    """How many examples a property test runs: ``count`` in `make test`, more in a search."""
+    return count * PROPERTY_SCALE
+
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "cases"

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import CASES, SHIPPED
+from conftest import CASES, SHIPPED, examples
 from voicecoach.log import LogStore, next_session, plan_next, record_session
 from voicecoach.log.records import SessionRecord
 from voicecoach.program import Exercise, Program, load_program
@@ -49,7 +49,7 @@ def a_session(draw: st.DrawFn, program: Program) -> tuple[bool, list[tuple[str, 
 
 
 @settings(
-    max_examples=40,
+    max_examples=examples(40),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

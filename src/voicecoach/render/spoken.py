@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import re
 
-SPOKEN_FORM_VERSION = 1
+SPOKEN_FORM_VERSION = 2
 
 # "(RDL)", "(DB)", "(RDLs)": an abbreviation of the words before it.
 _ABBREVIATION = re.compile(r"\s*\(([A-Z]{2,6}s?)\)")
 _ASIDE = re.compile(r"\s*\(([^()]*)\)")
-_COMMA_BEFORE_PUNCTUATION = re.compile(r",\s*(?=[.,;:!?]|$)")
+# Not before ".5": "0,.5" would become the number "0.5".
+_COMMA_BEFORE_PUNCTUATION = re.compile(r",\s*(?=[,;:!?]|\.(?!\d)|$)")
 # Numbers end at a non-digit, not a word boundary: "60-90s" is a range with a unit.
 _SEQUENCE = re.compile(r"(?<!\d)(?<!\d\.)\d+(?:\s?[-\u2013]\s?\d+){2,}(?!\.?\d)")
 _RANGE = re.compile(r"(?<!\d)(?<!\d\.)(\d+)\s?[-\u2013]\s?(\d+)(?!\.?\d)")
@@ -42,31 +43,44 @@ _NUMBER_HYPHEN_WORD = re.compile(r"(?<=\d)-(?=[A-Za-z])")
 _WORD_SLASH_WORD = re.compile(r"(?<=[A-Za-z])/(?=[A-Za-z])")
 _UNIT_WORDS = {"s": "second", "sec": "second", "secs": "second", "min": "minute", "mins": "minute"}
 _ABBREVIATIONS = {
-    r"\be\.g\.": "for example",
-    r"\bi\.e\.": "that is",
+    # The last dot may be missing ("e.g" ends a phrase: the full stop added below would
+    # make it "e.g." for a second reading).
+    r"\be\.g(?:\.|\b)": "for example",
+    r"\bi\.e(?:\.|\b)": "that is",
     r"\bvs\.?(?=\s)": "versus",
-    r"\bapprox\.": "about",
+    r"\bapprox(?:\.|\b)": "about",
 }
 _TERMINAL = (".", "!", "?", ":", ";", ",")
 
 
 def spoken_form(text: str) -> str:
     """The words to say for ``text``: same meaning, no written shorthand."""
-    spoken = _ABBREVIATION.sub("", text)
-    spoken = _ASIDE.sub(lambda m: f", {m.group(1).strip()},", spoken)
+    # One space between words first: the rules below allow one ("8 - 12"), not two.
+    spoken = _ABBREVIATION.sub(_drop_abbreviation, " ".join(text.split()))
+    # Innermost brackets first, until none are left: "(a (b))" is two asides.
+    while (unbracketed := _ASIDE.sub(lambda m: f", {m.group(1).strip()},", spoken)) != spoken:
+        spoken = unbracketed
     spoken = _COMMA_BEFORE_PUNCTUATION.sub("", spoken)
     spoken = spoken.replace("&", " and ")
     for pattern, words in _ABBREVIATIONS.items():
         spoken = re.sub(pattern, words, spoken, flags=re.IGNORECASE)
     spoken = _SEQUENCE.sub(_say_sequence, spoken)
     spoken = _RANGE.sub(_say_range, spoken)
-    spoken = _UNIT.sub(_say_unit, spoken)
+    # Before the units: "2-min" is "2 min", which is "2 minutes" (so a second pass, which
+    # would read the unit, changes nothing).
     spoken = _NUMBER_HYPHEN_WORD.sub(" ", spoken)
+    spoken = _UNIT.sub(_say_unit, spoken)
     spoken = _WORD_SLASH_WORD.sub("-", spoken)
     spoken = " ".join(spoken.split()).lstrip(", ")
     if spoken and not spoken.endswith(_TERMINAL):
         spoken += "."
     return spoken
+
+
+def _drop_abbreviation(match: re.Match[str]) -> str:
+    # A space stays between the words around it: "0(DB)0" is two numbers, not "00".
+    rest = match.string[match.end() :]
+    return " " if rest[:1].isalnum() else ""
 
 
 def _say_sequence(match: re.Match[str]) -> str:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from math import gcd
 
 import numpy as np
-from scipy.ndimage import minimum_filter1d, uniform_filter1d
-from scipy.signal import butter, resample_poly, sosfiltfilt
+
+# scipy is imported where it is used: it takes a second to import, and `validate` or
+# `plan`, which import this stage but make no audio, should not wait for it.
 
 RATE = 24_000
 SAMPLES_PER_MS = RATE // 1000
@@ -43,6 +44,8 @@ def resample(samples: np.ndarray, rate: int) -> np.ndarray:
     """Resample float samples from ``rate`` to RATE (polyphase, no drift)."""
     if rate == RATE:
         return samples
+    from scipy.signal import resample_poly
+
     g = gcd(RATE, rate)
     return resample_poly(samples, RATE // g, rate // g).astype(np.float32)
 
@@ -77,6 +80,8 @@ def true_peak_dbtp(samples: np.ndarray) -> float:
     """BS.1770 true peak: the peak of the signal oversampled 4x, in dBTP."""
     if samples.size == 0:
         return -120.0
+    from scipy.signal import resample_poly
+
     over = resample_poly(samples.astype(np.float64), 4, 1)
     peak = max(float(np.max(np.abs(over))), float(np.max(np.abs(samples))))
     return 20 * np.log10(max(peak, 1e-9))
@@ -107,6 +112,8 @@ def peak_envelope(samples: np.ndarray, true_peak: bool = True) -> np.ndarray:
     points after it when oversampled 4x (the peaks between samples)."""
     level = np.abs(samples)
     if true_peak and samples.size:
+        from scipy.signal import resample_poly
+
         over = np.abs(resample_poly(samples.astype(np.float64), 4, 1))
         level = np.maximum(level, over.reshape(-1, 4).max(axis=1))
     return level
@@ -119,6 +126,8 @@ def limiter_gain(level: np.ndarray, ceiling_dbfs: float, window_ms: int = 10) ->
     need = np.minimum(1.0, ceiling / np.maximum(level, 1e-9))
     if need.size == 0 or need.min() >= 1.0:
         return None
+    from scipy.ndimage import minimum_filter1d, uniform_filter1d
+
     width = max(1, window_ms * SAMPLES_PER_MS) | 1
     gain = uniform_filter1d(
         minimum_filter1d(need, size=width, mode="nearest"), size=width, mode="nearest"
@@ -134,5 +143,7 @@ def band_limit(samples: np.ndarray) -> np.ndarray:
     encoding is the loudness of the file (zero-phase: the clip's onset does not move)."""
     if samples.size < 64:
         return samples
+    from scipy.signal import butter, sosfiltfilt
+
     sos = butter(8, SPEECH_BAND_HZ, btype="low", fs=RATE, output="sos")
     return sosfiltfilt(sos, samples).astype(np.float32)

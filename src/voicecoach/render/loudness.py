@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.signal import lfilter, lfilter_zi
 
 from voicecoach.render.audio import RATE
 
@@ -40,6 +39,8 @@ class LoudnessMeter:
     """Feed float samples with ``add``; read ``integrated()`` in LUFS at the end."""
 
     def __init__(self, rate: int = RATE) -> None:
+        from scipy.signal import lfilter_zi  # imported when used: see audio.py
+
         self.filters = _k_weighting(rate)
         self.states = [lfilter_zi(b, a) * 0.0 for b, a in self.filters]
         self.pending = np.zeros(0, dtype=np.float64)
@@ -47,6 +48,8 @@ class LoudnessMeter:
 
     def add(self, samples: np.ndarray, weighted: bool = False) -> None:
         """Feed the next samples; ``weighted=True`` when they are already K-weighted."""
+        from scipy.signal import lfilter
+
         x = samples.astype(np.float64)
         if not weighted:
             for index, (b, a) in enumerate(self.filters):
@@ -93,6 +96,8 @@ def clip_loudness(samples: np.ndarray) -> float:
     (a count like "two" is shorter than one 400 ms gating block)."""
     if samples.size == 0:
         return -70.0
+    from scipy.signal import lfilter
+
     x = samples.astype(np.float64)
     for b, a in _k_weighting(RATE):
         x = lfilter(b, a, x)
@@ -106,6 +111,8 @@ def k_weight(samples: np.ndarray) -> np.ndarray:
     """The K-weighted clip, with its filter tail. The filters are linear and time-invariant
     and cues never overlap, so the K-weighted mix is the sum of K-weighted clips: the
     renderer filters each distinct clip once instead of the whole session."""
+    from scipy.signal import lfilter
+
     x = np.concatenate([samples.astype(np.float64), np.zeros(K_TAIL_MS * RATE // 1000)])
     for b, a in _k_weighting(RATE):
         x = lfilter(b, a, x)

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
-from scipy.signal import resample_poly
 
 from voicecoach.errors import MusicError
 from voicecoach.outputs import write_text_atomic
@@ -153,6 +152,8 @@ class _TruePeak:
         self.peak = 0.0
 
     def add(self, block: np.ndarray) -> None:
+        from scipy.signal import resample_poly  # imported when used: see audio.py
+
         x = np.concatenate([self.tail, block.astype(np.float64)])
         over = resample_poly(x, 4, 1)[4 * self.CONTEXT // 2 :]
         self.peak = max(self.peak, float(np.max(np.abs(over), initial=0.0)))

@@ -22,6 +22,7 @@ from voicecoach.compiler import (
     CompileOptions,
     Counts,
     Talk,
+    check_every_week,
     clock,
     counted,
     plan_week,
@@ -207,7 +208,9 @@ def validate(program: str) -> None:
     Example:
       voicecoach validate programs/alleviating-back-pain.yaml
     """
-    click.echo(summarize_program(load_program(program)))
+    loaded = load_program(program)
+    check_every_week(loaded)  # a week over the length limit whatever the voice: refused
+    click.echo(summarize_program(loaded))
 
 
 @cli.command()

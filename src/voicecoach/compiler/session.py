@@ -20,7 +20,7 @@ from typing import Literal, cast
 from voicecoach.compiler import phrases
 from voicecoach.compiler.amounts import minutes_words, seconds_words
 from voicecoach.compiler.palette import PALETTE, TONE_GAP_MS
-from voicecoach.compiler.progression import Prescription, Week, plan_week
+from voicecoach.compiler.progression import MAX_WEEK, Prescription, Week, plan_week
 from voicecoach.compiler.timeline import Activity, Chapter, Cue, Segment, Timeline
 from voicecoach.errors import SessionTooLong, UnknownExercise
 from voicecoach.program import Exercise, Phase, Program
@@ -46,6 +46,8 @@ LAST_COUNT_ROOM_MS = 400
 COUNTDOWN_BEATS = 3  # "3, 2, 1" before Go, and the pips or words at the end of a rest or hold
 # After the set-up words, a breath before "3": the countdown never runs into the words.
 COUNTDOWN_LEAD_MS = 400
+# The least a lead-in lasts whatever its words: the breath, the countdown and Go.
+_LEAD_MIN_MS = COUNTDOWN_LEAD_MS + (COUNTDOWN_BEATS + 1) * BEAT_MS
 HALFWAY_CALL_MIN_MS = 20_000  # a hold this long gets "N seconds left" halfway through
 HALFWAY_CALL_ROOM_MS = 500  # ... if the call would not follow the first words too closely
 TEN_SECOND_CALL_MIN_MS = 25_000  # a rest this long gets "10 seconds." 10 s before its end
@@ -100,6 +102,12 @@ def compile_program(
     """
     plan = week if isinstance(week, Week) else plan_week(program, week)
     selected = _select(program, options.only)
+    # Refused before any work: a session over the limit on its floor alone would be
+    # refused below anyway, after minutes of compiling (the work grows with the tempo's
+    # beats, which the floor counts in full, so a session that passes it is bounded).
+    floor = session_floor(program, plan, selected)
+    if floor.total_ms > options.max_session_ms:
+        raise SessionTooLong(_too_long(program, plan.number, floor, options.max_session_ms))
     timeline = _settle(lambda hint: _Session(program, plan, selected, options, measure).build(hint))
     if timeline.duration_ms > options.max_session_ms:
         raise SessionTooLong(
@@ -108,6 +116,104 @@ def compile_program(
             f"{options.max_session_ms / 3_600_000:g} hours (use --only, or fewer sets or reps)"
         )
     return timeline
+
+
+@dataclass(frozen=True)
+class Floor:
+    """The least a week's session can last, whatever its speech: the total, and the
+    exercise that contributes most (its index in ``Program.exercises`` and its share)."""
+
+    total_ms: int
+    longest: int | None = None
+    longest_ms: int = 0
+
+
+def session_floor(program: Program, plan: Week, selected: set[int] | None = None) -> Floor:
+    """A lower bound of the compiled length, by arithmetic on the prescriptions.
+
+    Conservative downwards, never upwards: each term is the least its segment can last
+    (the setup, the work, the rest ...) with every phrase taken to last 0 ms, and speech
+    only ever lengthens a segment. So the floor is at most the length the compiler
+    reaches with any ``measure``, and refusing on it refuses only sessions the compiler
+    would refuse too. (An upper bound would not do: refusing on it would refuse sessions
+    whose speech is shorter than the bound assumed.) It mirrors ``_Session``: a change to
+    the timing rules changes both; tests check floor <= compiled length on random programs.
+    """
+    flat = _flatten(program)
+    chosen = [i for i in range(len(flat)) if selected is None or i in selected]
+    switch_lead = PALETTE["switch"].duration_ms + TONE_GAP_MS + _LEAD_MIN_MS
+    outro = OUTRO_TONE_GAP_MS + PALETTE["session_end"].duration_ms + OUTRO_TAIL_MS
+    total = TALK_TAIL_MS + outro  # the intro's talk, the outro
+    longest, longest_ms = None, -1
+    last_phase = None
+    for position, index in enumerate(chosen):
+        phase_index, _phase, exercise = flat[index]
+        if phase_index != last_phase:
+            total += TALK_TAIL_MS  # the phase's talk
+            last_phase = phase_index
+        prescription = plan.prescriptions[index]
+        if prescription.kind == "hold":
+            work = prescription.hold_ms
+        elif prescription.kind == "cycles":
+            work = prescription.count * sum(step.duration_ms for step in exercise.cycle)
+        else:
+            rep = exercise.tempo.rep_ms if exercise.tempo is not None else exercise.rep_ms
+            work = prescription.count * rep * (2 if exercise.sides == "alternating" else 1)
+        per_set = max(program.setup_ms, _LEAD_MIN_MS) + work
+        if exercise.sides == "each":
+            per_set += max(program.switch_ms, switch_lead) + work
+        between = exercise.sets - 1  # rests after every set but the last ...
+        if position + 1 < len(chosen):  # ... and after the last when an exercise follows
+            between += 1
+        after = prescription.rest_ms * between
+        if not prescription.rest_ms and position + 1 < len(chosen):
+            after = max(program.transition_ms, TALK_TAIL_MS)
+        mine = TALK_TAIL_MS + exercise.sets * per_set + after  # its talk, sets, rests
+        total += mine
+        if mine > longest_ms:
+            longest, longest_ms = index, mine
+    return Floor(total, longest, max(longest_ms, 0))
+
+
+def check_every_week(program: Program, options: CompileOptions = CompileOptions()) -> None:
+    """Raise SessionTooLong for the first week (1 to MAX_WEEK) whose floor is over the
+    limit: what ``validate`` can say for certain without a speech engine. A week within
+    it may still compile over the limit with long speech; ``plan`` says so for that week."""
+    selected = _select(program, options.only)
+    seen: set[tuple[Prescription, ...]] = set()
+    for number in range(1, MAX_WEEK + 1):
+        plan = plan_week(program, number)
+        if plan.prescriptions in seen:
+            continue  # the same amounts as an earlier week: the same floor
+        seen.add(plan.prescriptions)
+        floor = session_floor(program, plan, selected)
+        if floor.total_ms > options.max_session_ms:
+            raise SessionTooLong(_too_long(program, number, floor, options.max_session_ms))
+
+
+def _too_long(program: Program, week: int, floor: Floor, limit_ms: int) -> str:
+    """The refusal on the floor: the week, its least length, the exercise that weighs most."""
+    where = ""
+    if floor.longest is not None:
+        exercise = program.exercises[floor.longest]
+        where = (
+            f"; {_exercise_path(program, floor.longest)} ({exercise.name!r}) alone takes "
+            f"{floor.longest_ms / 3_600_000:.1f} hours"
+        )
+    return (
+        f"{program.source}: week {week} would run at least {floor.total_ms / 3_600_000:.1f} "
+        f"hours; the limit is {limit_ms / 3_600_000:g} hours{where} "
+        "(use --only, or fewer sets or reps)"
+    )
+
+
+def _exercise_path(program: Program, index: int) -> str:
+    """``phases[1].exercises[2]`` (from 0, as program errors count) of an exercise."""
+    for phase_index, phase in enumerate(program.phases):
+        if index < len(phase.exercises):
+            return f"phases[{phase_index}].exercises[{index}]"
+        index -= len(phase.exercises)
+    raise IndexError(index)
 
 
 def _settle(build: Callable[[int], Timeline]) -> Timeline:

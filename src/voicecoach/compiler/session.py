@@ -13,6 +13,7 @@ TONE_GAP_MS after it; on other beats the words start on the beat.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal, cast
@@ -108,6 +109,9 @@ def compile_program(
     floor = session_floor(program, plan, selected)
     if floor.total_ms > options.max_session_ms:
         raise SessionTooLong(_too_long(program, plan.number, floor, options.max_session_ms))
+    # A phrase is measured once per compile, not at each of its thousands of beats: a
+    # measure is a function of the text (the clip cache's header read, or an estimate).
+    measure = functools.lru_cache(maxsize=None)(measure)
     timeline = _settle(lambda hint: _Session(program, plan, selected, options, measure).build(hint))
     if timeline.duration_ms > options.max_session_ms:
         raise SessionTooLong(

@@ -129,6 +129,9 @@ class ClipLibrary:
         self.jobs = jobs
         self.identity = {**engine.identity(), "spoken_form": SPOKEN_FORM_VERSION}
         self._lengths: dict[str, int] = {}  # read-through memo of the cache's headers
+        # ... and of the phrases it does not hold (until they are made here): plan asks
+        # about an unspoken phrase at each of its beats, one file lookup each otherwise.
+        self._absent: set[str] = set()
         self._memory = SampleMemo()
 
     def key(self, text: str, variant: str = "") -> str:
@@ -139,8 +142,11 @@ class ClipLibrary:
     def length_ms(self, text: str) -> int | None:
         """How long the cached phrase takes to say, or None when it was never spoken."""
         if text not in self._lengths:
+            if text in self._absent:
+                return None
             length = self.cache.length(self.key(text))
             if length is None:
+                self._absent.add(text)
                 return None
             self._lengths[text] = length
         return samples_to_ms(self._lengths[text])

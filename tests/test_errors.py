@@ -12,6 +12,7 @@ from voicecoach.cli import cli
 
 BASE = (CASES / "tempo_basic.yaml").read_text()
 EX = "phases[0].exercises[0]"
+DEEP = "YAML is nested more than 64 levels deep; a program nests about 8"
 
 BOMB = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
     f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for p, n in zip("abcdef", "bcdefg")
@@ -74,6 +75,13 @@ CATALOGUE = [
      f"bad.yaml:14:15: {EX}.reps: expected 1 to 100 reps, got '8-1000000000'"),
     ("long name", BASE.replace("Goblet Squat", "x" * 200),
      f"bad.yaml:12:15: {EX}.name: expected at most 80 characters, got 200"),
+    ("nested 70 deep", "title: x\nphases: " + "[" * 70 + "]" * 70 + "\n",
+     f"bad.yaml:2:72: {DEEP}"),
+    ("nested 70 deep in blocks", "title: x\nphases:\n" + "".join(
+        "  " * depth + "- \n" for depth in range(70)),
+     f"bad.yaml:66:127: {DEEP}"),
+    ("10000 [", "title: x\nphases: " + "[" * 10_000, f"bad.yaml:2:1008: {DEEP}"),
+    ("10000 {a:", "title: x\nphases: " + "{a: " * 10_000 + "\n", f"bad.yaml:2:4005: {DEEP}"),
 ]  # fmt: skip
 
 
@@ -90,6 +98,20 @@ def test_bad_input_gives_one_exact_line(
     assert result.output == f"error: {expected}\n"
     result = CliRunner().invoke(cli, ["plan", "bad.yaml"])
     assert (result.exit_code, result.output) == (2, f"error: {expected}\n")
+
+
+def test_deep_nesting_is_located_without_libyaml_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where libyaml is missing the pure-Python parser runs out of recursion instead of
+    stopping at 1000 levels: the error still names the place it got too deep."""
+    import yaml
+
+    monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    monkeypatch.chdir(tmp_path)
+    Path("bad.yaml").write_text("title: x\nphases: " + "[" * 10_000)
+    result = CliRunner().invoke(cli, ["validate", "bad.yaml"])
+    assert (result.exit_code, result.output) == (2, f"error: bad.yaml:2:72: {DEEP}\n")
 
 
 def test_not_utf8(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

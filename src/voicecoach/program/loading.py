@@ -16,6 +16,9 @@ from voicecoach.errors import ProgramError
 
 MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 50_000
+# A program nests about 8 deep (phases, exercises, cycle, step); far deeper is a broken or
+# hostile file, refused where it gets too deep whether or not the parser's recursion held.
+MAX_DEPTH = 64
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
@@ -73,6 +76,8 @@ def compose_yaml(text: str, path: str) -> Node:
         node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if "nesting depth" in (exc.problem or ""):  # libyaml's own limit (1000 levels)
+            raise _too_deep(path, mark) from None
         problem = exc.problem or "invalid YAML"
         if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
             problem = "a tab character cannot indent YAML; use spaces"
@@ -87,7 +92,7 @@ def compose_yaml(text: str, path: str) -> Node:
     except yaml.YAMLError as exc:
         raise ProgramError(path, f"YAML error: {exc}") from None
     except RecursionError:
-        raise ProgramError(path, "YAML is nested too deeply") from None
+        raise _too_deep(path, _deep_mark(text)) from None
     if node is None:
         raise ProgramError(
             path, "is empty; expected a program (a mapping with 'title' and 'phases')"
@@ -105,9 +110,9 @@ def _compose(text: str) -> Node | None:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     try:
         return yaml.compose(text, Loader=fast)
-    except yaml.MarkedYAMLError:
-        if len(text) > 100_000:
-            raise
+    except yaml.MarkedYAMLError as exc:
+        if len(text) > 100_000 or "nesting depth" in (exc.problem or ""):
+            raise  # the pure-Python parser would take seconds to reach its recursion limit
         return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
@@ -118,12 +123,39 @@ def _char_at(text: str, line: int, column: int) -> str:
     return ""
 
 
+def _too_deep(path: str, mark: yaml.Mark | None) -> ProgramError:
+    return ProgramError(
+        path,
+        f"YAML is nested more than {MAX_DEPTH} levels deep; a program nests about 8",
+        line=mark.line + 1 if mark else None,
+        column=mark.column + 1 if mark else None,
+    )
+
+
+def _deep_mark(text: str) -> yaml.Mark | None:
+    """Where the text first nests deeper than MAX_DEPTH, read from the parser's events
+    (a loop, not a recursion, so it gets there when composing could not)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):  # libyaml stops at 1000
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return None
+
+
 def _check_nodes(root: Node, path: str) -> None:
-    """Refuse non-standard tags and documents whose aliases expand beyond MAX_NODES."""
+    """Refuse non-standard tags, documents whose aliases expand beyond MAX_NODES and
+    collections nested deeper than MAX_DEPTH."""
     count = 0
-    stack: list[Node] = [root]
+    stack: list[tuple[Node, int]] = [(root, 0)]
     while stack:
-        node = stack.pop()
+        node, depth = stack.pop()
         count += 1
         if count > MAX_NODES:
             raise ProgramError(
@@ -140,12 +172,14 @@ def _check_nodes(root: Node, path: str) -> None:
                 line=node.start_mark.line + 1,
                 column=node.start_mark.column + 1,
             )
+        if isinstance(node, (MappingNode, SequenceNode)) and depth >= MAX_DEPTH:
+            raise _too_deep(path, node.start_mark)
         if isinstance(node, MappingNode):
             for key, value in node.value:
-                stack.append(key)
-                stack.append(value)
+                stack.append((key, depth + 1))
+                stack.append((value, depth + 1))
         elif isinstance(node, SequenceNode):
-            stack.extend(node.value)
+            stack.extend((item, depth + 1) for item in node.value)
         else:
             assert isinstance(node, ScalarNode)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from voicecoach.naming import slugify, week_file_name
+from voicecoach.naming import playlist_file_name, session_file_name, slugify, week_file_name
 from voicecoach.program import parse_program
 from voicecoach.render.build import RenderSettings, build_week
 from voicecoach.render.engines import command_argv
@@ -72,22 +72,42 @@ def test_hostile_text_is_spoken_not_run(
 
 
 @pytest.mark.parametrize(
-    ("title", "expected"),
+    ("title", "expected", "stem"),
     [
-        ("Alleviating Back Pain", "alleviating-back-pain"),
-        ("../../etc/passwd", "etc-passwd"),
-        ("/absolute/path", "absolute-path"),
-        ("nul\x00byte", "nul-byte"),
-        ("..", "program"),
-        ("", "program"),
-        ("Çafé — Ünïcode", "cafe-unicode"),
-        ("x" * 300, "x" * 60),
-        ("CON", "con"),
+        ("Alleviating Back Pain", "alleviating-back-pain", "alleviating-back-pain"),
+        ("../../etc/passwd", "etc-passwd", "etc-passwd"),
+        ("/absolute/path", "absolute-path", "absolute-path"),
+        ("nul\x00byte", "nul-byte", "nul-byte"),
+        ("..", "program", "program-5ec1f7e7"),
+        ("", "program", "program-e3b0c442"),
+        ("Çafé — Ünïcode", "cafe-unicode", "cafe-unicode"),
+        ("x" * 300, "x" * 60, "x" * 51 + "-0d4e2ca9"),
+        ("CON", "con", "con"),
     ],
 )
-def test_names_become_portable_file_names(title: str, expected: str) -> None:
+def test_names_become_portable_file_names(title: str, expected: str, stem: str) -> None:
     assert slugify(title) == expected
     name = week_file_name(title, 3)
     assert "/" not in name and "\\" not in name and "\x00" not in name
-    assert name == f"{expected}-week-03.mp3"
+    assert name == f"{stem}-week-03.mp3"
     assert len(name) <= 80
+
+
+@pytest.mark.parametrize(
+    "titles",
+    [
+        ("💪💪", "..", "", "🦵🦵", "...", "Тренировка", "Упражнение"),
+        ("💪 Legs", "🦵 Legs", "Legs"),
+        ("x" * 79 + "a", "x" * 79 + "b"),
+    ],
+    ids=["nothing-left", "emoji-dropped", "cut-at-60"],
+)
+def test_titles_that_differ_get_file_names_that_differ(titles: tuple[str, ...]) -> None:
+    """Two programs whose titles a plain slug would make the same never write over each
+    other's tracks, playlist or log sessions; the ordinary title keeps its plain name."""
+    for name_of in (lambda t: week_file_name(t, 3), playlist_file_name,
+                    lambda t: session_file_name(t, 7)):  # fmt: skip
+        names = [name_of(title) for title in titles]
+        assert len(set(names)) == len(names), names
+    assert week_file_name("Legs", 3) == "legs-week-03.mp3"
+    assert week_file_name("💪💪", 3) == "program-a23db2e8-week-03.mp3"

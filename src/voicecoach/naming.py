@@ -1,11 +1,15 @@
 """Every file name voicecoach writes, in one place: stable, portable, sortable.
 
 Names come from user text (a program's title, an exercise's name), so they are reduced
-to ASCII letters, digits and hyphens: nothing can escape the output folder.
+to ASCII letters, digits and hyphens: nothing can escape the output folder. A title
+whose words the reduction would lose (emoji, other scripts, nothing but dots, a cut at
+MAX_STEM) is told apart by a short hash of the title, so two such programs never write
+the same files; an ordinary title keeps its plain name.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from pathlib import Path
@@ -23,10 +27,41 @@ def slugify(text: str, fallback: str = "program") -> str:
     return slug or fallback
 
 
+HASH_CHARS = 8
+
+
+def title_stem(title: str) -> str:
+    """A program's title as the start of its file names: ``alleviating-back-pain``.
+
+    Case, accents, spaces and punctuation are the only things a plain slug may drop; a
+    title that loses more (``💪💪``, ``..``, Cyrillic, a long title cut short) gets
+    ``-`` and 8 hex digits of the SHA-256 of the title, so different titles of that kind
+    get different names (``program-1b4f0e98``).
+    """
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    cut = len(slug) > MAX_STEM
+    if slug and not cut and not _loses_words(title):
+        return slug
+    digest = hashlib.sha256(title.encode("utf-8", "surrogatepass")).hexdigest()[:HASH_CHARS]
+    head = slug[: MAX_STEM - HASH_CHARS - 1].rstrip("-") or "program"
+    return f"{head}-{digest}"
+
+
+def _loses_words(text: str) -> bool:
+    """Whether slugifying drops a character that carries meaning: anything but ASCII,
+    accents (combining marks), and spaces, punctuation or controls in any script."""
+    for char in unicodedata.normalize("NFKD", text):
+        if char.isascii() or unicodedata.category(char)[0] in "MPZC":
+            continue
+        return True
+    return False
+
+
 def week_file_name(title: str, week: int, last_week: int = 99) -> str:
     """``alleviating-back-pain-week-03.mp3``: zero-padded so names sort by week."""
     digits = max(2, len(str(last_week)))
-    return f"{slugify(title)}-week-{week:0{digits}d}.mp3"
+    return f"{title_stem(title)}-week-{week:0{digits}d}.mp3"
 
 
 def preview_file_name(title: str, week: int, only: tuple[str, ...]) -> str:
@@ -40,12 +75,12 @@ def preview_file_name(title: str, week: int, only: tuple[str, ...]) -> str:
 def session_file_name(title: str, session: int) -> str:
     """``alleviating-back-pain-session-007.mp3``: a track made from the training log for
     its next session (several sessions share a week, so the week cannot name it)."""
-    return f"{slugify(title)}-session-{session:03d}.mp3"
+    return f"{title_stem(title)}-session-{session:03d}.mp3"
 
 
 def playlist_file_name(title: str) -> str:
     """``alleviating-back-pain.m3u8``: the batch's playlist, entries relative to it."""
-    return f"{slugify(title)}.m3u8"
+    return f"{title_stem(title)}.m3u8"
 
 
 def timeline_path(mp3: Path) -> Path:

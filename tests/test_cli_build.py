@@ -112,7 +112,7 @@ def assert_cache_consistent(cache: Path) -> None:
     for path in cache.rglob("*"):
         if path.is_file():
             assert not path.name.startswith(".tmp-"), f"temporary cache file left: {path}"
-            assert _decode(path.read_bytes()) is not None, f"damaged cache entry: {path}"
+            assert _decode(path.read_bytes(), path.stem) is not None, f"damaged cache entry: {path}"
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])

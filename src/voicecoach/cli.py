@@ -335,6 +335,8 @@ def _describe_result(result: BuildResult) -> str:
         if result.synthesized
         else ", all speech from cache"
     )
+    if result.repaired:  # clips damaged or made for another phrase: said again, and said so
+        new += f" ({counted(result.repaired, 'damaged clip')} in the cache made again)"
     return f"Wrote {result.path}: {minutes} long, {size:.1f} MB, in {result.seconds:.1f} s{new}"
 
 

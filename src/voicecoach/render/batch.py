@@ -74,6 +74,7 @@ class WeekJob:
     split: bool
     key: str
     synthesized: int
+    repaired: int  # damaged clips made again while preparing the week
 
 
 def render_key(
@@ -131,6 +132,7 @@ def reuse(job: WeekJob) -> BuildResult | None:
         gain_db=float(render.get("gain_db", 0.0)),
         peak_dbtp=float(render.get("peak_dbtp", 0.0)),
         reused=True,
+        repaired=job.repaired,
     )
 
 
@@ -164,6 +166,7 @@ def render_job(job: WeekJob, progress: Progress = no_progress) -> BuildResult:
         synthesized=job.synthesized,
         gain_db=level.gain_db,
         peak_dbtp=peak,
+        repaired=job.repaired + library.cache.repaired,
     )
 
 
@@ -226,6 +229,7 @@ def build_weeks(
                 split=split,
                 key=render_key(timeline, library.identity, settings, total, split),
                 synthesized=prepared.synthesized,
+                repaired=prepared.repaired,
             )
         )
     results: list[BuildResult] = []

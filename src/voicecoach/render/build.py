@@ -83,6 +83,9 @@ class BuildResult:
     gain_db: float
     peak_dbtp: float
     reused: bool = False  # already rendered with the same timeline and settings
+    # Clips found damaged in the cache (truncated, garbage, made for another phrase) and
+    # made again: the build succeeds, and says so.
+    repaired: int = 0
 
 
 def speech_settings(program: Program, spec: EngineSpec) -> EngineSpec:
@@ -117,6 +120,7 @@ class Prepared:
 
     timeline: Timeline
     synthesized: int
+    repaired: int = 0  # damaged clips found in the cache (made again among the new ones)
 
 
 def cached_measure(library: ClipLibrary) -> tuple[Callable[[str], int], set[str]]:
@@ -144,6 +148,7 @@ def prepare_timeline(
 ) -> Prepared:
     """Compile with the real lengths of every phrase, synthesizing the ones never heard."""
     measure, estimated = cached_measure(library)
+    repaired_before = library.cache.repaired
 
     # Usually two rounds: the first finds the new phrases, the second uses their lengths.
     # A round can bring a new phrase (the intro's "about N minutes"), so loop until a
@@ -159,7 +164,7 @@ def prepare_timeline(
             with progress(f"Speaking {len(missing)} new {noun}", len(missing)) as advance:
                 made += library.synthesize(missing, advance)
         elif not estimated.intersection(texts):
-            return Prepared(timeline, made)
+            return Prepared(timeline, made, library.cache.repaired - repaired_before)
         del timeline, texts  # not held while the next round compiles (4 MB for 5 hours)
     raise TimelineDidNotSettle(
         f"week {week} did not settle on measured speech lengths in {SETTLE_ROUNDS} rounds; "
@@ -275,12 +280,14 @@ def build_week(
     settings = with_program_music(program, settings)
     if settings.music is not None:
         find_music(settings.music.paths)  # a wrong --music fails before any speech is made
+    repaired_before = library.cache.repaired
     prepared = prepare_timeline(program, week, settings, library, progress)
     timeline = prepared.timeline
     level, peak = render_timeline(timeline, library, path, settings, progress, track_total)
     if split:
         write_week_parts(timeline, library, path, level, settings, progress)
     write_sidecars(path, timeline)
+    repaired = library.cache.repaired - repaired_before  # while preparing or rendering
     return BuildResult(
         path=path,
         timeline=timeline,
@@ -289,4 +296,5 @@ def build_week(
         synthesized=prepared.synthesized,
         gain_db=level.gain_db,
         peak_dbtp=peak,
+        repaired=repaired,
     )

@@ -1,10 +1,12 @@
 """The persistent clip cache: every phrase is synthesized once per engine, voice and rate.
 
 An entry is one file named by the SHA-256 of (format version, engine identity, text,
-variant). It holds a small JSON header (rate, sample count, loudness, true peak, and
-a SHA-256 of the samples) and the int16 samples. Entries are written to a temporary
-file and linked into place, so a reader sees a whole entry or none; an entry whose
-header, size or checksum does not match is treated as missing and made again.
+variant): its key. It holds a small JSON header (the key again, rate, sample count,
+loudness, true peak, and a SHA-256 of the samples) and the int16 samples. Entries are
+written to a temporary file and linked into place, so a reader sees a whole entry or
+none; an entry whose header, size or checksum does not match, or that was made for
+another key (a file copied or renamed over it), is damaged: treated as missing, made
+again and counted in ``repaired``.
 
 The first writer wins: when two builds make the same phrase at once, both use the one
 that reached the cache first (an engine does not say a phrase with the same length
@@ -25,7 +27,9 @@ import numpy as np
 from voicecoach.errors import OutputError
 from voicecoach.render.audio import RATE
 
-FORMAT_VERSION = 3  # 3: clips trimmed again after levelling
+# 3: clips trimmed again after levelling; 4: the header names the key it was made for.
+# The version is part of every key, so older entries are simply not found (made again).
+FORMAT_VERSION = 4
 MAGIC = b"VCCLIP\n"
 
 
@@ -52,7 +56,7 @@ class ClipCache:
         self.root = Path(root)
         self.hits = 0
         self.misses = 0
-        self.repaired = 0
+        self.repaired = 0  # damaged entries found and dropped (made again by the caller)
 
     def key(self, identity: dict[str, object], text: str, variant: str = "") -> str:
         blob = json.dumps(
@@ -80,9 +84,10 @@ class ClipCache:
         except OSError:
             self.misses += 1
             return None
-        clip = _decode(data)
+        clip = _decode(data, key)
         if clip is None:
-            # Damaged (truncated, garbage, another format): drop it; the caller re-makes it.
+            # Damaged (truncated, garbage, another format, another phrase's clip): drop it;
+            # the caller re-makes it.
             self.repaired += 1
             self.misses += 1
             try:
@@ -94,8 +99,9 @@ class ClipCache:
         return clip
 
     def length(self, key: str) -> int | None:
-        """The entry's sample count from its header alone (the samples are checked when
-        the clip is loaded to be played; a damaged one is re-made then)."""
+        """The entry's sample count from its header alone, None when it is missing or not
+        this key's (the samples are checked when the clip is loaded to be played; a
+        damaged one is re-made then)."""
         try:
             with open(self.path(key), "rb") as handle:
                 head = handle.read(len(MAGIC) + 4)
@@ -109,6 +115,8 @@ class ClipCache:
                 handle.seek(0, os.SEEK_END)
                 if handle.tell() != len(MAGIC) + 4 + size + 2 * samples or header["rate"] != RATE:
                     return None
+                if header.get("key") != key:  # another phrase's clip under this name
+                    return None
                 return samples
         except (OSError, ValueError, KeyError, TypeError):
             return None
@@ -119,6 +127,7 @@ class ClipCache:
         payload = clip.samples.astype("<i2").tobytes()
         header = json.dumps(
             {
+                "key": key,
                 "rate": RATE,
                 "samples": clip.length,
                 "loudness": clip.loudness,
@@ -151,7 +160,7 @@ class ClipCache:
         return clip
 
 
-def _decode(data: bytes) -> Clip | None:
+def _decode(data: bytes, key: str) -> Clip | None:
     if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 4:
         return None
     offset = len(MAGIC)
@@ -161,6 +170,8 @@ def _decode(data: bytes) -> Clip | None:
         header = json.loads(data[offset : offset + size])
         payload = data[offset + size :]
         if header["rate"] != RATE or len(payload) != 2 * int(header["samples"]):
+            return None
+        if header.get("key") != key:
             return None
         if hashlib.sha256(payload).hexdigest() != header["sha256"]:
             return None

@@ -415,7 +415,7 @@ class _Session:
             return "full"
         return cast(Talk, self.program.talk or "normal")
 
-    @property
+    @functools.cached_property  # asked at every beat; the options do not change
     def counts(self) -> Counts:
         """--counts, else the program's, else "words"."""
         return self.options.counts or cast(Counts, self.program.counts or "words")
@@ -548,6 +548,7 @@ class _Session:
         alternating = exercise.sides == "alternating"
         rep_sides = SIDES if alternating else (where.side,)
         ticks = self.counts == "tones"
+        tempo_phases = exercise.tempo.phases() if exercise.tempo is not None else ()
         for number in range(1, count + 1):
             for index, rep_side in enumerate(rep_sides):
                 announce = rep_side if alternating else None
@@ -561,7 +562,7 @@ class _Session:
                     )
                     self.counted("rep", exercise.rep_ms, label, None, rep)
                     continue
-                for phase_index, (activity, ms) in enumerate(exercise.tempo.phases()):
+                for phase_index, (activity, ms) in enumerate(tempo_phases):
                     # With counts as tones the markers say the phase; words only name the rep.
                     word = "" if ticks else phrases.PHASE_WORDS[activity]
                     text: str | None = word or None

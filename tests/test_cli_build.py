@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from audiotools import decode
 from conftest import CASES, PROGRAMS
-from voicecoach.cli import cli, parse_weeks
+from voicecoach.cli import cli
+from voicecoach.cli.options import parse_weeks
 from voicecoach.render.cache import _decode
 
 pytestmark = pytest.mark.slow

@@ -21,18 +21,14 @@ from voicecoach.compiler.progression import (
     MAX_WEEK,
     Prescription,
     Week,
-    plan_week,
     prescribe_amount,
+    prescribe_week,
     step_of,
 )
 from voicecoach.compiler.session import (
-    COUNT_STYLES,
     MAX_SPEEDUP,
-    TALK_LEVELS,
     CompileOptions,
-    Counts,
     Measure,
-    Talk,
     compile_program,
     estimate_speech_ms,
 )
@@ -46,10 +42,6 @@ from voicecoach.compiler.timeline import (
 )
 
 __all__ = [
-    "COUNT_STYLES",
-    "TALK_LEVELS",
-    "Counts",
-    "Talk",
     "MAX_SPEEDUP",
     "MAX_WEEK",
     "PALETTE",
@@ -74,7 +66,7 @@ __all__ = [
     "shown_tempo",
     "compile_program",
     "estimate_speech_ms",
-    "plan_week",
+    "prescribe_week",
     "prescribe_amount",
     "step_of",
 ]

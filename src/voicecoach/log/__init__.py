@@ -21,8 +21,8 @@ from voicecoach.log.next_session import LogRule, NextSession, next_session, targ
 from voicecoach.log.record import (
     ask_answers,
     describe_next,
+    next_in_log,
     parse_date,
-    plan_next,
     program_hash,
     record_session,
 )
@@ -50,7 +50,7 @@ __all__ = [
     "next_session",
     "parse_date",
     "parse_entry",
-    "plan_next",
+    "next_in_log",
     "plot_history",
     "program_hash",
     "read_csv",

@@ -42,7 +42,7 @@ def parse_date(text: str | None, today: datetime.date | None = None) -> datetime
     return date
 
 
-def plan_next(store: LogStore, program: Program) -> NextSession:
+def next_in_log(store: LogStore, program: Program) -> NextSession:
     """The next session of ``program`` according to the log in ``store``."""
     return next_session(program, store.sessions(program.title))
 

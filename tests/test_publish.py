@@ -110,6 +110,83 @@ def test_range_request_returns_exactly_those_bytes(site: Path, page_url: str) ->
     assert status == 416
 
 
+WEEK_1 = "tempo-basic-week-01.mp3"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "bytes=0-10,20-30",  # several ranges: the whole file, not multipart (server.py says why)
+        "bytes=0-10, 5-8",
+        "bytes=99999999-,0-10",  # one of them past the end: still the whole file
+        "items=0-10",  # a unit the server does not know: the Range header is ignored
+        "none",
+        "bytes=10-5",  # invalid (last before first): ignored, not "unsatisfiable"
+        "bytes=abc",
+        "bytes=--5",
+        "bytes=",
+    ],
+)
+def test_ranges_it_does_not_serve_as_asked_get_the_whole_file(
+    site: Path, page_url: str, header: str
+) -> None:
+    whole = (site / WEEK_1).read_bytes()
+    status, headers, body = get(page_url + WEEK_1, {"Range": header})
+    assert status == 200, (status, body[:100])
+    assert body == whole and int(headers["Content-Length"]) == len(whole)
+    assert "Content-Range" not in headers and headers["Accept-Ranges"] == "bytes"
+
+
+@pytest.mark.parametrize(
+    ("header", "first", "end"),  # end: one past the last byte; negative: from the end
+    [
+        ("bytes=1000-1999", 1000, 2000),
+        ("bytes=0-0", 0, 1),
+        ("BYTES=5-9", 5, 10),  # the unit is case-insensitive
+        ("bytes=1000-", 1000, 0),
+        ("bytes=1000-99999999", 1000, 0),  # a last byte past the end is the end
+        ("bytes=-500", -500, 0),
+        ("bytes=-99999999", 0, 0),  # a suffix longer than the file is the whole file
+        ("bytes=100-199,", 100, 200),  # an empty list element is no second range
+    ],
+)
+def test_one_range_is_exactly_those_bytes(
+    site: Path, page_url: str, header: str, first: int, end: int
+) -> None:
+    whole = (site / WEEK_1).read_bytes()
+    first, end = first % len(whole), end or len(whole)
+    status, headers, body = get(page_url + WEEK_1, {"Range": header})
+    assert status == 206, (status, body[:100])
+    assert headers["Content-Range"] == f"bytes {first}-{end - 1}/{len(whole)}"
+    assert body == whole[first:end] and int(headers["Content-Length"]) == end - first
+
+
+@pytest.mark.parametrize("header", ["bytes={size}-", "bytes={size}-{size}", "bytes=-0"])
+def test_a_range_past_the_end_is_416_with_the_size(site: Path, page_url: str, header: str) -> None:
+    size = (site / WEEK_1).stat().st_size
+    status, headers, _ = get(page_url + WEEK_1, {"Range": header.format(size=size)})
+    assert status == 416 and headers["Content-Range"] == f"bytes */{size}"
+
+
+def test_if_range_sends_the_range_only_if_the_file_is_unchanged(
+    site: Path, page_url: str
+) -> None:
+    whole = (site / WEEK_1).read_bytes()
+    _, headers, _ = get(page_url + WEEK_1, method="HEAD")
+    etag, modified = headers["ETag"], headers["Last-Modified"]
+    for same in (etag, modified):
+        status, _, body = get(page_url + WEEK_1, {"Range": "bytes=10-19", "If-Range": same})
+        assert status == 206 and body == whole[10:20], same
+    later = "Fri, 01 Jan 2100 00:00:00 GMT"  # If-Range dates match exactly, not "since"
+    for changed in ('"another-etag"', "W/" + etag, "Mon, 01 Jan 2001 00:00:00 GMT", later):
+        asked = {"Range": "bytes=10-19", "If-Range": changed}
+        status, headers, body = get(page_url + WEEK_1, asked)
+        assert status == 200 and body == whole and "Content-Range" not in headers, changed
+    # If-Range qualifies a range the server serves; with several, the whole file anyway.
+    status, _, body = get(page_url + WEEK_1, {"Range": "bytes=0-1,5-6", "If-Range": etag})
+    assert status == 200 and body == whole
+
+
 @pytest.mark.parametrize(
     "path",
     [

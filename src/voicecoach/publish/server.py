@@ -1,7 +1,9 @@
 """``voicecoach serve``: a published site for phones on the home network.
 
 Built on werkzeug: its ``send_file(..., conditional=True)`` answers byte ranges (206
-Partial Content with ``Content-Range``, 416 past the end, ``Accept-Ranges: bytes``),
+Partial Content with ``Content-Range``, 416 past the end, ``Accept-Ranges: bytes``;
+publish/ranges.py first turns what werkzeug would wrongly refuse, several ranges or an
+unknown unit, into "send the whole file", as RFC 9110 allows),
 ``If-None-Match``/``If-Modified-Since`` with ETag and Last-Modified, and HEAD, which
 podcast players rely on to seek; Python's ``http.server`` has none of it, and range
 handling written by hand is easy to get subtly wrong.
@@ -24,6 +26,7 @@ server ever writes.
 
 from __future__ import annotations
 
+import datetime
 import hmac
 import os
 import socket
@@ -53,6 +56,7 @@ from voicecoach.publish.log_form import (
     Shown,
 )
 from voicecoach.publish.page import page_html
+from voicecoach.publish.ranges import range_applies, usable_range
 from voicecoach.publish.state import Site, ensure_secret, load_site
 
 MIME_TYPES = {
@@ -194,9 +198,16 @@ def make_app(
         if path is None:
             raise NotFound()
         mimetype = MIME_TYPES.get(path.suffix.lower(), "application/octet-stream")
-        return send_file(
-            path, request.environ, mimetype=mimetype, conditional=True, max_age=MAX_AGE
-        )
+        environ = dict(request.environ)  # werkzeug reads the Range header from here
+        if "HTTP_RANGE" in environ:
+            stat = path.stat()
+            modified = datetime.datetime.fromtimestamp(stat.st_mtime, datetime.timezone.utc)
+            usable = usable_range(environ["HTTP_RANGE"], stat.st_size)
+            if usable is None or not range_applies(environ.get("HTTP_IF_RANGE"), modified):
+                del environ["HTTP_RANGE"]  # If-Range goes with it: it only qualifies a Range
+            else:
+                environ["HTTP_RANGE"] = usable
+        return send_file(path, environ, mimetype=mimetype, conditional=True, max_age=MAX_AGE)
 
     @SiteRequest.application  # type: ignore[arg-type]
     def app(request: Request) -> Response:

@@ -3,8 +3,13 @@ feedparser reading the feed, the MP3s decoded and measured."""
 
 from __future__ import annotations
 
+import http.client
 import json
+import os
 import shutil
+import socket
+import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -185,6 +190,63 @@ def test_if_range_sends_the_range_only_if_the_file_is_unchanged(
     # If-Range qualifies a range the server serves; with several, the whole file anyway.
     status, _, body = get(page_url + WEEK_1, {"Range": "bytes=0-1,5-6", "If-Range": etag})
     assert status == 200 and body == whole
+
+
+def seconds_until_closed(connection: socket.socket) -> float:
+    """How long the server takes to close ``connection`` (reading anything it sends)."""
+    started = time.monotonic()
+    connection.settimeout(120)  # generous: a loaded machine is slow, never early
+    try:
+        while connection.recv(65536):
+            pass
+    except ConnectionResetError:
+        pass
+    return time.monotonic() - started
+
+
+def test_idle_connections_are_closed_and_slow_downloads_are_not(
+    site: Path, tmp_path: Path
+) -> None:
+    timeout = 4.0
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy, symlinks=True)
+    big = os.urandom(24 * 1024 * 1024)  # well over what the socket buffers hold
+    (copy / "big.mp3").write_bytes(big)
+    with served(copy, idle_timeout_s=timeout) as (page_url, _):
+        port = int(page_url.split(":")[2].split("/")[0])
+        path = "/" + page_url.split("/", 3)[3]
+        silent = socket.create_connection(("127.0.0.1", port))
+        partial = socket.create_connection(("127.0.0.1", port))
+        partial.sendall(f"GET {path}feed.xml HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode())
+        # (No idle keep-alive to time out: werkzeug closes the connection after a response.)
+        waits: dict[str, float] = {}
+        idle = {"silent": silent, "partial": partial}
+        threads = [
+            threading.Thread(target=lambda n=n, s=s: waits.__setitem__(n, seconds_until_closed(s)))
+            for n, s in idle.items()
+        ]
+        for thread in threads:
+            thread.start()
+        # Meanwhile a slow download: 2.5 MB/s, ~10 s in all, more than twice the timeout,
+        # with something taken every tenth of a second. It must arrive whole.
+        slow = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        slow.request("GET", path + "big.mp3")
+        response = slow.getresponse()
+        assert response.status == 200
+        received, started = bytearray(), time.monotonic()
+        while chunk := response.read(256 * 1024):
+            received += chunk
+            time.sleep(0.1)
+        took = time.monotonic() - started
+        for thread in threads:
+            thread.join(timeout=120)
+        for connection in (silent, partial, slow):
+            connection.close()
+    assert bytes(received) == big and took > 2 * timeout
+    # Closed, and not before the timeout: the server's clock starts after our connect.
+    assert set(waits) == set(idle), waits
+    for name, waited in waits.items():
+        assert timeout * 0.9 < waited < 100, (name, waited)
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,7 @@ from typing import Any, TextIO
 
 from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed, NotFound
 from werkzeug.security import safe_join
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.utils import redirect, send_file
 from werkzeug.wrappers import Request, Response
 
@@ -68,6 +68,15 @@ MIME_TYPES = {
     ".xml": "application/rss+xml",
 }
 MAX_AGE = 60  # seconds: a phone rechecks soon after a new publish (ETag keeps it cheap)
+# A connection is closed once it has been idle this long: no byte received while waiting
+# for a request (an idle keep-alive, a request sent in part) and no byte taken by the
+# client while a file is sent. It is a timeout on each socket read and write, not on the
+# whole request, so a slow download that keeps moving is never cut, however long it takes;
+# only a connection on which nothing moves for the whole time is. 30 s is far longer than
+# a phone's Wi-Fi stalls for while it still works (a radio waking, a roam between access
+# points: a few seconds), and each open connection holds a thread. A player paused for
+# longer simply reconnects and asks for the rest with a Range, as players do.
+IDLE_TIMEOUT_S = 30.0
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -245,11 +254,17 @@ def serve(
     out: TextIO = sys.stdout,
     qr: bool = True,
     db_path: Path | None = None,
+    idle_timeout_s: float = IDLE_TIMEOUT_S,
 ) -> None:
     """Serve the site until interrupted, after printing its addresses and a QR code.
-    With ``db_path``, sessions logged on the page go into that training log."""
+    With ``db_path``, sessions logged on the page go into that training log. A connection
+    on which nothing moves for ``idle_timeout_s`` is closed (see IDLE_TIMEOUT_S)."""
     app, served = make_app(folder, base_url, db_path)
-    server = make_server(host, port, app, threaded=True)
+
+    class Handler(WSGIRequestHandler):
+        timeout = idle_timeout_s  # socketserver sets it on each connection's socket
+
+    server = make_server(host, port, app, threaded=True, request_handler=Handler)
     shown = lan_address() if host in ("0.0.0.0", "", "::") else host
     page = served.url(shown, server.server_port)
     print(f"Serving {folder} on {host}:{server.server_port}", file=out)

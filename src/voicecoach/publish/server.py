@@ -161,6 +161,12 @@ def make_app(
         if DATE_FIELD not in submitted or SESSION_FIELD not in submitted:
             raise BadRequest("not the page's log form")
         at = section_of(request)
+        # to_dict() keeps the first of a repeated field: "date=...&date=2099" would log
+        # the first date unseen. The page sends each field once, so this is refused.
+        repeated = [name for name, values in request.form.lists() if len(values) > 1]
+        if repeated:
+            error = f"the form has the field {repeated[0]!r} twice; send each field once"
+            return page(form, Shown(at=at, error=error, typed=submitted), status=400)
         try:
             record = form.submit(submitted)
         except VoicecoachError as exc:

@@ -21,7 +21,8 @@ that recorded its program file, the page is rendered per request with a "log thi
 session" form in each section (publish/log_form.py). The form posts to
 ``/<secret>/log``, the one address that takes a POST (elsewhere: 405 under the secret
 path, 404 outside it); bodies over 16 KB get 413. The database is the only file the
-server ever writes.
+server ever writes. A POST repeating a field is 400 (the page sends each once). A
+connection on which nothing moves for IDLE_TIMEOUT_S is closed.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 records       the values: a logged session, its sets, the targets it was given
 entries       what a person types ("10,10,9@12kg", "10/10,10/9", "30s"), checked
+bounds        what a log may hold (amounts per set, dates, notes): every way in checks it
 store         the SQLite database: versioned schema, WAL, one transaction per write
 record        logging a session (command line, prompt and form all go through it)
 next_session  program + log -> the next session's ``Week``, each decision in words

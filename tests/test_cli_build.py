@@ -231,11 +231,6 @@ def _mapped(pid: int) -> str:
         return ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs the CLI fix: SIGTERM turned into KeyboardInterrupt before voicecoach.cli's "
-    "imports (a light entry point), not in build after them; remove this mark with it",
-)
 def test_sigterm_while_starting_up_is_interrupted_too(tmp_path: Path) -> None:
     """SIGTERM in the first second (voicecoach.cli importing numpy, scipy, ...) ends the
     build like a later one: exit 130 and "interrupted", not killed by the signal (143)."""

@@ -109,34 +109,32 @@ TALK_OPTIONS = [
     ),
 ]
 
+def _defaulted(*names: str, help: str, **kwargs: Any) -> Callable[[F], F]:
+    """An option with a value that --help shows its default for."""
+    return click.option(*names, show_default=True, help=help, **kwargs)
+
+
 AUDIO_OPTIONS = [
-    click.option(
+    _defaulted(
         "--loudness",
         type=click.FloatRange(-40, -10),
         default=DEFAULT_LOUDNESS,
-        show_default=True,
         help="Integrated loudness target, LUFS.",
     ),
-    click.option(
+    _defaulted(
         "--bitrate",
         type=click.Choice(["48", "64", "96", "128"]),
         default=str(DEFAULT_BITRATE_KBPS),
-        show_default=True,
         help="MP3 bitrate, kbps (mono, 24 kHz, constant bitrate).",
     ),
-    click.option(
-        "--jobs",
-        "-j",
-        type=click.IntRange(1, 16),
-        default=DEFAULT_JOBS,
-        show_default=True,
+    _defaulted(
+        "--jobs", "-j", type=click.IntRange(1, 16), default=DEFAULT_JOBS,
         help="Speech synthesis processes.",
-    ),
-    click.option(
+    ),  # fmt: skip
+    _defaulted(
         "--speech-timeout",
         type=click.FloatRange(1, 600),
         default=int(DEFAULT_TIMEOUT_S),
-        show_default=True,
         help="Seconds one phrase may take before the engine is given up on.",
     ),
     click.option(
@@ -157,20 +155,14 @@ AUDIO_OPTIONS = [
         type=int,
         help="Play the music shuffled (the same SEED, the same order).",
     ),
-    click.option(
-        "--music-level",
-        type=click.FloatRange(0, 40),
-        default=DEFAULT_MUSIC_LEVEL_LU,
-        show_default=True,
+    _defaulted(
+        "--music-level", type=click.FloatRange(0, 40), default=DEFAULT_MUSIC_LEVEL_LU,
         help="How far the music sits under the voice, LU.",
-    ),
-    click.option(
-        "--duck",
-        type=click.FloatRange(0, 40),
-        default=DEFAULT_DUCK_DB,
-        show_default=True,
+    ),  # fmt: skip
+    _defaulted(
+        "--duck", type=click.FloatRange(0, 40), default=DEFAULT_DUCK_DB,
         help="How much further the music dips while the coach speaks or a tone plays, dB.",
-    ),
+    ),  # fmt: skip
 ]
 
 

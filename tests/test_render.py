@@ -76,7 +76,9 @@ def test_plan_after_a_build_is_the_built_timeline(built, cache_dir: Path, engine
     program = load_program(str(PROGRAM))
     planned = plan_timeline(program, 1, settings_for(engine, cache_dir))
     assert planned.estimated == 0
-    assert planned.timeline.to_dict() == json.loads(timeline_path(result.path).read_text())
+    sidecar = json.loads(timeline_path(result.path).read_text())
+    assert set(sidecar.pop("render")) >= {"key", "gain_db", "peak_dbtp"}  # how it was made
+    assert planned.timeline.to_dict() == sidecar
     cold = plan_timeline(program, 1, settings_for(engine, cache_dir / "empty"))
     assert cold.estimated == cold.phrases == planned.phrases
     assert cold.uncertainty_ms > 0
@@ -232,6 +234,7 @@ def test_sidecars_say_what_the_track_follows(built) -> None:
     MP3's ID3 chapters (Podcasting 2.0 JSON chapters)."""
     result, samples = built
     sidecar = json.loads(timeline_path(result.path).read_text())
+    assert sidecar.pop("render")["gain_db"] == round(result.gain_db, 3)
     assert sidecar == result.timeline.to_dict()
     assert len(samples) == sidecar["duration_ms"] * 24  # exact to the sample
     chapters = json.loads(chapters_path(result.path).read_text())

@@ -167,8 +167,8 @@ def main() -> None:
         for name, (text, week) in cases.items():
             path = Path(folder) / "program.yaml"
             path.write_text(text)
-            for command in (["validate", str(path)],
-                            ["plan", str(path), "--week", str(week), "--cache-dir", str(cache)]):  # fmt: skip
+            plan = ["plan", str(path), "--week", str(week), "--cache-dir", str(cache)]
+            for command in (["validate", str(path)], plan):
                 result = {"case": name, "command": command[0], "week": week, **measure(command)}
                 results.append(result)
                 print(

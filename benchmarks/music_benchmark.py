@@ -35,8 +35,7 @@ MUSIC_RENDER = RENDER.replace(
     "settings = RenderSettings(\n"
     "    cache_dir=Path(cache), options=options, speech=EngineSpec(engine=engine)\n"
     ")",
-    "from voicecoach.render.music import MusicSettings\n"
-    "music = MusicSettings((Path(sys.argv[7]),)) if sys.argv[7] else None\n"
+    "music = (Path(sys.argv[7]),) if sys.argv[7] else ()\n"
     "settings = RenderSettings(cache_dir=Path(cache), options=options, music=music,"
     " speech=EngineSpec(engine=engine))",
 ).replace(

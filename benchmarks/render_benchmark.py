@@ -29,7 +29,7 @@ PROGRAM = ROOT / "programs" / "alleviating-back-pain.yaml"
 RENDER = """
 import sys
 from pathlib import Path
-from voicecoach.render.build import RenderSettings, build_week
+from voicecoach.render import RenderSettings, build_week
 from voicecoach.compiler import CompileOptions
 from voicecoach.program import load_program, parse_program
 from voicecoach.render import EngineSpec
@@ -71,16 +71,15 @@ PCM = """
 import sys
 from pathlib import Path
 import numpy as np
-from voicecoach.render.build import (
-    RenderSettings, open_library, prepare_timeline, no_progress,
-)
+from voicecoach.render import RenderSettings
+from voicecoach.render.build import open_library, prepare_timeline, no_progress
 from voicecoach.render.clips import cue_sounds
 from voicecoach.render.mixer import mix_blocks
 from voicecoach.program import load_program
 from voicecoach.render.tones import tone_bank
 program = load_program(sys.argv[1])
-settings = RenderSettings(cache_dir=Path(sys.argv[4]))
-library = open_library(program, settings)
+settings = RenderSettings(cache_dir=Path(sys.argv[4])).for_program(program)
+library = open_library(settings)
 timeline = prepare_timeline(program, int(sys.argv[2]), settings, library, no_progress).timeline
 with open(sys.argv[3], "wb") as out:
     for block in mix_blocks(timeline, cue_sounds(library, tone_bank())):

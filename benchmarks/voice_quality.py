@@ -169,18 +169,14 @@ def week_as_heard(program: Path, week: int, engine: str, cache_dir: Path) -> np.
     """The week's speech as a build plays it (16 kHz): every speech cue's clip, levelled
     and fitted to its slot on the measured timeline, in order; tones left out and every
     silence longer than GAP_CAP_MS shortened to it. Synthesizes what the cache lacks."""
+    from voicecoach.render import EngineSpec, RenderSettings
     from voicecoach.render.audio import RATE
-    from voicecoach.render.build import (
-        RenderSettings,
-        no_progress,
-        open_library,
-        prepare_timeline,
-    )
-    from voicecoach.render.engines import EngineSpec
+    from voicecoach.render.build import no_progress, open_library, prepare_timeline
 
     loaded = load_program(str(program))
     settings = RenderSettings(speech=EngineSpec(engine=engine), cache_dir=cache_dir)
-    library = open_library(loaded, settings)
+    settings = settings.for_program(loaded)
+    library = open_library(settings)
     timeline = prepare_timeline(loaded, week, settings, library, no_progress).timeline
     pieces: list[np.ndarray] = []
     sounding_until = 0  # ms: where the last clip stopped sounding

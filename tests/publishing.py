@@ -30,16 +30,25 @@ def publish(site: Path, cache: Path, weeks: str, *extra: str) -> subprocess.Comp
     return result
 
 
+# The library's serve() as the CLI calls it, with the idle timeout the CLI does not offer.
+SERVE_WITH_TIMEOUT = (
+    "import sys; from pathlib import Path; from voicecoach.publish.server import serve; "
+    "serve(Path(sys.argv[1]), '127.0.0.1', 0, qr=False, idle_timeout_s=float(sys.argv[2]))"
+)
+
+
 @contextmanager
-def served(site: Path, *extra: str) -> Iterator[tuple[str, list[str]]]:
+def served(
+    site: Path, *extra: str, idle_timeout_s: float | None = None
+) -> Iterator[tuple[str, list[str]]]:
     """``voicecoach serve`` on a free port; yields the page's local address and the lines
-    the server printed on start."""
+    the server printed on start. With ``idle_timeout_s``, ``serve()`` itself with it."""
     log = (site.parent / "serve.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "voicecoach", "serve", str(site), "--host", "127.0.0.1",
-         "--port", "0", "--no-qr", *extra],
-        stdout=subprocess.PIPE, stderr=log, text=True,
-    )  # fmt: skip
+    command = [sys.executable, "-m", "voicecoach", "serve", str(site), "--host", "127.0.0.1",
+               "--port", "0", "--no-qr", *extra]  # fmt: skip
+    if idle_timeout_s is not None:
+        command = [sys.executable, "-c", SERVE_WITH_TIMEOUT, str(site), str(idle_timeout_s)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True)
     try:
         assert process.stdout is not None
         lines: list[str] = []

@@ -36,7 +36,7 @@ def build(cache: Path, out: Path) -> str:
 
 def clip_path(cache: Path, text: str) -> Path:
     settings = RenderSettings(cache_dir=cache, speech=EngineSpec(engine="espeak"))
-    library = open_library(load_program(str(PROGRAM)), settings)
+    library = open_library(settings.for_program(load_program(str(PROGRAM))))
     return ClipCache(cache).path(library.key(text))
 
 

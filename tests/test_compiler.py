@@ -172,7 +172,7 @@ def test_later_weeks_shorten_instructions_unless_asked() -> None:
     setup = "Stand 2-3 feet before a bench."
     week1 = compile_program(program, 1).speech_texts()
     week3 = compile_program(program, 3).speech_texts()
-    week3_full = compile_program(program, 3, CompileOptions(full_instructions=True)).speech_texts()
+    week3_full = compile_program(program, 3, CompileOptions(talk="full")).speech_texts()
     assert setup in week1 and setup in week3_full and setup not in week3
     assert "Chest up; front knee tracks over your foot." in week3
 

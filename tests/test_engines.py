@@ -16,13 +16,9 @@ from voicecoach.compiler import MAX_SPEEDUP
 from voicecoach.errors import PhraseTooLong, SpeechError, TimelineDidNotSettle, VoicecoachError
 from voicecoach.program import parse_program
 from voicecoach.program.schema import ENGINE_NAMES
+from voicecoach.render import RenderSettings
 from voicecoach.render.audio import RATE
-from voicecoach.render.build import (
-    RenderSettings,
-    no_progress,
-    prepare_timeline,
-    speech_settings,
-)
+from voicecoach.render.build import no_progress, prepare_timeline
 from voicecoach.render.clips import speed_up
 from voicecoach.render.engines import ENGINES, EngineSpec, open_engine, synthesize
 from voicecoach.render.engines.piper import NATURAL_WPM, PiperEngine, length_scale
@@ -40,11 +36,14 @@ def test_program_voice_may_name_a_piper_model_beside_it(tmp_path: Path) -> None:
     voice = "voice: {engine: piper, model: voices/alan.onnx, rate: 180}\n"
     program = parse_program(text + voice, str(tmp_path / "p.yaml"))
     assert program.voice.model == "voices/alan.onnx"
-    spec = speech_settings(program, EngineSpec())
-    assert spec.model == str(tmp_path / "voices" / "alan.onnx")
-    assert speech_settings(program, EngineSpec(model="/x/y.onnx")).model == "/x/y.onnx"
+
+    def speech(spec: EngineSpec) -> EngineSpec:
+        return RenderSettings(speech=spec).for_program(program).speech
+
+    assert speech(EngineSpec()).voice_model == str(tmp_path / "voices" / "alan.onnx")
+    assert speech(EngineSpec(voice_model="/x/y.onnx")).voice_model == "/x/y.onnx"
     # another engine on the command line: the program's Piper model does not follow it
-    assert speech_settings(program, EngineSpec(engine="espeak")).model is None
+    assert speech(EngineSpec(engine="espeak")).voice_model is None
     with pytest.raises(VoicecoachError, match="voice.model"):
         parse_program(text + "voice: {model: [1]}\n", "bad.yaml")
 
@@ -58,27 +57,27 @@ def _fake_voice(folder: Path, content: bytes) -> Path:
 
 def test_piper_cache_identity_follows_the_model_file(tmp_path: Path) -> None:
     model = _fake_voice(tmp_path, b"voice one")
-    first = PiperEngine(EngineSpec(model=str(model))).identity()
-    assert PiperEngine(EngineSpec(model=str(model))).identity() == first
+    first = PiperEngine(EngineSpec(voice_model=str(model))).identity()
+    assert PiperEngine(EngineSpec(voice_model=str(model))).identity() == first
     model.write_bytes(b"voice two, a little longer")
-    changed = PiperEngine(EngineSpec(model=str(model))).identity()
+    changed = PiperEngine(EngineSpec(voice_model=str(model))).identity()
     assert changed["model_sha256"] != first["model_sha256"]
     # same size, rewritten later: the (path, mtime, size) memo must not hide the change
     model.write_bytes(b"voice TWO, a little longer")
     os.utime(model, ns=(1, 1))
-    again = PiperEngine(EngineSpec(model=str(model))).identity()
+    again = PiperEngine(EngineSpec(voice_model=str(model))).identity()
     assert again["model_sha256"] != changed["model_sha256"]
-    assert PiperEngine(EngineSpec(model=str(model), rate=150)).identity() != again
+    assert PiperEngine(EngineSpec(voice_model=str(model), rate=150)).identity() != again
 
 
 def test_piper_checks_the_model_and_its_config(tmp_path: Path) -> None:
     model = _fake_voice(tmp_path, b"x")
-    PiperEngine.check(EngineSpec(model=str(model)))
+    PiperEngine.check(EngineSpec(voice_model=str(model)))
     with pytest.raises(SpeechError, match="no Piper voice model"):
-        PiperEngine.check(EngineSpec(model=str(tmp_path / "missing.onnx")))
+        PiperEngine.check(EngineSpec(voice_model=str(tmp_path / "missing.onnx")))
     (tmp_path / "tiny.onnx.json").unlink()
     with pytest.raises(SpeechError, match="needs its config beside it"):
-        PiperEngine.check(EngineSpec(model=str(model)))
+        PiperEngine.check(EngineSpec(voice_model=str(model)))
 
 
 def test_piper_rate_is_its_length_scale() -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from voicecoach.naming import playlist_file_name, session_file_name, slugify, week_file_name
 from voicecoach.program import parse_program
-from voicecoach.render.build import RenderSettings, build_week
+from voicecoach.render import RenderSettings, build_week
 from voicecoach.render.engines import command_argv
 
 HOSTILE = [

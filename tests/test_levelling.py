@@ -13,12 +13,13 @@ from conftest import CASES
 from musictools import glide, write_audio
 from voicecoach.compiler import compile_program
 from voicecoach.program import load_program
+from voicecoach.render import RenderSettings
 from voicecoach.render.audio import ms_to_samples, true_peak_dbtp
-from voicecoach.render.build import RenderSettings, build_week
+from voicecoach.render.build import build_week
 from voicecoach.render.clips import Fitted, limited
 from voicecoach.render.loudness import LoudnessMeter, gated_loudness
 from voicecoach.render.mixer import BLOCK
-from voicecoach.render.music import MusicBed, MusicSettings
+from voicecoach.render.music import MusicBed
 from voicecoach.render.music_files import load_tracks
 
 PROGRAM = CASES / "music_bed.yaml"
@@ -32,8 +33,8 @@ def test_the_bed_profile_matches_the_decoded_bed(tmp_path: Path) -> None:
     write_audio(folder / "a.mp3", glide(14.0))
     write_audio(folder / "b.flac", glide(9.0, amplitude=0.1))
     timeline = compile_program(load_program(str(PROGRAM)), 1)
-    settings = MusicSettings((folder,), shuffle_seed=3)
-    tracks = load_tracks(settings.paths, tmp_path / "cache")
+    settings = RenderSettings(music=(folder,), shuffle=3)
+    tracks = load_tracks(settings.music, tmp_path / "cache")
     total = ms_to_samples(timeline.duration_ms)
     with MusicBed(tracks, settings, timeline, bed_lufs=-30.0) as bed:
         estimated = bed.hop_energies()
@@ -72,7 +73,7 @@ def test_a_loud_target_is_met_by_limiting_not_by_missing_it(tmp_path: Path) -> N
     cache = tmp_path / "clips"
     quiet = build_week(program, 1, tmp_path / "a.mp3", RenderSettings(cache_dir=cache))
     loud = build_week(
-        program, 1, tmp_path / "b.mp3", RenderSettings(cache_dir=cache, loudness_lufs=-17.0)
+        program, 1, tmp_path / "b.mp3", RenderSettings(cache_dir=cache, loudness=-17.0)
     )
     integrated, peak = ebur128(str(loud.path))
     print(f"-17 target: {integrated} LUFS, {peak} dBTP; gain {loud.gain_db:.2f} dB "

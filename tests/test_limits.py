@@ -18,7 +18,7 @@ from voicecoach.cli import cli
 from voicecoach.compiler import (
     CompileOptions,
     compile_program,
-    plan_week,
+    prescribe_week,
     session_floor,
 )
 from voicecoach.errors import SessionTooLong
@@ -186,7 +186,8 @@ def check_random_program(text: str, week: int, tmp_path: Path) -> str:
     path.write_text(text)
     empty = str(tmp_path / "cache")
     outcome = "timeline"
-    for args in (["validate", str(path)], ["plan", str(path), "-w", str(week), "--cache-dir", empty]):
+    plan = ["plan", str(path), "-w", str(week), "--cache-dir", empty]
+    for args in (["validate", str(path)], plan):
         code, output = run(*args)
         assert code in (0, 2), output
         if code == 2:
@@ -198,7 +199,7 @@ def check_random_program(text: str, week: int, tmp_path: Path) -> str:
     # the compiler refuses: compiled without the limit (only where the floor keeps the
     # work bounded), a session within 4 hours is accepted, one over it refused.
     program = parse_program(text, str(path))
-    floor = session_floor(program, plan_week(program, week)).total_ms
+    floor = session_floor(program, prescribe_week(program, week)).total_ms
     if floor <= LIMIT_MS:
         length = compile_program(program, week, UNLIMITED).duration_ms
         assert floor <= length

@@ -4,6 +4,7 @@ whose timeline says the new targets and why."""
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -202,3 +203,84 @@ def test_the_form_functions_add_the_same_rows_as_the_command_line(tmp_path: Path
     with LogStore(cli_db) as store:
         from_cli = store.sessions()
     assert from_form == from_cli and len(from_form[0].sets) == 5
+
+
+# The bounds of log/bounds.py, as `voicecoach log` and `log-import` apply them: the same
+# ones the page's form applies (test_log_form.py). log_short.yaml: Floor Press 2-3 reps
+# (at most 11 in a set), Plank a 5-9 s hold (at most 23 s).
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--date", "0001-01-01"], "error: --date 0001-01-01 is before 2000-01-01, earlier "
+         "than any training log; check the year"),
+        (["--date", "1999-12-31"], "error: --date 1999-12-31 is before 2000-01-01"),
+        (["--set", "Floor Press=1000"], "error: Floor Press: 1000 reps in one set is more than "
+         "this program allows (11: twice the top of its range, 3, plus 5); check the number"),
+        (["--set", "Plank=24s"], "error: Plank: 24 seconds in one set is more than this "
+         "program allows (23: twice the top of its range, 9, plus 5); check the number"),
+        (["--set", "Plank=7s; ok\x00"], "error: Plank: the note has a control character "
+         "(U+0000); a note is one line of plain text"),
+        (["--set", "Plank=skip; \x1b[2J"], "error: Plank: the note has a control character "
+         "(U+001B)"),
+        (["--set", "Plank=7; two\nlines"], "error: Plank: the note has a control character "
+         "(U+000A)"),
+        (["--set", "Plank=7; " + "x" * 501], "error: Plank: the note is 501 characters "
+         "long; at most 500"),
+    ],
+    ids=["year-1", "before-2000", "1000-reps", "hold", "nul", "esc", "newline", "long-note"],
+)  # fmt: skip
+def test_log_keeps_to_the_bounds_and_writes_nothing(
+    tmp_path: Path, arguments: list[str], message: str
+) -> None:
+    db = tmp_path / "log.sqlite3"
+    code, out = run("log", str(SHORT), "--db", str(db), "--date", "2025-01-02", *arguments)
+    assert code == 2 and out.startswith(message) and out.count("\n") == 1, out
+    assert not sessions_in(db)
+
+
+def test_log_takes_the_bounds_themselves(tmp_path: Path) -> None:
+    db = str(tmp_path / "log.sqlite3")
+    at_bounds = ["--set", "Floor Press=11", "--set", "Plank=23s; " + "é" * 490 + "\u200d"]
+    code, out = run("log", str(SHORT), "--db", db, "--date", "2000-01-01", *at_bounds)
+    assert code == 0, out
+    # The prompt asks again on a value out of bounds, as on any wrong answer.
+    code, out = run("log", str(SHORT), "--db", db, input="\n12\n3\n\n")
+    assert code == 0 and "Floor Press: 12 reps in one set is more than" in out, out
+    with LogStore(db) as store:
+        sessions = store.sessions()
+    assert [s.sets_of("Floor Press")[0].amount for s in sessions] == [11, 3]
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "line", "message"),
+    [
+        ("date", "0001-01-01", 2, "date 0001-01-01 is before 2000-01-01"),
+        ("date", "2999-01-01", 2, "date 2999-01-01 is in the future"),
+        ("note", "a\x1bb", 3, "Split Squat: the note has a control character (U+001B)"),
+    ],
+)
+def test_log_import_keeps_to_the_same_bounds(
+    tmp_path: Path, column: str, value: str, line: int, message: str
+) -> None:
+    source, copy, exported = tmp_path / "a.sqlite3", tmp_path / "b.sqlite3", tmp_path / "log.csv"
+    assert run("log", str(SHORT), "--db", str(source), "--date", "2025-01-02",
+               "--as-prescribed")[0] == 0  # fmt: skip
+    assert run("log-export", str(exported), "--db", str(source))[0] == 0
+    with exported.open(newline="") as file:
+        rows = list(csv.DictReader(file))
+    for row in rows if column == "date" else rows[1:2]:  # a date is the session's, every row
+        row[column] = value
+    with exported.open("w", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    code, out = run("log-import", str(exported), "--db", str(copy))
+    assert code == 2 and out.startswith(f"error: {exported}:{line}: {message}"), out
+    assert out.count("\n") == 1 and not sessions_in(copy)
+
+
+def sessions_in(db: Path) -> int:
+    if not db.exists():
+        return 0
+    with LogStore(db) as store:
+        return len(store.sessions())

@@ -5,7 +5,9 @@ the form, a real SQLite file compared row by row with one the command line wrote
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import shutil
 import sqlite3
 import urllib.error
@@ -216,6 +218,58 @@ def test_only_the_form_address_takes_a_post_and_bodies_are_capped(
         status, text = post(page_url + "log", stale)
         assert status == 422 and "this form was for session 7" in text
         assert session_count(db) == 0
+        assert post(page_url + "log?at=week-1", body)[0] == 200  # 303, followed to the page
+    assert session_count(db) == 1
+
+
+def error_lines(page: str) -> list[str]:
+    return [html.unescape(line) for line in re.findall(r'<p class="error"[^>]*>(.*?)</p>', page)]
+
+
+# tests/cases/log_short.yaml: Split Squat 2-4 reps (top 4: at most 13), Floor Press 2-3
+# (at most 11), Plank a 5-9 s hold (at most 23 s). Each is a POST body as a browser or a
+# hand-made request would send it, so a field can be given twice.
+# fmt: off
+REFUSED = [
+    ("date=0001-01-01", 422,
+     "the date 0001-01-01 is before 2000-01-01, earlier than any training log; check the year"),
+    ("date=2099-01-01", 422, "the date 2099-01-01 is in the future; log a session after it"),
+    ("ex-2=1000", 422, "Floor Press: 1000 reps in one set is more than this program allows "
+     "(11: twice the top of its range, 3, plus 5); check the number"),
+    ("ex-2=12", 422, "Floor Press: 12 reps in one set is more than this program allows "
+     "(11: twice the top of its range, 3, plus 5); check the number"),
+    ("ex-1=2/14", 422, "Split Squat: 14 reps in one set is more than this program allows "
+     "(13: twice the top of its range, 4, plus 5); check the number"),
+    ("ex-3=24s", 422, "Plank: 24 seconds in one set is more than this program allows "
+     "(23: twice the top of its range, 9, plus 5); check the number"),
+    ("ex-1=2;%20knee%00fine", 422,
+     "Split Squat: the note has a control character (U+0000); a note is one line of plain text"),
+    ("ex-2=2;%1B[31mred", 422,
+     "Floor Press: the note has a control character (U+001B); a note is one line of plain text"),
+    ("ex-2=2;%20a%0Ab", 422,
+     "Floor Press: the note has a control character (U+000A); a note is one line of plain text"),
+    ("date=2025-03-01&date=2099-01-01", 400,
+     "the form has the field 'date' twice; send each field once"),
+    ("ex-2=2&ex-2=1000", 400, "the form has the field 'ex-2' twice; send each field once"),
+    ("session=1&session=2", 400, "the form has the field 'session' twice; send each field once"),
+]
+# fmt: on
+BASE = {"session": "1", "date": "2025-03-02"}  # the fields a case does not give itself
+
+
+def test_values_out_of_bounds_and_repeated_fields_are_refused_and_write_nothing(
+    short_site: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "log.sqlite3"
+    with served(short_site, "--db", str(db)) as (page_url, _):
+        for fields, status, message in REFUSED:
+            given = [f"{k}={v}" for k, v in BASE.items() if f"{k}=" not in fields]
+            body = "&".join([*given, fields]).encode()
+            answer, page = post(page_url + "log?at=week-1", body)
+            assert (answer, error_lines(page)) == (status, [message]), fields
+            assert session_count(db) == 0, fields
+        # At the bounds, it goes in (and the CLI applies the same ones: test_log_cli.py).
+        body = b"session=1&date=2025-03-02&ex-1=13/13,2&ex-2=11;%20all%20good&ex-3=23s"
         assert post(page_url + "log?at=week-1", body)[0] == 200  # 303, followed to the page
     assert session_count(db) == 1
 

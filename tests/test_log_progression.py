@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CASES, SHIPPED, examples
-from voicecoach.log import LogStore, next_session, plan_next, record_session
+from voicecoach.log import LogStore, next_in_log, next_session, record_session
 from voicecoach.log.records import SessionRecord
 from voicecoach.program import Exercise, Program, load_program
 
@@ -58,7 +58,7 @@ def test_targets_follow_the_rule_for_any_log(log: list[tuple[bool, list[tuple[st
     program = SHORT
     with tempfile.TemporaryDirectory() as folder, LogStore(Path(folder) / "log.db") as store:
         for day, (missed, answers) in enumerate(log):
-            before = plan_next(store, program)
+            before = next_in_log(store, program)
             record_session(
                 store, program, answers, START + datetime.timedelta(days=day), missed=missed
             )
@@ -102,7 +102,7 @@ def test_the_spoken_decisions_say_what_was_done_and_what_today_asks(tmp_path: Pa
     day = datetime.date(2025, 1, 6)
     with LogStore(tmp_path / "log.db") as store:
         for _ in range(6):  # the foundation: 2 weeks x 3 sessions
-            assert plan_next(store, program).week.foundation
+            assert next_in_log(store, program).week.foundation
             record_session(store, program, [("Bulgarian Split Squat", "@12kg")], day)
             day += datetime.timedelta(days=2)
         steps = [
@@ -115,12 +115,12 @@ def test_the_spoken_decisions_say_what_was_done_and_what_today_asks(tmp_path: Pa
              "Today: a little heavier, 8 reps."),
         ]  # fmt: skip
         for answer, said_before in steps:
-            upcoming = plan_next(store, program)
+            upcoming = next_in_log(store, program)
             assert not upcoming.week.foundation
             assert upcoming.week.prescriptions[4].decision == said_before
             record_session(store, program, [("Bulgarian Split Squat", answer)], day)
             day += datetime.timedelta(days=2)
-        upcoming = plan_next(store, program)
+        upcoming = next_in_log(store, program)
         bss = upcoming.week.prescriptions[4]
         assert bss.count == 8 and not bss.raise_weight
         assert (
@@ -128,6 +128,6 @@ def test_the_spoken_decisions_say_what_was_done_and_what_today_asks(tmp_path: Pa
             == "Last time 8 at 13 kilos, 1 of 3 sets. Today: 8 reps again, same weight."
         )
         record_session(store, program, missed=True, date=day)
-        again = plan_next(store, program).week.prescriptions[4]
+        again = next_in_log(store, program).week.prescriptions[4]
         assert again.count == 8
         assert again.decision == "Last session was missed. Today: 8 reps, same weight."

@@ -19,13 +19,13 @@ from musictools import HOP_MS, WINDOW_MS, band_level, band_levels, glide, write_
 from voicecoach.compiler import compile_program
 from voicecoach.errors import MusicError
 from voicecoach.program import load_program
-from voicecoach.render.build import RenderSettings, build_week
+from voicecoach.render import RenderSettings
+from voicecoach.render.build import build_week
 from voicecoach.render.music import (
     ATTACK_MS,
     HOLD_MS,
     LEAD_MS,
     RELEASE_MS,
-    MusicSettings,
     duck_spans,
 )
 from voicecoach.render.music_files import CACHE_FILE, LoudnessCache, find_music, measure_track
@@ -50,8 +50,8 @@ def renders(tmp_path_factory: pytest.TempPathFactory, music_dir: Path):
     cache = out / "clips"
     program = load_program(str(PROGRAM))
     plain = build_week(program, 1, out / "plain.mp3", RenderSettings(cache_dir=cache))
-    music = MusicSettings((music_dir,), level_lu=LEVEL_LU, duck_db=DUCK_DB)
-    bed = build_week(program, 1, out / "bed.mp3", RenderSettings(cache_dir=cache, music=music))
+    music = RenderSettings(cache_dir=cache, music=(music_dir,), music_level=LEVEL_LU, duck=DUCK_DB)
+    bed = build_week(program, 1, out / "bed.mp3", music)
     return plain, bed, decode(str(bed.path))
 
 
@@ -258,9 +258,14 @@ def test_split_parts_carry_the_music(tmp_path: Path, music_dir: Path, renders) -
     all (the same levelling, the same schedule), to the sample in length and within MP3
     coding noise in the music's band."""
     plain, bed, _ = renders
-    music = MusicSettings((music_dir,), level_lu=LEVEL_LU, duck_db=DUCK_DB)
-    settings = RenderSettings(cache_dir=plain.path.parent / "clips", music=music)
-    week = build_week(load_program(str(PROGRAM)), 1, tmp_path / "w.mp3", settings, split=True)
+    settings = RenderSettings(
+        cache_dir=plain.path.parent / "clips",
+        music=(music_dir,),
+        music_level=LEVEL_LU,
+        duck=DUCK_DB,
+        split=True,
+    )
+    week = build_week(load_program(str(PROGRAM)), 1, tmp_path / "w.mp3", settings)
     assert week.gain_db == pytest.approx(bed.gain_db)
     folder = tmp_path / "w"
     names = sorted(p.name for p in folder.glob("*.mp3"))

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from conftest import PROGRAMS, SHIPPED
-from voicecoach.compiler import plan_week
+from voicecoach.compiler import prescribe_week
 from voicecoach.program import load_program
 
 
 def test_bulgarian_split_squat_weeks_1_to_10() -> None:
     program = load_program(str(SHIPPED))
     index = [ex.name for ex in program.exercises].index("Bulgarian Split Squat")
-    chosen = [plan_week(program, week).prescriptions[index] for week in range(1, 11)]
+    chosen = [prescribe_week(program, week).prescriptions[index] for week in range(1, 11)]
     assert [p.count for p in chosen] == [8, 8, 8, 9, 10, 11, 12, 8, 9, 10]
     assert [p.rest_ms // 1000 for p in chosen] == [90, 90, 60, 70, 75, 85, 90, 60, 70, 75]
     assert [p.raise_weight for p in chosen].index(True) == 7  # week 8: heavier, start over
@@ -23,7 +23,7 @@ def test_bulgarian_split_squat_weeks_1_to_10() -> None:
 def test_every_value_stays_inside_its_range(path) -> None:
     program = load_program(str(path))
     for week in range(1, 53):
-        plan = plan_week(program, week)
+        plan = prescribe_week(program, week)
         for exercise, prescription in zip(program.exercises, plan.prescriptions):
             value = prescription.hold_ms if exercise.kind == "hold" else prescription.count
             assert exercise.amount.low <= value <= exercise.amount.high
@@ -36,7 +36,7 @@ def test_every_value_stays_inside_its_range(path) -> None:
 def test_unweighted_exercises_stay_at_the_top() -> None:
     program = load_program(str(SHIPPED))
     index = [ex.name for ex in program.exercises].index("Scapular Push-up")
-    amounts = [plan_week(program, week).prescriptions[index].count for week in range(1, 12)]
+    amounts = [prescribe_week(program, week).prescriptions[index].count for week in range(1, 12)]
     assert amounts == [12, 12, 12, 13, 14, 15, 15, 15, 15, 15, 15]
 
 
@@ -44,11 +44,11 @@ def test_holds_climb_by_the_step_and_stay() -> None:
     program = load_program(str(SHIPPED))
     index = [ex.name for ex in program.exercises].index("Doorway Chest Stretch")
     amounts = [
-        plan_week(program, week).prescriptions[index].hold_ms // 1000 for week in range(1, 9)
+        prescribe_week(program, week).prescriptions[index].hold_ms // 1000 for week in range(1, 9)
     ]
     assert amounts == [30, 30, 30, 35, 40, 45, 45, 45]
 
 
 def test_foundation_weeks_speak_in_full() -> None:
     program = load_program(str(SHIPPED))
-    assert [plan_week(program, w).full_instructions for w in (1, 2, 3)] == [True, True, False]
+    assert [prescribe_week(program, w).full_instructions for w in (1, 2, 3)] == [True, True, False]

@@ -3,8 +3,13 @@ feedparser reading the feed, the MP3s decoded and measured."""
 
 from __future__ import annotations
 
+import http.client
 import json
+import os
 import shutil
+import socket
+import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -108,6 +113,140 @@ def test_range_request_returns_exactly_those_bytes(site: Path, page_url: str) ->
     assert status == 304
     status, _, _ = get(page_url + name, {"Range": f"bytes={len(whole) + 10}-"})
     assert status == 416
+
+
+WEEK_1 = "tempo-basic-week-01.mp3"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "bytes=0-10,20-30",  # several ranges: the whole file, not multipart (server.py says why)
+        "bytes=0-10, 5-8",
+        "bytes=99999999-,0-10",  # one of them past the end: still the whole file
+        "items=0-10",  # a unit the server does not know: the Range header is ignored
+        "none",
+        "bytes=10-5",  # invalid (last before first): ignored, not "unsatisfiable"
+        "bytes=abc",
+        "bytes=--5",
+        "bytes=",
+    ],
+)
+def test_ranges_it_does_not_serve_as_asked_get_the_whole_file(
+    site: Path, page_url: str, header: str
+) -> None:
+    whole = (site / WEEK_1).read_bytes()
+    status, headers, body = get(page_url + WEEK_1, {"Range": header})
+    assert status == 200, (status, body[:100])
+    assert body == whole and int(headers["Content-Length"]) == len(whole)
+    assert "Content-Range" not in headers and headers["Accept-Ranges"] == "bytes"
+
+
+@pytest.mark.parametrize(
+    ("header", "first", "end"),  # end: one past the last byte; negative: from the end
+    [
+        ("bytes=1000-1999", 1000, 2000),
+        ("bytes=0-0", 0, 1),
+        ("BYTES=5-9", 5, 10),  # the unit is case-insensitive
+        ("bytes=1000-", 1000, 0),
+        ("bytes=1000-99999999", 1000, 0),  # a last byte past the end is the end
+        ("bytes=-500", -500, 0),
+        ("bytes=-99999999", 0, 0),  # a suffix longer than the file is the whole file
+        ("bytes=100-199,", 100, 200),  # an empty list element is no second range
+    ],
+)
+def test_one_range_is_exactly_those_bytes(
+    site: Path, page_url: str, header: str, first: int, end: int
+) -> None:
+    whole = (site / WEEK_1).read_bytes()
+    first, end = first % len(whole), end or len(whole)
+    status, headers, body = get(page_url + WEEK_1, {"Range": header})
+    assert status == 206, (status, body[:100])
+    assert headers["Content-Range"] == f"bytes {first}-{end - 1}/{len(whole)}"
+    assert body == whole[first:end] and int(headers["Content-Length"]) == end - first
+
+
+@pytest.mark.parametrize("header", ["bytes={size}-", "bytes={size}-{size}", "bytes=-0"])
+def test_a_range_past_the_end_is_416_with_the_size(site: Path, page_url: str, header: str) -> None:
+    size = (site / WEEK_1).stat().st_size
+    status, headers, _ = get(page_url + WEEK_1, {"Range": header.format(size=size)})
+    assert status == 416 and headers["Content-Range"] == f"bytes */{size}"
+
+
+def test_if_range_sends_the_range_only_if_the_file_is_unchanged(
+    site: Path, page_url: str
+) -> None:
+    whole = (site / WEEK_1).read_bytes()
+    _, headers, _ = get(page_url + WEEK_1, method="HEAD")
+    etag, modified = headers["ETag"], headers["Last-Modified"]
+    for same in (etag, modified):
+        status, _, body = get(page_url + WEEK_1, {"Range": "bytes=10-19", "If-Range": same})
+        assert status == 206 and body == whole[10:20], same
+    later = "Fri, 01 Jan 2100 00:00:00 GMT"  # If-Range dates match exactly, not "since"
+    for changed in ('"another-etag"', "W/" + etag, "Mon, 01 Jan 2001 00:00:00 GMT", later):
+        asked = {"Range": "bytes=10-19", "If-Range": changed}
+        status, headers, body = get(page_url + WEEK_1, asked)
+        assert status == 200 and body == whole and "Content-Range" not in headers, changed
+    # If-Range qualifies a range the server serves; with several, the whole file anyway.
+    status, _, body = get(page_url + WEEK_1, {"Range": "bytes=0-1,5-6", "If-Range": etag})
+    assert status == 200 and body == whole
+
+
+def seconds_until_closed(connection: socket.socket) -> float:
+    """How long the server takes to close ``connection`` (reading anything it sends)."""
+    started = time.monotonic()
+    connection.settimeout(120)  # generous: a loaded machine is slow, never early
+    try:
+        while connection.recv(65536):
+            pass
+    except ConnectionResetError:
+        pass
+    return time.monotonic() - started
+
+
+def test_idle_connections_are_closed_and_slow_downloads_are_not(
+    site: Path, tmp_path: Path
+) -> None:
+    timeout = 4.0
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy, symlinks=True)
+    big = os.urandom(24 * 1024 * 1024)  # well over what the socket buffers hold
+    (copy / "big.mp3").write_bytes(big)
+    with served(copy, idle_timeout_s=timeout) as (page_url, _):
+        port = int(page_url.split(":")[2].split("/")[0])
+        path = "/" + page_url.split("/", 3)[3]
+        silent = socket.create_connection(("127.0.0.1", port))
+        partial = socket.create_connection(("127.0.0.1", port))
+        partial.sendall(f"GET {path}feed.xml HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode())
+        # (No idle keep-alive to time out: werkzeug closes the connection after a response.)
+        waits: dict[str, float] = {}
+        idle = {"silent": silent, "partial": partial}
+        threads = [
+            threading.Thread(target=lambda n=n, s=s: waits.__setitem__(n, seconds_until_closed(s)))
+            for n, s in idle.items()
+        ]
+        for thread in threads:
+            thread.start()
+        # Meanwhile a slow download: 2.5 MB/s, ~10 s in all, more than twice the timeout,
+        # with something taken every tenth of a second. It must arrive whole.
+        slow = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        slow.request("GET", path + "big.mp3")
+        response = slow.getresponse()
+        assert response.status == 200
+        received, started = bytearray(), time.monotonic()
+        while chunk := response.read(256 * 1024):
+            received += chunk
+            time.sleep(0.1)
+        took = time.monotonic() - started
+        for thread in threads:
+            thread.join(timeout=120)
+        for connection in (silent, partial, slow):
+            connection.close()
+    assert bytes(received) == big and took > 2 * timeout
+    # Closed, and not before the timeout: the server's clock starts after our connect.
+    assert set(waits) == set(idle), waits
+    for name, waited in waits.items():
+        assert timeout * 0.9 < waited < 100, (name, waited)
 
 
 @pytest.mark.parametrize(

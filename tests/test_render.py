@@ -15,8 +15,8 @@ from conftest import CASES
 from voicecoach.compiler import Timeline
 from voicecoach.naming import chapters_path, timeline_path
 from voicecoach.program import load_program, parse_program
-from voicecoach.render import EngineSpec, plan_timeline
-from voicecoach.render.build import RenderSettings, build_week, open_library
+from voicecoach.render import EngineSpec, RenderSettings, plan_timeline
+from voicecoach.render.build import build_week, open_library
 from voicecoach.render.cache import ClipCache
 
 pytestmark = pytest.mark.slow
@@ -76,7 +76,9 @@ def test_plan_after_a_build_is_the_built_timeline(built, cache_dir: Path, engine
     program = load_program(str(PROGRAM))
     planned = plan_timeline(program, 1, settings_for(engine, cache_dir))
     assert planned.estimated == 0
-    assert planned.timeline.to_dict() == json.loads(timeline_path(result.path).read_text())
+    sidecar = json.loads(timeline_path(result.path).read_text())
+    assert set(sidecar.pop("render")) >= {"key", "gain_db", "peak_dbtp"}  # how it was made
+    assert planned.timeline.to_dict() == sidecar
     cold = plan_timeline(program, 1, settings_for(engine, cache_dir / "empty"))
     assert cold.estimated == cold.phrases == planned.phrases
     assert cold.uncertainty_ms > 0
@@ -162,7 +164,7 @@ def test_second_build_uses_the_cache_and_a_damaged_entry_is_remade(
     assert (tmp_path / "again.mp3").read_bytes() == first.path.read_bytes()
 
     cache = ClipCache(cache_dir)
-    library = open_library(program, settings)
+    library = open_library(settings.for_program(program))
     victims = ["Sides Holds Cycles. Week 1.", "Exhale. Cat."]
     truncated = cache.path(library.key(victims[0]))
     truncated.write_bytes(truncated.read_bytes()[:100])
@@ -204,16 +206,16 @@ def test_speech_fits_its_slot_sped_up_when_needed(built) -> None:
 
 def test_voice_settings_come_from_the_program_and_the_command_line_wins(tmp_path: Path) -> None:
     """A program's voice.rate slows every phrase; --rate overrides it (measured lengths)."""
-    from voicecoach.render.build import prepare_timeline, speech_settings
+    from voicecoach.render.build import prepare_timeline
 
     text = (CASES / "lift_first_pauses.yaml").read_text() + "voice: {rate: 110}\n"
     program = parse_program(text, "slow.yaml")
-    assert speech_settings(program, EngineSpec()).rate == 110
-    assert speech_settings(program, EngineSpec(rate=300)).rate == 300
+    assert RenderSettings(speech=EngineSpec()).for_program(program).speech.rate == 110
+    assert RenderSettings(speech=EngineSpec(rate=300)).for_program(program).speech.rate == 300
 
     def intro_ms(speech: EngineSpec) -> int:
         settings = RenderSettings(cache_dir=tmp_path / "clips", speech=speech)
-        library = open_library(program, settings)
+        library = open_library(settings.for_program(program))
         prepared = prepare_timeline(program, 1, settings, library, lambda label, total: _null())
         return prepared.timeline.cues[0].duration_ms  # "Pauses. Week 1.", as measured
 
@@ -232,6 +234,7 @@ def test_sidecars_say_what_the_track_follows(built) -> None:
     MP3's ID3 chapters (Podcasting 2.0 JSON chapters)."""
     result, samples = built
     sidecar = json.loads(timeline_path(result.path).read_text())
+    assert sidecar.pop("render")["gain_db"] == round(result.gain_db, 3)
     assert sidecar == result.timeline.to_dict()
     assert len(samples) == sidecar["duration_ms"] * 24  # exact to the sample
     chapters = json.loads(chapters_path(result.path).read_text())

@@ -62,7 +62,9 @@ def test_sidecars_are_streamed_not_built_as_one_text(tmp_path: Path) -> None:
     assert timeline.duration_ms > 5 * 3600 * 1000
     mp3 = tmp_path / "long.mp3"
     document_bytes = _traced_peak(timeline.to_dict)
-    writing_bytes = _traced_peak(lambda: write_sidecars(mp3, timeline))
+    writing_bytes = _traced_peak(
+        lambda: write_sidecars(timeline_path(mp3), chapters_path(mp3), timeline)
+    )
     assert writing_bytes < 1.5 * document_bytes + 256 * 1024
     expected = json.dumps(timeline.to_dict(), indent=1, ensure_ascii=False)
     assert timeline_path(mp3).read_text(encoding="utf-8") == expected

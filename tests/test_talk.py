@@ -114,8 +114,11 @@ def test_brief_talk_has_no_instructions_and_full_has_them_every_week() -> None:
 
     normal = compile_program(program, 3, CompileOptions()).speech_texts()
     full = compile_program(program, 3, CompileOptions(talk="full")).speech_texts()
-    alias = compile_program(program, 3, CompileOptions(full_instructions=True)).speech_texts()
-    assert full == alias
+    # --full-instructions is the command line's older spelling of --talk full
+    plan = ["plan", str(program.source), "--week", "3", "--json", "--engine", "espeak"]
+    alias = CliRunner().invoke(cli, [*plan, "--full-instructions"])
+    assert alias.exit_code == 0, alias.output
+    assert alias.output == CliRunner().invoke(cli, [*plan, "--talk", "full"]).output
     executions = {s for ex in program.exercises for s in sentences(ex.execution or "")}
     assert executions <= set(full)
     assert not executions.intersection(normal) or executions.issubset(
@@ -183,8 +186,7 @@ def test_plan_shows_talk_levels_and_refuses_a_contradiction() -> None:
 def test_program_file_sets_talk_counts_and_music_and_the_command_line_wins() -> None:
     from voicecoach.errors import ProgramError
     from voicecoach.program import parse_program
-    from voicecoach.render.build import RenderSettings, with_program_music
-    from voicecoach.render.music import MusicSettings
+    from voicecoach.render import RenderSettings
 
     path = CASES / "music_bed.yaml"
     text = path.read_text()
@@ -198,15 +200,17 @@ def test_program_file_sets_talk_counts_and_music_and_the_command_line_wins() -> 
     assert compile_program(keyed, 1, CompileOptions(talk="full", counts="words")) == (
         compile_program(plain, 1, CompileOptions(talk="full"))
     )
-    music = with_program_music(keyed, RenderSettings()).music
-    assert music is not None and music.paths[0] == CASES / "songs"
-    assert music.paths[1].is_absolute() and music.paths[1].name == "x.mp3"
-    given = RenderSettings(music=MusicSettings((CASES,)))
-    assert with_program_music(keyed, given) is given
-    levels = RenderSettings(music=MusicSettings((), shuffle_seed=4, duck_db=6))
-    from_file = with_program_music(keyed, levels).music
-    assert from_file is not None and from_file.paths == music.paths
-    assert (from_file.shuffle_seed, from_file.duck_db) == (4, 6)
-    assert with_program_music(plain, levels).music is None
+    music = RenderSettings().for_program(keyed).music
+    assert music[0] == CASES / "songs"
+    assert music[1].is_absolute() and music[1].name == "x.mp3"
+    given = RenderSettings(music=(CASES,))
+    assert given.for_program(keyed).music == (CASES,)
+    levels = RenderSettings(shuffle=4, duck=6)
+    from_file = levels.for_program(keyed)
+    assert from_file.music == music
+    assert (from_file.shuffle, from_file.duck) == (4, 6)
+    assert levels.for_program(plain).music == ()
+    # resolving twice changes nothing
+    assert from_file.for_program(keyed) == from_file
     with pytest.raises(ProgramError, match="talk: expected one of brief, normal, full"):
         parse_program(text + "talk: chatty\n", str(path))

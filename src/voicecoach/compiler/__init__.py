@@ -21,19 +21,15 @@ from voicecoach.compiler.progression import (
     MAX_WEEK,
     Prescription,
     Week,
-    plan_week,
     prescribe_amount,
+    prescribe_week,
     step_of,
 )
 from voicecoach.compiler.session import (
-    COUNT_STYLES,
     MAX_SPEEDUP,
-    TALK_LEVELS,
     CompileOptions,
-    Counts,
     Floor,
     Measure,
-    Talk,
     check_every_week,
     compile_program,
     estimate_speech_ms,
@@ -49,10 +45,6 @@ from voicecoach.compiler.timeline import (
 )
 
 __all__ = [
-    "COUNT_STYLES",
-    "TALK_LEVELS",
-    "Counts",
-    "Talk",
     "MAX_SPEEDUP",
     "MAX_WEEK",
     "PALETTE",
@@ -80,7 +72,7 @@ __all__ = [
     "compile_program",
     "estimate_speech_ms",
     "session_floor",
-    "plan_week",
+    "prescribe_week",
     "prescribe_amount",
     "step_of",
 ]

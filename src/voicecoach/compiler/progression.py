@@ -78,7 +78,7 @@ class Week:
         return self.stage.instructions == "full"
 
 
-def plan_week(program: Program, week: int) -> Week:
+def prescribe_week(program: Program, week: int) -> Week:
     """Choose every exercise's prescription for ``week`` (1-based)."""
     if not 1 <= week <= MAX_WEEK:
         raise ValueError(f"week must be 1 to {MAX_WEEK}, got {week}")

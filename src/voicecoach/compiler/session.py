@@ -16,21 +16,17 @@ import difflib
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Literal, cast
+from typing import cast
 
 from voicecoach.compiler import phrases
 from voicecoach.compiler.amounts import minutes_words, seconds_words
 from voicecoach.compiler.palette import PALETTE, TONE_GAP_MS
-from voicecoach.compiler.progression import MAX_WEEK, Prescription, Week, plan_week
+from voicecoach.compiler.progression import MAX_WEEK, Prescription, Week, prescribe_week
 from voicecoach.compiler.timeline import Activity, Chapter, Cue, Segment, Timeline
 from voicecoach.errors import SessionTooLong, UnknownExercise
-from voicecoach.program import Exercise, Phase, Program
+from voicecoach.program import Counts, Exercise, Phase, Program, Talk
 
 Measure = Callable[[str], int]
-Talk = Literal["full", "normal", "brief"]
-Counts = Literal["words", "tones"]
-TALK_LEVELS: tuple[Talk, ...] = ("brief", "normal", "full")
-COUNT_STYLES: tuple[Counts, ...] = ("words", "tones")
 
 # -- the timing rules: each number is something the person hears --------------------------
 
@@ -68,7 +64,6 @@ class CompileOptions:
     """Choices that change a session without changing the program."""
 
     only: tuple[str, ...] = ()  # exercise names (or 1-based numbers) to keep
-    full_instructions: bool = False  # the same as talk="full" (the older option)
     # How much the coach says: "full" every instruction every week; "normal" the week's
     # choice (full in the foundation weeks, the key cue after); "brief" names, amounts,
     # countdowns and rests only. None: the program file's ``talk``, else "normal".
@@ -77,6 +72,15 @@ class CompileOptions:
     # tone (lower, lift, then soft ticks), saying only the rep at each rep's start.
     counts: Counts | None = None
     max_session_ms: int = MAX_SESSION_MS  # the documented limit; benchmarks may raise it
+
+    def resolved(self, program: Program) -> CompileOptions:
+        """These options with talk and counts never None: the command line's, else the
+        program file's, else "normal" and "words" (the one place that rule is written)."""
+        return replace(
+            self,
+            talk=self.talk or program.talk or "normal",
+            counts=self.counts or program.counts or "words",
+        )
 
 
 def estimate_speech_ms(text: str, rate: int = 200) -> int:
@@ -101,21 +105,26 @@ def compile_program(
     ``week`` is a week number (the calendar progression chooses the prescriptions) or a
     ready-made ``Week`` (prescriptions chosen elsewhere, e.g. from a training log).
     """
-    plan = week if isinstance(week, Week) else plan_week(program, week)
+    prescribed = week if isinstance(week, Week) else prescribe_week(program, week)
     selected = _select(program, options.only)
     # Refused before any work: a session over the limit on its floor alone would be
     # refused below anyway, after minutes of compiling (the work grows with the tempo's
     # beats, which the floor counts in full, so a session that passes it is bounded).
-    floor = session_floor(program, plan, selected)
+    floor = session_floor(program, prescribed, selected)
     if floor.total_ms > options.max_session_ms:
-        raise SessionTooLong(_too_long(program, plan.number, floor, options.max_session_ms))
+        limit = options.max_session_ms
+        raise SessionTooLong(_too_long(program, prescribed.number, floor, limit))
     # A phrase is measured once per compile, not at each of its thousands of beats: a
     # measure is a function of the text (the clip cache's header read, or an estimate).
     measure = functools.lru_cache(maxsize=None)(measure)
-    timeline = _settle(lambda hint: _Session(program, plan, selected, options, measure).build(hint))
+    options = options.resolved(program)
+    talk, counts = cast(Talk, options.talk), cast(Counts, options.counts)
+    timeline = _settle(
+        lambda hint: _Session(program, prescribed, selected, talk, counts, measure).build(hint)
+    )
     if timeline.duration_ms > options.max_session_ms:
         raise SessionTooLong(
-            f"{program.source}: week {plan.number} would run "
+            f"{program.source}: week {prescribed.number} would run "
             f"{timeline.duration_ms / 3_600_000:.1f} hours; the limit is "
             f"{options.max_session_ms / 3_600_000:g} hours (use --only, or fewer sets or reps)"
         )
@@ -186,7 +195,7 @@ def check_every_week(program: Program, options: CompileOptions = CompileOptions(
     selected = _select(program, options.only)
     seen: set[tuple[Prescription, ...]] = set()
     for number in range(1, MAX_WEEK + 1):
-        plan = plan_week(program, number)
+        plan = prescribe_week(program, number)
         if plan.prescriptions in seen:
             continue  # the same amounts as an earlier week: the same floor
         seen.add(plan.prescriptions)
@@ -292,9 +301,10 @@ class _Session:
     """One compile: places segments, cues and chapters as it walks the program."""
 
     program: Program
-    plan: Week
+    week: Week
     selected: set[int]
-    options: CompileOptions
+    talk_level: Talk  # resolved (CompileOptions.resolved): the session never asks the program
+    counts: Counts
     measure: Measure
     t: int = 0
     segments: list[Segment] = field(default_factory=list)
@@ -384,7 +394,7 @@ class _Session:
             self.say(speech_at, self.shortened(beat.text, limit - speech_at), limit)
         self.beats = []
 
-    def counted(
+    def timed_phase(
         self,
         activity: Activity,
         duration: int,
@@ -406,34 +416,20 @@ class _Session:
                 self.beats.append(_Beat(at, None, str(count), droppable=True))
             count += 1
 
-    @property
-    def talk_level(self) -> Talk:
-        """--talk, else the older --full-instructions, else the program's, else "normal"."""
-        if self.options.talk is not None:
-            return self.options.talk
-        if self.options.full_instructions:
-            return "full"
-        return cast(Talk, self.program.talk or "normal")
-
-    @functools.cached_property  # asked at every beat; the options do not change
-    def counts(self) -> Counts:
-        """--counts, else the program's, else "words"."""
-        return self.options.counts or cast(Counts, self.program.counts or "words")
-
     # -- the session ------------------------------------------------------------------
 
     def build(self, duration_hint: int) -> Timeline:
         """The whole session, its intro saying it lasts about ``duration_hint``."""
-        program, plan = self.program, self.plan
+        program, week = self.program, self.week
         exercises = [
-            (index, phase_index, phase, exercise, plan.prescriptions[index])
+            (index, phase_index, phase, exercise, week.prescriptions[index])
             for index, (phase_index, phase, exercise) in enumerate(_flatten(program))
             if index in self.selected
         ]
         self.chapters.append(Chapter(0, "Introduction"))
         talk, tones = self.talk_level, self.counts == "tones"
-        self.talk(phrases.session_intro(program, plan, duration_hint, len(exercises), talk, tones))
-        full = talk == "full" or (talk == "normal" and plan.full_instructions)
+        self.talk(phrases.session_intro(program, week, duration_hint, len(exercises), talk, tones))
+        full = talk == "full" or (talk == "normal" and week.full_instructions)
         last_phase = None
         for position, (index, phase_index, phase, exercise, prescription) in enumerate(exercises):
             self.chapters.append(Chapter(self.t, f"{position + 1}. {exercise.name}", index))
@@ -448,9 +444,9 @@ class _Session:
         self.outro()
         return Timeline(
             program=program.title,
-            week=plan.number,
+            week=week.number,
             duration_ms=self.t,
-            focus=plan.stage.focus,
+            focus=week.stage.focus,
             artist=program.artist,
             segments=tuple(self.segments),
             cues=tuple(sorted(self.cues, key=lambda c: (c.start_ms, c.end_ms))),
@@ -460,7 +456,7 @@ class _Session:
     def outro(self) -> None:
         """The closing words and the session-end tone."""
         start = at = self.t
-        for index, line in enumerate(phrases.outro(self.program, self.plan.number)):
+        for index, line in enumerate(phrases.outro(self.program, self.week.number)):
             at = self.say(at + (LINE_GAP_MS if index else 0), line)
         end = self.tone(at + OUTRO_TONE_GAP_MS, "session_end") + OUTRO_TAIL_MS
         self.segment(end - start, "talk")
@@ -560,7 +556,7 @@ class _Session:
                         if index == 0
                         else phrases.side_start(other_side, "")
                     )
-                    self.counted("rep", exercise.rep_ms, label, None, rep)
+                    self.timed_phase("rep", exercise.rep_ms, label, None, rep)
                     continue
                 for phase_index, (activity, ms) in enumerate(tempo_phases):
                     # With counts as tones the markers say the phase; words only name the rep.
@@ -574,7 +570,7 @@ class _Session:
                     tone = activity if activity in ("lower", "lift") else None
                     if ticks and tone is None:
                         tone = "tick"  # a pause's first second is marked too
-                    self.counted(cast(Activity, activity), ms, text, tone, rep)
+                    self.timed_phase(cast(Activity, activity), ms, text, tone, rep)
         self.flush_beats(self.t)
 
     def hold(self, ms: int, where: Where) -> None:

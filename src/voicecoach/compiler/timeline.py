@@ -8,7 +8,7 @@ The renderer places cues exactly where they say. Documented in docs/timeline.md.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 Activity = Literal[
@@ -35,6 +35,9 @@ class Segment:
     def duration_ms(self) -> int:
         """``end_ms - start_ms``."""
         return self.end_ms - self.start_ms
+
+
+_SEGMENT_FIELDS = tuple(f.name for f in fields(Segment))
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,11 @@ class Timeline:
             "title": self.title,
             "focus": self.focus,
             "duration_ms": self.duration_ms,
-            "segments": [asdict(s) for s in self.segments],
+            # Field by field, not dataclasses.asdict (which deep-copies each value): a week
+            # has thousands of segments, and every build writes this document.
+            "segments": [
+                {name: getattr(s, name) for name in _SEGMENT_FIELDS} for s in self.segments
+            ],
             "cues": [cue(c) for c in self.cues],
             "chapters": [{"start_ms": c.start_ms, "title": c.title} for c in self.chapters],
         }

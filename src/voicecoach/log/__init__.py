@@ -2,6 +2,7 @@
 
 records       the values: a logged session, its sets, the targets it was given
 entries       what a person types ("10,10,9@12kg", "10/10,10/9", "30s"), checked
+bounds        what a log may hold (amounts per set, dates, notes): every way in checks it
 store         the SQLite database: versioned schema, WAL, one transaction per write
 record        logging a session (command line, prompt and form all go through it)
 next_session  program + log -> the next session's ``Week``, each decision in words
@@ -21,8 +22,8 @@ from voicecoach.log.next_session import LogRule, NextSession, next_session, targ
 from voicecoach.log.record import (
     ask_answers,
     describe_next,
+    next_in_log,
     parse_date,
-    plan_next,
     program_hash,
     record_session,
 )
@@ -50,7 +51,7 @@ __all__ = [
     "next_session",
     "parse_date",
     "parse_entry",
-    "plan_next",
+    "next_in_log",
     "plot_history",
     "program_hash",
     "read_csv",

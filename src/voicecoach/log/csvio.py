@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from voicecoach.errors import LogError
+from voicecoach.log.bounds import check_date, check_note
 from voicecoach.log.records import MEASURES, STATUSES, SessionRecord, SetRecord, Target
 from voicecoach.outputs import write_text_atomic
 
@@ -103,7 +104,7 @@ def read_csv(path: Path) -> list[SessionRecord]:
                     session.targets,
                     sets,
                 )
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, LogError) as exc:
             raise LogError(f"{path}:{line}: {exc}") from None
     return list(sessions.values())
 
@@ -112,6 +113,7 @@ def _session(row: dict[str, str]) -> SessionRecord:
     status = row["status"]
     if status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
+    check_date(datetime.date.fromisoformat(row["date"]), what="date")  # log/bounds.py
     targets = json.loads(row["targets"] or "{}")
     if not isinstance(targets, dict):
         raise ValueError("targets must be a JSON object")
@@ -129,6 +131,7 @@ def _set(row: dict[str, str]) -> SetRecord:
     measure = row["measure"]
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {', '.join(MEASURES)}, got {measure!r}")
+    check_note(row["exercise"], row["note"])  # log/bounds.py
     if row["side"] not in ("", "left", "right"):
         raise ValueError(f"side must be left, right or empty, got {row['side']!r}")
     return SetRecord(

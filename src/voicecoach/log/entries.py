@@ -12,7 +12,8 @@ and the served page's form (one VALUE field per exercise)::
 
 Examples: ``10,10,9@12kg``, ``10/10,10/9@12kg``, ``30s,25s``, ``@14kg`` (prescribed reps at
 14 kg), ``12,12,12; left knee fine``. Every mistake raises ``LogError`` with one line that
-names the exercise, what was wrong and what to write instead.
+names the exercise, what was wrong and what to write instead; the bounds of amounts and
+notes are log/bounds.py's.
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ import re
 from dataclasses import dataclass
 
 from voicecoach.errors import LogError
+from voicecoach.log.bounds import check_amount, check_note
 from voicecoach.log.records import SetRecord, Target, measure_of
 from voicecoach.program import Exercise, Program
 
 SKIP_WORDS = {"skip", "-", "skipped", "no", "none"}
-MAX_AMOUNT = 3600  # a count or seconds; nobody does 3601 reps in a set
 MAX_WEIGHT = 1000.0
 _WEIGHT = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(kg|kgs|kilos?|lb|lbs|pounds?)?\s*$", re.I)
 _AMOUNT = re.compile(r"^\s*(\d+)\s*(s|sec|secs|seconds?)?\s*$", re.I)
@@ -106,6 +107,7 @@ def parse_entry(exercise: Exercise, value: str, prescribed_sets: int) -> Entry:
     where = exercise.name
     text, _, note = value.partition(";")
     note = note.strip()
+    check_note(where, note)
     text = text.strip()
     if text.casefold() in SKIP_WORDS:
         return Entry(exercise, None, None, None, note, skipped=True)
@@ -140,8 +142,7 @@ def _amount(where: str, exercise: Exercise, text: str) -> int:
             f"{where}: {what} must be whole numbers like {example}, got {text.strip()!r}"
         )
     amount = int(match.group(1))
-    if amount > MAX_AMOUNT:
-        raise LogError(f"{where}: {amount} {what} in one set is more than {MAX_AMOUNT}")
+    check_amount(where, exercise, amount, what)
     return amount
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from voicecoach.errors import LogError
 from voicecoach.log.next_session import NextSession, target_text
-from voicecoach.log.record import parse_date, plan_next, record_session
+from voicecoach.log.record import next_in_log, parse_date, record_session
 from voicecoach.log.records import SessionRecord
 from voicecoach.log.store import LogStore
 from voicecoach.program import Program
@@ -37,7 +37,7 @@ def field_name(index: int) -> str:
 
 def form_fields(store: LogStore, program: Program) -> list[FormField]:
     """The form for the next session of ``program``."""
-    return fields_for(program, plan_next(store, program))
+    return fields_for(program, next_in_log(store, program))
 
 
 def fields_for(program: Program, plan: NextSession) -> list[FormField]:
@@ -70,7 +70,7 @@ def record_form(
     unknown = sorted(set(form) - known)
     if unknown:
         raise LogError(f"the form has a field this program does not: {unknown[0]!r}")
-    date = parse_date(form.get(DATE_FIELD) or None, today)
+    date = parse_date(form.get(DATE_FIELD) or None, today, what="the date")
     missed = bool((form.get(MISSED_FIELD) or "").strip())
     answers = [
         (exercise.name, form[field_name(i)])

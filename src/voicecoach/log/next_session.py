@@ -4,7 +4,7 @@ The rule (docs/training-log.md) is the program's own progression, applied to wha
 actually done instead of to the calendar:
 
 - The first N sessions done are the foundation (N = foundation weeks x sessions per week:
-  2 x 3 = 6 for the shipped program), prescribed exactly as ``plan_week`` does.
+  2 x 3 = 6 for the shipped program), prescribed exactly as ``prescribe_week`` does.
 - Then, per exercise, double progression from the last session:
   every set at the top of the range -> a weighted exercise raises the weight slightly and
   starts the range again at the bottom; anything else stays at the top;
@@ -23,7 +23,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from voicecoach.compiler import MAX_WEEK, Prescription, Week, plan_week, prescribe_amount, step_of
+from voicecoach.compiler import (
+    MAX_WEEK,
+    Prescription,
+    Week,
+    prescribe_amount,
+    prescribe_week,
+    step_of,
+)
 from voicecoach.log.records import SessionRecord, SetRecord, Target
 from voicecoach.program import Exercise, Program
 
@@ -60,7 +67,7 @@ def next_session(program: Program, sessions: Sequence[SessionRecord]) -> NextSes
     week_number = min(done // program.sessions_per_week + 1, MAX_WEEK)
     weights = _last_weights(sessions)
     if done < LogRule.of(program).foundation_sessions:
-        week = plan_week(program, week_number)
+        week = prescribe_week(program, week_number)
     else:
         stage = program.progression.build
         last = sessions[-1] if sessions else None

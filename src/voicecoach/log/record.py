@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from voicecoach.errors import LogError
+from voicecoach.log.bounds import check_date
 from voicecoach.log.entries import Entry, find_exercise, parse_entry
 from voicecoach.log.next_session import NextSession, next_session, target_text
 from voicecoach.log.records import SessionRecord, SetRecord
@@ -28,21 +29,22 @@ def program_hash(program: Program) -> str:
         return ""
 
 
-def parse_date(text: str | None, today: datetime.date | None = None) -> datetime.date:
-    """``2026-11-20`` (or today when empty); a date in the future is refused."""
+def parse_date(
+    text: str | None, today: datetime.date | None = None, what: str = "--date"
+) -> datetime.date:
+    """``2026-11-20`` (or today when empty), inside the bounds of log/bounds.py."""
     today = today or datetime.date.today()
     if not text:
         return today
     try:
         date = datetime.date.fromisoformat(text.strip())
     except ValueError:
-        raise LogError(f"--date {text!r}: expected a date like {today.isoformat()}") from None
-    if date > today:
-        raise LogError(f"--date {date.isoformat()} is in the future; log a session after it")
+        raise LogError(f"{what} {text!r}: expected a date like {today.isoformat()}") from None
+    check_date(date, today, what)
     return date
 
 
-def plan_next(store: LogStore, program: Program) -> NextSession:
+def next_in_log(store: LogStore, program: Program) -> NextSession:
     """The next session of ``program`` according to the log in ``store``."""
     return next_session(program, store.sessions(program.title))
 
@@ -75,8 +77,7 @@ def record_session(
     happen (its targets are repeated next time); it takes no answers.
     """
     date = date or datetime.date.today()
-    if date > datetime.date.today():
-        raise LogError(f"the date {date.isoformat()} is in the future; log a session after it")
+    check_date(date)
     if missed and answers:
         raise LogError("a missed session has no sets; leave out --set")
     sessions = store.sessions(program.title)

@@ -11,6 +11,10 @@ reference   the key tables of docs/program-format.md, generated from schema
 """
 
 from voicecoach.program.model import (
+    COUNT_STYLES,
+    RATE_WPM,
+    TALK_LEVELS,
+    Counts,
     CycleStep,
     Exercise,
     Kind,
@@ -21,12 +25,17 @@ from voicecoach.program.model import (
     Sides,
     Span,
     Stage,
+    Talk,
     Tempo,
     Voice,
 )
 from voicecoach.program.schema import load_program, parse_program
 
 __all__ = [
+    "COUNT_STYLES",
+    "RATE_WPM",
+    "TALK_LEVELS",
+    "Counts",
     "CycleStep",
     "Exercise",
     "Kind",
@@ -37,6 +46,7 @@ __all__ = [
     "Sides",
     "Span",
     "Stage",
+    "Talk",
     "Tempo",
     "Voice",
     "load_program",

@@ -141,7 +141,7 @@ def _deep_mark(text: str) -> yaml.Mark | None:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return event.start_mark
+                    return event.start_mark  # type: ignore[return-value]  # libyaml's Mark is alike
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError:

@@ -14,6 +14,13 @@ TempoStart = Literal["lower", "lift"]
 Level = Literal["bottom", "middle", "top"]
 RestRule = Literal["low", "middle", "high", "climb"]
 Instructions = Literal["full", "short"]
+# How much the coach says, and how the tempo is marked: the program's ``talk`` and
+# ``counts`` and the command line's --talk and --counts take these (declared once, here).
+Talk = Literal["full", "normal", "brief"]
+Counts = Literal["words", "tones"]
+TALK_LEVELS: tuple[Talk, ...] = ("brief", "normal", "full")
+COUNT_STYLES: tuple[Counts, ...] = ("words", "tones")
+RATE_WPM = (80, 400)  # the speaking rates voice.rate and --rate accept, words per minute
 
 
 @dataclass(frozen=True)
@@ -159,8 +166,8 @@ class Program:
     phases: tuple[Phase, ...]
     voice: Voice
     source: str  # the file it was read from, for messages
-    talk: str | None = None  # brief | normal | full; the command line's --talk wins
-    counts: str | None = None  # words | tones; --counts wins
+    talk: Talk | None = None  # the command line's --talk wins
+    counts: Counts | None = None  # --counts wins
     music: tuple[str, ...] = ()  # files or folders, relative to the program file; --music wins
 
     @property

@@ -35,6 +35,9 @@ from voicecoach.program.fields import (
 )
 from voicecoach.program.loading import compose_yaml, read_text
 from voicecoach.program.model import (
+    COUNT_STYLES,
+    RATE_WPM,
+    TALK_LEVELS,
     CycleStep,
     Exercise,
     Phase,
@@ -176,8 +179,8 @@ class VoiceKeys(Keys):
         "Speaking rate in words per minute.",
         default=None,
         shown_default="the voice's own",
-        low=80,
-        high=400,
+        low=RATE_WPM[0],
+        high=RATE_WPM[1],
         what="words per minute",
     )
     model = Text(
@@ -505,13 +508,13 @@ class ProgramKeys(Keys):
     voice = Section("Speech settings.", default=KEY_DEFAULTS, keys=VoiceKeys())
     talk = Choice(
         "How much the coach says (`build --talk` wins).",
-        choices=("brief", "normal", "full"),
+        choices=TALK_LEVELS,
         default=None,
         shown_default="`normal`",
     )
     counts = Choice(
         "How the tempo is marked: counted aloud, or by tones (`build --counts` wins).",
-        choices=("words", "tones"),
+        choices=COUNT_STYLES,
         default=None,
         shown_default="`words`",
     )

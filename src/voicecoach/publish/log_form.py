@@ -31,8 +31,8 @@ from voicecoach.log import (
     NextSession,
     SessionRecord,
     fields_for,
+    next_in_log,
     next_session,
-    plan_next,
     plot_history,
     record_form,
 )
@@ -158,7 +158,7 @@ class LogForm:
         return load_program(str(self.program_file))
 
     def _plan(self, program: Program, store: LogStore | None) -> NextSession:
-        return plan_next(store, program) if store else next_session(program, [])
+        return next_in_log(store, program) if store else next_session(program, [])
 
     def extra(self, shown: Shown, logged_number: int | None = None) -> WeekExtra:
         """The function page_html calls per section; reads the log once, for all."""
@@ -216,7 +216,7 @@ class LogForm:
         made_for = values.pop(SESSION_FIELD, "")
         program = self._program()
         with self._lock, LogStore(self.db_path) as store:
-            plan = plan_next(store, program)
+            plan = next_in_log(store, program)
             if made_for != str(plan.number):
                 raise LogError(
                     f"this form was for session {made_for or '?'}, but the log has moved on: "

@@ -1,7 +1,9 @@
 """``voicecoach serve``: a published site for phones on the home network.
 
 Built on werkzeug: its ``send_file(..., conditional=True)`` answers byte ranges (206
-Partial Content with ``Content-Range``, 416 past the end, ``Accept-Ranges: bytes``),
+Partial Content with ``Content-Range``, 416 past the end, ``Accept-Ranges: bytes``;
+publish/ranges.py first turns what werkzeug would wrongly refuse, several ranges or an
+unknown unit, into "send the whole file", as RFC 9110 allows),
 ``If-None-Match``/``If-Modified-Since`` with ETag and Last-Modified, and HEAD, which
 podcast players rely on to seek; Python's ``http.server`` has none of it, and range
 handling written by hand is easy to get subtly wrong.
@@ -19,11 +21,13 @@ that recorded its program file, the page is rendered per request with a "log thi
 session" form in each section (publish/log_form.py). The form posts to
 ``/<secret>/log``, the one address that takes a POST (elsewhere: 405 under the secret
 path, 404 outside it); bodies over 16 KB get 413. The database is the only file the
-server ever writes.
+server ever writes. A POST repeating a field is 400 (the page sends each once). A
+connection on which nothing moves for IDLE_TIMEOUT_S is closed.
 """
 
 from __future__ import annotations
 
+import datetime
 import hmac
 import os
 import socket
@@ -35,7 +39,7 @@ from typing import Any, TextIO
 
 from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed, NotFound
 from werkzeug.security import safe_join
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.utils import redirect, send_file
 from werkzeug.wrappers import Request, Response
 
@@ -53,6 +57,7 @@ from voicecoach.publish.log_form import (
     Shown,
 )
 from voicecoach.publish.page import page_html
+from voicecoach.publish.ranges import range_applies, usable_range
 from voicecoach.publish.state import Site, ensure_secret, load_site
 
 MIME_TYPES = {
@@ -64,6 +69,15 @@ MIME_TYPES = {
     ".xml": "application/rss+xml",
 }
 MAX_AGE = 60  # seconds: a phone rechecks soon after a new publish (ETag keeps it cheap)
+# A connection is closed once it has been idle this long: no byte received while waiting
+# for a request (an idle keep-alive, a request sent in part) and no byte taken by the
+# client while a file is sent. It is a timeout on each socket read and write, not on the
+# whole request, so a slow download that keeps moving is never cut, however long it takes;
+# only a connection on which nothing moves for the whole time is. 30 s is far longer than
+# a phone's Wi-Fi stalls for while it still works (a radio waking, a roam between access
+# points: a few seconds), and each open connection holds a thread. A player paused for
+# longer simply reconnects and asks for the rest with a Range, as players do.
+IDLE_TIMEOUT_S = 30.0
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -148,6 +162,12 @@ def make_app(
         if DATE_FIELD not in submitted or SESSION_FIELD not in submitted:
             raise BadRequest("not the page's log form")
         at = section_of(request)
+        # to_dict() keeps the first of a repeated field: "date=...&date=2099" would log
+        # the first date unseen. The page sends each field once, so this is refused.
+        repeated = [name for name, values in request.form.lists() if len(values) > 1]
+        if repeated:
+            error = f"the form has the field {repeated[0]!r} twice; send each field once"
+            return page(form, Shown(at=at, error=error, typed=submitted), status=400)
         try:
             record = form.submit(submitted)
         except VoicecoachError as exc:
@@ -194,9 +214,16 @@ def make_app(
         if path is None:
             raise NotFound()
         mimetype = MIME_TYPES.get(path.suffix.lower(), "application/octet-stream")
-        return send_file(
-            path, request.environ, mimetype=mimetype, conditional=True, max_age=MAX_AGE
-        )
+        environ = dict(request.environ)  # werkzeug reads the Range header from here
+        if "HTTP_RANGE" in environ:
+            stat = path.stat()
+            modified = datetime.datetime.fromtimestamp(stat.st_mtime, datetime.timezone.utc)
+            usable = usable_range(environ["HTTP_RANGE"], stat.st_size)
+            if usable is None or not range_applies(environ.get("HTTP_IF_RANGE"), modified):
+                del environ["HTTP_RANGE"]  # If-Range goes with it: it only qualifies a Range
+            else:
+                environ["HTTP_RANGE"] = usable
+        return send_file(path, environ, mimetype=mimetype, conditional=True, max_age=MAX_AGE)
 
     @SiteRequest.application  # type: ignore[arg-type]
     def app(request: Request) -> Response:
@@ -234,11 +261,17 @@ def serve(
     out: TextIO = sys.stdout,
     qr: bool = True,
     db_path: Path | None = None,
+    idle_timeout_s: float = IDLE_TIMEOUT_S,
 ) -> None:
     """Serve the site until interrupted, after printing its addresses and a QR code.
-    With ``db_path``, sessions logged on the page go into that training log."""
+    With ``db_path``, sessions logged on the page go into that training log. A connection
+    on which nothing moves for ``idle_timeout_s`` is closed (see IDLE_TIMEOUT_S)."""
     app, served = make_app(folder, base_url, db_path)
-    server = make_server(host, port, app, threaded=True)
+
+    class Handler(WSGIRequestHandler):
+        timeout = idle_timeout_s  # socketserver sets it on each connection's socket
+
+    server = make_server(host, port, app, threaded=True, request_handler=Handler)
     shown = lan_address() if host in ("0.0.0.0", "", "::") else host
     page = served.url(shown, server.server_port)
     print(f"Serving {folder} on {host}:{server.server_port}", file=out)

@@ -23,11 +23,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from voicecoach.compiler import Week, plan_week
+from voicecoach.compiler import Week, prescribe_week
 from voicecoach.naming import (
     COVER_FILE,
     FEED_FILE,
     PAGE_FILE,
+    SITE_STATE_FILE,
     chapters_path,
     parts_folder,
     parts_playlist_name,
@@ -35,9 +36,9 @@ from voicecoach.naming import (
     session_file_name,
     timeline_path,
 )
-from voicecoach.outputs import write_text_atomic
+from voicecoach.outputs import FileSet
 from voicecoach.program import Program
-from voicecoach.publish.state import Episode, Site, load_site, new_secret, save_site
+from voicecoach.publish.state import Episode, Site, load_site, new_secret
 from voicecoach.render import (
     BuildResult,
     Progress,
@@ -45,6 +46,7 @@ from voicecoach.render import (
     build_week,
     build_weeks,
     no_progress,
+    playlist_text,
 )
 from voicecoach.report import PLAN_HEADER, plan_rows
 
@@ -52,7 +54,7 @@ from voicecoach.report import PLAN_HEADER, plan_rows
 @dataclass(frozen=True)
 class SessionTrack:
     """The training log's next session, as ``publish --next`` puts it in the site: its
-    number in the log and the Week the log prescribed (voicecoach.log.plan_next)."""
+    number in the log and the Week the log prescribed (voicecoach.log.next_in_log)."""
 
     number: int
     week: Week
@@ -66,7 +68,7 @@ def episode_for(
     session: SessionTrack | None = None,
 ) -> Episode:
     timeline = result.timeline
-    week = session.week if session else plan_week(program, timeline.week)
+    week = session.week if session else prescribe_week(program, timeline.week)
     parts_dir = parts_folder(result.path)
     playlist = parts_dir / parts_playlist_name(result.path)
     parts = []
@@ -109,7 +111,6 @@ def publish(
     folder: Path,
     settings: RenderSettings,
     base_url: str | None = None,
-    split: bool = False,
     progress: Progress = no_progress,
     workers: int | None = None,
     session: SessionTrack | None = None,
@@ -117,7 +118,7 @@ def publish(
     """Render the weeks that changed (and ``session``, the log's next one, if given), then
     rewrite the site's feed, page and playlist."""
     # Imported here: page and feed import this module for Site and Episode.
-    from voicecoach.publish.cover import write_cover
+    from voicecoach.publish.cover import draw_cover
     from voicecoach.publish.feed import feed_xml
     from voicecoach.publish.page import page_html
 
@@ -144,10 +145,10 @@ def publish(
             folder,
             settings,
             progress,
-            split=split,
             incremental=True,
             workers=workers,
             track_total=False,
+            playlist=False,
         )
         if weeks
         else []
@@ -161,11 +162,11 @@ def publish(
         )
         site.episodes[result.timeline.week] = episode_for(program, result, folder, stamp)
     if session:
-        # Rendered every time: the log may have changed the prescription since (the
-        # render stage's incremental check covers whole weeks only). A session published
-        # before keeps its first-publish date, so apps do not see it as new.
+        # Kept when its render key matches: the key covers the timeline, so a changed
+        # prescription renders anew. A session published before keeps its first-publish
+        # date, so apps do not see it as new.
         path = folder / session_file_name(program.title, session.number)
-        result = build_week(program, session.week, path, settings, progress, split=split)
+        result = build_week(program, session.week, path, settings, progress, incremental=True)
         results.append(result)
         old = site.sessions.get(session.number)
         stamp = old.published if old else now.isoformat()
@@ -173,23 +174,20 @@ def publish(
     # Episodes published earlier whose files are gone are no longer episodes.
     site.episodes = {w: e for w, e in site.episodes.items() if (folder / e.file).exists()}
     site.sessions = {n: e for n, e in site.sessions.items() if (folder / e.file).exists()}
-    write_cover(folder / COVER_FILE, program.title)
-    save_site(folder, site)
-    write_playlist(folder, program, site)
-    write_text_atomic(folder / FEED_FILE, feed_xml(site, site.base_url))
-    write_text_atomic(folder / PAGE_FILE, page_html(site))
+    # The site's own files appear together (outputs.FileSet), the state last of all: the
+    # feed, the page and the playlist never name an episode the others do not.
+    with FileSet() as files:
+        files.stage(folder / SITE_STATE_FILE).write_text(site.to_json(), encoding="utf-8")
+        files.stage(folder / PAGE_FILE).write_text(page_html(site), encoding="utf-8")
+        files.stage(folder / FEED_FILE).write_text(feed_xml(site, site.base_url), "utf-8")
+        entries = [(e.duration_ms, f"{site.author} - {e.title}", e.file) for e in site.in_order]
+        playlist = files.stage(folder / playlist_file_name(program.title))
+        playlist.write_text(playlist_text(program.title, entries), encoding="utf-8")
+        cover = files.stage(folder / COVER_FILE)
+        draw_cover(program.title).save(cover, format="PNG", optimize=True)
     return PublishResult(
         folder=folder,
         site=site,
         rendered=[r for r in results if not r.reused],
         kept=[r for r in results if r.reused],
     )
-
-
-def write_playlist(folder: Path, program: Program, site: Site) -> Path:
-    """Every episode of the site, relative paths (build_weeks' covers only this run's)."""
-    lines = ["#EXTM3U", f"#PLAYLIST:{program.title}"]
-    for episode in site.in_order:
-        lines.append(f"#EXTINF:{round(episode.duration_ms / 1000)},{site.author} - {episode.title}")
-        lines.append(episode.file)
-    return write_text_atomic(folder / playlist_file_name(program.title), "\n".join(lines) + "\n")

@@ -14,20 +14,16 @@ levelling the track's gain and the speech's peak limit, music and all, on the ta
 encoder   PCM -> MP3 through ffmpeg's LAME
 tagging   ID3 tags and chapters
 audio     the one internal sample format and its helpers
-build     all of the above, for one week
+settings  one render's settings (every option that changes the audio) and its render key
+build     the one path that renders a track: prepare, render, commit its files together
 parts     a week split into one MP3 per chapter (--split)
+sidecars  the timeline and chapters files beside every track
+playlist  the .m3u8 writer
 batch     many weeks side by side on the cores, incremental, with a playlist
 """
 
 from voicecoach.render.batch import build_weeks
-from voicecoach.render.build import (
-    DEFAULT_LOUDNESS,
-    BuildResult,
-    Progress,
-    RenderSettings,
-    build_week,
-    no_progress,
-)
+from voicecoach.render.build import BuildResult, Progress, build_week, no_progress
 from voicecoach.render.cache import default_cache_dir
 from voicecoach.render.encoder import DEFAULT_BITRATE_KBPS
 from voicecoach.render.engines import (
@@ -38,8 +34,15 @@ from voicecoach.render.engines import (
     VoiceInfo,
     list_voices,
 )
-from voicecoach.render.music import DEFAULT_DUCK_DB, DEFAULT_MUSIC_LEVEL_LU, MusicSettings
-from voicecoach.render.plan import Planned, plan_timeline
+from voicecoach.render.plan import Plan, plan_timeline
+from voicecoach.render.playlist import playlist_text, write_playlist
+from voicecoach.render.settings import (
+    DEFAULT_DUCK_DB,
+    DEFAULT_JOBS,
+    DEFAULT_LOUDNESS,
+    DEFAULT_MUSIC_LEVEL_LU,
+    RenderSettings,
+)
 from voicecoach.render.tones import write_previews
 
 __all__ = [
@@ -49,13 +52,13 @@ __all__ = [
     "DEFAULT_DUCK_DB",
     "DEFAULT_MUSIC_LEVEL_LU",
     "DEFAULT_ENGINE",
+    "DEFAULT_JOBS",
     "DEFAULT_LOUDNESS",
     "DEFAULT_TIMEOUT_S",
     "ENGINES",
     "BuildResult",
     "EngineSpec",
-    "MusicSettings",
-    "Planned",
+    "Plan",
     "RenderSettings",
     "VoiceInfo",
     "build_week",
@@ -63,5 +66,7 @@ __all__ = [
     "default_cache_dir",
     "list_voices",
     "plan_timeline",
+    "playlist_text",
+    "write_playlist",
     "write_previews",
 ]

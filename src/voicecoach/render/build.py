@@ -1,12 +1,16 @@
-"""Build MP3 tracks: the render stage, from a Program and a week to a file on disk.
+"""Build one track: the render stage's one path from a Program and a week to files on disk.
 
-    compile (estimated speech) -> synthesize new phrases -> compile (measured speech)
-    -> pass 1: mix and measure loudness -> pass 2: mix with the gain, encode, tag
-    -> rename into place
+    prepare: compile (estimated speech) -> synthesize new phrases -> compile (measured)
+    -> a TrackJob (the timeline, where it goes, the settings and their render key)
+    -> reused when the files on disk carry the same key, else render_track:
+       pass 1: mix and measure loudness -> pass 2: mix with the gain, encode, tag
+       -> the parts (--split) -> the sidecars -> all renamed into place together
 
-Both passes stream fixed-size blocks (mixer.py); the output appears atomically: the
-MP3 is written to a hidden temporary file beside it and renamed only when complete,
-so an interrupted build leaves no partial file and never touches an existing one.
+``build_week`` does it for one week; ``build_weeks`` (batch.py) prepares many and runs
+the same ``render_track`` for each, side by side. Both passes stream fixed-size blocks
+(mixer.py). A track's files (MP3, timeline and chapters sidecars, parts folder) are one
+``FileSet``: written as temporaries, renamed only when all are complete, the MP3 last,
+so an interrupted or failed build leaves no partial file and never touches the old set.
 """
 
 from __future__ import annotations
@@ -16,41 +20,33 @@ import math
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
-from voicecoach.compiler import (
-    CompileOptions,
-    Timeline,
-    Week,
-    compile_program,
-    estimate_speech_ms,
-)
+from voicecoach.compiler import Timeline, Week, compile_program, estimate_speech_ms
 from voicecoach.errors import TimelineDidNotSettle
-from voicecoach.outputs import atomic_output
+from voicecoach.naming import chapters_path, parts_folder, parts_playlist_name, timeline_path
+from voicecoach.outputs import FileSet
 from voicecoach.program import Program
 from voicecoach.render.audio import ms_to_samples
-from voicecoach.render.cache import ClipCache, default_cache_dir
+from voicecoach.render.cache import ClipCache
 from voicecoach.render.clips import ClipLibrary, cue_sounds
-from voicecoach.render.encoder import (
-    DEFAULT_BITRATE_KBPS,
-    Mp3Encoder,
-    encoder_gain_db,
-    require_ffmpeg,
-)
-from voicecoach.render.engines import EngineSpec, open_engine
-from voicecoach.render.levelling import TRUE_PEAK_CEILING, Levelling, choose_levelling
+from voicecoach.render.encoder import Mp3Encoder, encoder_gain_db, require_ffmpeg
+from voicecoach.render.engines import open_engine
+from voicecoach.render.levelling import Levelling, choose_levelling
 from voicecoach.render.loudness import LoudnessMeter
 from voicecoach.render.mixer import BLOCK, mix_blocks
-from voicecoach.render.music import MusicBed, MusicSettings
-from voicecoach.render.music_files import find_music, load_tracks
+from voicecoach.render.music import MusicBed
+from voicecoach.render.music_files import Track, find_music, load_tracks
 from voicecoach.render.parts import write_parts
-from voicecoach.render.sidecars import write_sidecars
+from voicecoach.render.settings import RenderSettings
+from voicecoach.render.sidecars import read_render_record, write_sidecars
 from voicecoach.render.tagging import write_tags
 from voicecoach.render.tones import tone_bank
 
-DEFAULT_LOUDNESS = -19.0  # LUFS integrated: spoken-word mono (docs/audio.md)
-SETTLE_ROUNDS = 6  # compile rounds before prepare_timeline gives up (two are usual)
+# Compile rounds before prepare_timeline gives up on measured lengths (two are usual).
+MEASURE_ROUNDS = 6
 
 
 Advance = Callable[[int], None]
@@ -60,17 +56,6 @@ Progress = Callable[[str, int], contextlib.AbstractContextManager[Advance]]
 @contextlib.contextmanager
 def no_progress(label: str, total: int) -> Iterator[Advance]:
     yield lambda n: None
-
-
-@dataclass(frozen=True)
-class RenderSettings:
-    speech: EngineSpec = field(default_factory=EngineSpec)
-    loudness_lufs: float = DEFAULT_LOUDNESS
-    bitrate_kbps: int = DEFAULT_BITRATE_KBPS
-    cache_dir: Path = field(default_factory=default_cache_dir)
-    jobs: int = 2
-    options: CompileOptions = CompileOptions()
-    music: MusicSettings | None = None
 
 
 @dataclass(frozen=True)
@@ -86,32 +71,6 @@ class BuildResult:
     # Clips found damaged in the cache (truncated, garbage, made for another phrase) and
     # made again: the build succeeds, and says so.
     repaired: int = 0
-
-
-def speech_settings(program: Program, spec: EngineSpec) -> EngineSpec:
-    """Command-line speech settings win over the program file's, which win over defaults.
-
-    A program's voice (voice, model) belongs to its engine: it applies only when the
-    command line does not choose another engine.
-    """
-    voice = program.voice
-    engine = spec.engine or voice.engine
-    same_engine = voice.engine is None or engine == voice.engine
-    return EngineSpec(
-        engine=engine,
-        voice=spec.voice or (voice.voice if same_engine else None),
-        model=spec.model or (_beside(program, voice.model) if same_engine else None),
-        rate=spec.rate or voice.rate,
-        command=spec.command,
-        timeout_s=spec.timeout_s,
-    )
-
-
-def _beside(program: Program, path: str | None) -> str | None:
-    """A path from the program file, read relative to the file's folder."""
-    if path is None:
-        return None
-    return str(Path(program.source).parent / Path(path).expanduser())
 
 
 @dataclass(frozen=True)
@@ -154,7 +113,7 @@ def prepare_timeline(
     # A round can bring a new phrase (the intro's "about N minutes"), so loop until a
     # round used no estimate for any phrase it kept.
     made = 0
-    for _ in range(SETTLE_ROUNDS):
+    for _ in range(MEASURE_ROUNDS):
         estimated.clear()
         timeline = compile_program(program, week, settings.options, measure)
         texts = timeline.speech_texts()
@@ -167,36 +126,146 @@ def prepare_timeline(
             return Prepared(timeline, made, library.cache.repaired - repaired_before)
         del timeline, texts  # not held while the next round compiles (4 MB for 5 hours)
     raise TimelineDidNotSettle(
-        f"week {week} did not settle on measured speech lengths in {SETTLE_ROUNDS} rounds; "
+        f"week {week} did not settle on measured speech lengths in {MEASURE_ROUNDS} rounds; "
         "please report it with the program file"
+    )
+
+
+def open_library(settings: RenderSettings, jobs: int | None = None) -> ClipLibrary:
+    """The clips of the engine ``settings`` choose (checked to run)."""
+    engine = open_engine(settings.speech)
+    return ClipLibrary(ClipCache(settings.cache_dir), engine, jobs or settings.jobs)
+
+
+@dataclass(frozen=True)
+class TrackJob:
+    """Everything needed to render one prepared track (picklable, for a worker process)."""
+
+    timeline: Timeline
+    path: Path
+    settings: RenderSettings  # resolved for the program (RenderSettings.for_program)
+    track_total: int | None
+    key: str  # RenderSettings.render_key of all of the above
+    synthesized: int
+    repaired: int = 0  # damaged clips made again while preparing it
+
+
+def track_job(
+    prepared: Prepared,
+    path: Path,
+    settings: RenderSettings,
+    library: ClipLibrary,
+    track_total: int | None = None,
+) -> TrackJob:
+    timeline = prepared.timeline
+    return TrackJob(
+        timeline=timeline,
+        path=path,
+        settings=settings,
+        track_total=track_total,
+        key=settings.render_key(timeline, library.identity, track_total),
+        synthesized=prepared.synthesized,
+        repaired=prepared.repaired,
+    )
+
+
+def reuse(job: TrackJob) -> BuildResult | None:
+    """The track's existing result when its files were rendered with the same key."""
+    render = read_render_record(job.path)
+    if render is None or render.get("key") != job.key:
+        return None
+    if job.settings.split and not (parts_folder(job.path) / parts_playlist_name(job.path)).exists():
+        return None
+    return BuildResult(
+        path=job.path,
+        timeline=job.timeline,
+        size_bytes=job.path.stat().st_size,
+        seconds=0.0,
+        synthesized=job.synthesized,
+        gain_db=float(render.get("gain_db", 0.0)),
+        peak_dbtp=float(render.get("peak_dbtp", 0.0)),
+        reused=True,
+        repaired=job.repaired,
+    )
+
+
+def render_track(
+    job: TrackJob, progress: Progress = no_progress, library: ClipLibrary | None = None
+) -> BuildResult:
+    """Render one prepared track: the MP3, its parts with ``split``, and its sidecars
+    (with the render key), all put in place together."""
+    started = time.monotonic()
+    require_ffmpeg()
+    settings = job.settings
+    # Every phrase is in the cache by now: the engine is only the clips' identity here.
+    library = library or open_library(settings, jobs=1)
+    repaired_before = library.cache.repaired
+    tracks = _music_tracks(settings, progress)
+    with FileSet() as files:
+        temporary = files.stage(job.path)
+        level, peak = render_timeline(
+            job.timeline, library, temporary, job.path, settings, tracks, progress, job.track_total
+        )
+        if settings.split:
+            folder = parts_folder(job.path)
+            bed = _bed(tracks, settings, job.timeline, level)
+            staged = files.stage_folder(folder)
+            write_parts(job.timeline, library, staged, folder, level, settings.bitrate, bed)
+        render: dict[str, Any] = {
+            "key": job.key,
+            "gain_db": round(level.gain_db, 3),
+            "speech_limit_dbfs": None if level.limit_dbfs is None else round(level.limit_dbfs, 3),
+            "peak_dbtp": round(peak, 3),
+            "loudness_lufs": settings.loudness,
+            "bitrate_kbps": settings.bitrate,
+            "speech": library.identity,
+            "split": settings.split,
+        }
+        write_sidecars(
+            files.stage(timeline_path(job.path)),
+            files.stage(chapters_path(job.path)),
+            job.timeline,
+            extra={"render": render},
+        )
+        size = temporary.stat().st_size
+    return BuildResult(
+        path=job.path,
+        timeline=job.timeline,
+        size_bytes=size,
+        seconds=time.monotonic() - started,
+        synthesized=job.synthesized,
+        gain_db=level.gain_db,
+        peak_dbtp=peak,
+        repaired=job.repaired + library.cache.repaired - repaired_before,
     )
 
 
 def render_timeline(
     timeline: Timeline,
     library: ClipLibrary,
+    temporary: Path,
     path: Path,
     settings: RenderSettings,
+    tracks: list[Track] | None,
     progress: Progress = no_progress,
     track_total: int | None = None,
 ) -> tuple[Levelling, float]:
-    """Mix, level, encode and tag ``timeline`` into ``path`` atomically.
+    """Mix, level, encode and tag ``timeline`` into ``temporary`` (to become ``path``),
+    with the music ``tracks`` under it if any.
 
     Returns how it was levelled and the track's true peak (dBTP before encoding).
     """
-    require_ffmpeg()
     tones = tone_bank()
     weighted = cue_sounds(library, tones, weighted=True)
-    bed = open_bed(timeline, settings, progress)
+    music = (tracks, settings) if tracks else None
 
     blocks = math.ceil(ms_to_samples(timeline.duration_ms) / BLOCK)
     with (
         ThreadPoolExecutor(max_workers=1) as background,
         progress("Rendering", 2 * blocks) as advance,
-        bed or contextlib.nullcontext(),
     ):
         # The encoder's level offset is measured by ffmpeg in its own process meanwhile.
-        calibration = background.submit(encoder_gain_db, settings.bitrate_kbps)
+        calibration = background.submit(encoder_gain_db, settings.bitrate)
         # Pass 1: loudness of the K-weighted mix, made of K-weighted clips (loudness.k_weight).
         meter = LoudnessMeter()
         for block in mix_blocks(timeline, weighted):
@@ -204,63 +273,44 @@ def render_timeline(
             advance(1)
         # The encoder changes the level slightly (encoder_gain_db); aim for what decodes.
         level = choose_levelling(
-            meter, settings.loudness_lufs - calibration.result(), timeline, library, tones, bed
+            meter, settings.loudness - calibration.result(), timeline, library, tones, music
         )
         # Pass 2: the same mix with the gain (and the music), streamed to the encoder.
         plain = cue_sounds(library, tones, limit_dbfs=level.limit_dbfs)
-        with atomic_output(path) as temporary:
-            with Mp3Encoder(str(temporary), settings.bitrate_kbps, shown_as=str(path)) as encoder:
-                music = bed.block if bed is not None else None
+        bed = _bed(tracks, settings, timeline, level)
+        with bed or contextlib.nullcontext():
+            with Mp3Encoder(str(temporary), settings.bitrate, shown_as=str(path)) as encoder:
                 gain = 10 ** (level.gain_db / 20)
-                for block in mix_blocks(timeline, plain, gain=gain, bed=music):
+                playing = bed.block if bed is not None else None
+                for block in mix_blocks(timeline, plain, gain=gain, bed=playing):
                     encoder.write(block)
                     advance(1)
-            write_tags(str(temporary), timeline, track_total, shown_as=str(path))
+        write_tags(str(temporary), timeline, track_total, shown_as=str(path))
     if bed is not None:
         return level, bed.mix_peak_dbtp(level.peak_dbtp)
     return level, level.peak_dbtp
 
 
-def with_program_music(program: Program, settings: RenderSettings) -> RenderSettings:
-    """--music, else the program file's ``music:`` (relative to the file), with the
-    command line's shuffle, level and duck either way; no paths at all: no music."""
-    music = settings.music
-    if music is not None and music.paths:
-        return settings
-    if not program.music:
-        return replace(settings, music=None) if music is not None else settings
-    folder = Path(program.source).parent
-    paths = tuple(folder / Path(p).expanduser() for p in program.music)
-    return replace(settings, music=replace(music or MusicSettings(()), paths=paths))
-
-
-def open_bed(timeline: Timeline, settings: RenderSettings, progress: Progress) -> MusicBed | None:
-    """The music under this session, if any (measuring files the cache has not seen)."""
-    if settings.music is None:
+def _music_tracks(settings: RenderSettings, progress: Progress) -> list[Track] | None:
+    """The music files under the session, if any (measuring those the cache has not seen)."""
+    if not settings.music:
         return None
-    tracks = load_tracks(settings.music.paths, settings.cache_dir, progress)
-    return MusicBed(tracks, settings.music, timeline, ceiling_dbtp=TRUE_PEAK_CEILING)
+    return load_tracks(settings.music, settings.cache_dir, progress)
 
 
-def write_week_parts(
-    timeline: Timeline,
-    library: ClipLibrary,
-    path: Path,
-    level: Levelling,
-    settings: RenderSettings,
-    progress: Progress = no_progress,
-) -> list[Path]:
-    """The week's parts (render/parts.py), levelled as the week was, music and all."""
-    bed = open_bed(timeline, settings, progress)
-    if bed is not None and level.bed_lufs is not None:
-        bed.bed_lufs = level.bed_lufs
-    return write_parts(timeline, library, path, level, settings.bitrate_kbps, bed)
+def _bed(
+    tracks: list[Track] | None, settings: RenderSettings, timeline: Timeline, level: Levelling
+) -> MusicBed | None:
+    """The music at the level the levelling chose for it (not yet playing)."""
+    if not tracks or level.bed_lufs is None:
+        return None
+    return MusicBed(tracks, settings, timeline, level.bed_lufs)
 
 
-def open_library(program: Program, settings: RenderSettings) -> ClipLibrary:
-    """The clips of the engine this program and these settings choose (checked to run)."""
-    engine = open_engine(speech_settings(program, settings.speech))
-    return ClipLibrary(ClipCache(settings.cache_dir), engine, settings.jobs)
+def check_music(settings: RenderSettings) -> None:
+    """A wrong --music fails before any speech is made."""
+    if settings.music:
+        find_music(settings.music)
 
 
 def build_week(
@@ -269,32 +319,20 @@ def build_week(
     path: Path,
     settings: RenderSettings,
     progress: Progress = no_progress,
-    library: ClipLibrary | None = None,
+    *,
     track_total: int | None = None,
-    split: bool = False,
+    incremental: bool = False,
 ) -> BuildResult:
-    """One week's MP3 (and with ``split`` its parts, render/parts.py) and sidecars."""
-    started = time.monotonic()
+    """One week's track (with ``settings.split`` its parts too) and sidecars;
+    ``incremental`` keeps the files there when they carry the same render key."""
+    settings = settings.for_program(program)
     require_ffmpeg()
-    library = library or open_library(program, settings)
-    settings = with_program_music(program, settings)
-    if settings.music is not None:
-        find_music(settings.music.paths)  # a wrong --music fails before any speech is made
-    repaired_before = library.cache.repaired
+    library = open_library(settings)
+    check_music(settings)
+    started = time.monotonic()
     prepared = prepare_timeline(program, week, settings, library, progress)
-    timeline = prepared.timeline
-    level, peak = render_timeline(timeline, library, path, settings, progress, track_total)
-    if split:
-        write_week_parts(timeline, library, path, level, settings, progress)
-    write_sidecars(path, timeline)
-    repaired = library.cache.repaired - repaired_before  # while preparing or rendering
-    return BuildResult(
-        path=path,
-        timeline=timeline,
-        size_bytes=path.stat().st_size,
-        seconds=time.monotonic() - started,
-        synthesized=prepared.synthesized,
-        gain_db=level.gain_db,
-        peak_dbtp=peak,
-        repaired=repaired,
-    )
+    job = track_job(prepared, path, settings, library, track_total)
+    result = (reuse(job) if incremental else None) or render_track(job, progress, library)
+    # The time of the whole build, speech included.
+    seconds = 0.0 if result.reused else time.monotonic() - started
+    return replace(result, seconds=seconds)

@@ -22,7 +22,9 @@ from voicecoach.compiler import Timeline
 from voicecoach.render.audio import limiter_gain, peak_envelope, true_peak_dbtp
 from voicecoach.render.clips import ClipLibrary
 from voicecoach.render.loudness import LoudnessMeter, k_weight
-from voicecoach.render.music import MusicBed
+from voicecoach.render.music import fit_voice
+from voicecoach.render.music_files import Track
+from voicecoach.render.settings import RenderSettings
 
 TRUE_PEAK_CEILING = -1.5  # dBTP before encoding; leaves room for MP3 overshoot under -1
 MAX_EXTRA_LIMIT_DB = 3.0  # past this much more limiting it starts to be heard: quieter instead
@@ -47,14 +49,19 @@ def choose_levelling(
     timeline: Timeline,
     library: ClipLibrary,
     tones: dict[str, np.ndarray],
-    bed: MusicBed | None,
+    music: tuple[list[Track], RenderSettings] | None,
 ) -> Levelling:
-    """The levelling that brings the track (music and all) to ``target_lufs`` with its
-    true peak under the ceiling; ``meter`` has measured the voice's pass."""
+    """The levelling that brings the track (``music`` and all: its tracks and the settings
+    that play them) to ``target_lufs`` with its true peak under the ceiling; ``meter``
+    has measured the voice's pass."""
     voice_lufs = meter.integrated()
     # The gain for the voice as it is; limiting lowers its loudness by ``loss``, made up
-    # in the gain (the bed stays where it is: level_lu under the limited voice).
-    base = bed.fit(meter, target_lufs) if bed is not None else target_lufs - voice_lufs
+    # in the gain (the bed stays where it is: music_level under the limited voice).
+    bed = None
+    if music is not None:
+        base, bed = fit_voice(*music, timeline, meter, target_lufs)
+    else:
+        base = target_lufs - voice_lufs
     tone_peak = max((true_peak_dbtp(tones[n]) for n in _tones(timeline)), default=-120.0)
     speech_peak = max((library.fit(t, ms).true_peak for t, ms in _slots(timeline)), default=-120.0)
     allowed = bed.voice_peak_allowed() if bed is not None else TRUE_PEAK_CEILING
@@ -74,7 +81,7 @@ def choose_levelling(
             break
         gain_db -= peak + gain_db - allowed + 0.01
         if bed is not None:
-            bed.level_under(voice_lufs - loss, gain_db)
+            bed = bed.under(voice_lufs - loss, gain_db)
             allowed = bed.voice_peak_allowed()
     return Levelling(gain_db, limit, peak + gain_db, bed.bed_lufs if bed is not None else None)
 

@@ -9,10 +9,11 @@ Streaming like the voice: each playing track is an ffmpeg process writing 24 kHz
 float32 into a pipe that is read one block at a time, so memory does not grow with the
 session or the music. At most two tracks play at once (during a crossfade).
 
-Levels: every track is brought to the bed level (``level_lu`` under the voice's measured
-loudness) by its own BS.1770 loudness, so a quiet track and a loud one sit alike (the
-files, their measurement and its cache: render/music_files.py). ``fit`` chooses the
-voice's gain so that voice and bed together meet the loudness target.
+Levels: every track is brought to the bed level (``--music-level`` under the voice's
+measured loudness) by its own BS.1770 loudness, so a quiet track and a loud one sit alike
+(the files, their measurement and its cache: render/music_files.py). A bed is made at its
+level and keeps it; ``fit_voice`` chooses the voice's gain so that voice and bed together
+meet the loudness target (asking beds at trial levels, changing none).
 
 Ducking: the renderer knows every cue in advance, so the music is already down when the
 coach starts: it ramps down over ATTACK_MS ending LEAD_MS - ATTACK_MS before each cue,
@@ -29,7 +30,6 @@ import math
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import TracebackType
 
 import numpy as np
@@ -39,10 +39,7 @@ from voicecoach.errors import MusicError
 from voicecoach.render.audio import SAMPLES_PER_MS, ms_to_samples
 from voicecoach.render.loudness import HOP, LoudnessMeter
 from voicecoach.render.music_files import Decoder, Track
-
-DEFAULT_MUSIC_LEVEL_LU = 12.0  # the bed sits this far under the voice
-DEFAULT_DUCK_DB = 10.0  # and dips this much further under every cue
-
+from voicecoach.render.settings import RenderSettings
 
 CROSSFADE_MS = 4_000
 FADE_IN_MS = 4_000
@@ -55,16 +52,6 @@ RELEASE_MS = 900  # then comes back up over this long
 MERGE_GAP_MS = 1_500  # cues closer than this are one ducked stretch
 STEP_MS = 10  # the bed's loudness profile takes its gains this often (hop_energies)
 CROSSFADE_PEAK_DB = 3.02  # equal-power crossfade: two tracks can add up to sqrt(2)
-
-
-@dataclass(frozen=True)
-class MusicSettings:
-    """What the user asked for: ``--music``, ``--shuffle``, ``--music-level``, ``--duck``."""
-
-    paths: tuple[Path, ...]
-    shuffle_seed: int | None = None
-    level_lu: float = DEFAULT_MUSIC_LEVEL_LU
-    duck_db: float = DEFAULT_DUCK_DB
 
 
 # -- ducking ----------------------------------------------------------------------------
@@ -171,13 +158,13 @@ class MusicBed:
     decoders stop whatever happens.
 
     The whole schedule (which track plays when, and its crossfades) is made up front: a
-    list of a few dozen turns. ``fit`` uses it with the tracks' 100 ms loudness profiles
-    to know the mixed session's loudness before a sample of music is decoded."""
+    list of a few dozen turns. ``hop_energies`` uses it with the tracks' 100 ms loudness
+    profiles to know the mixed session's loudness before a sample of music is decoded."""
 
     tracks: list[Track]
-    settings: MusicSettings
+    settings: RenderSettings  # its shuffle, music_level and duck
     timeline: Timeline
-    bed_lufs: float = -31.0  # set by ``fit`` from the voice's level
+    bed_lufs: float  # the level every track is brought to (fit_voice chooses it)
     ceiling_dbtp: float = -1.5
     schedule: list[_Playing] = field(init=False, repr=False)
     _next: int = field(init=False, default=0, repr=False)  # first turn not yet finished
@@ -186,7 +173,7 @@ class MusicBed:
     def __post_init__(self) -> None:
         if not self.tracks:
             raise MusicError("no music to play")
-        self.schedule = _schedule(self.tracks, self.settings.shuffle_seed, self._samples)
+        self.schedule = _schedule(self.tracks, self.settings.shuffle, self._samples)
         self._envelope = DuckEnvelope(duck_spans(self.timeline))
 
     @property
@@ -204,32 +191,18 @@ class MusicBed:
     def peak_dbtp(self, ducked: bool) -> float:
         """The highest true peak the bed can reach, in a crossfade, ducked or not."""
         peak = max(t.peak_dbtp + self.track_gain_db(t) for t in self.tracks) + CROSSFADE_PEAK_DB
-        return peak - (self.settings.duck_db if ducked else 0.0)
+        return peak - (self.settings.duck if ducked else 0.0)
 
-    def fit(self, voice: LoudnessMeter, target_lufs: float) -> float:
-        """The gain (dB) for the voice that brings the whole mix to ``target_lufs``, with
-        the bed ``level_lu`` under the voice (set here). The music in the long gaps counts
-        in BS.1770's gated mean, so the voice alone at the target would leave the track
-        quieter than one without music. ``voice`` has measured the voice's pass; the music
-        adds its profile (``hop_energies``), so nothing is decoded to know it."""
-        voice_lufs = voice.integrated()
-        gain_db = target_lufs - voice_lufs
-        # The mix scales with the gain, except for a track held down by its own peaks: a
-        # few rounds settle it (one when no track is held).
-        for _ in range(4):
-            self.level_under(voice_lufs, gain_db)
-            bed = self.hop_energies() * 10 ** (-gain_db / 10)  # as heard before the gain
-            step = target_lufs - (voice.integrated(extra=bed) + gain_db)
-            gain_db += step
-            if abs(step) < 0.01:
-                break
-        self.level_under(voice_lufs, gain_db)
-        return gain_db
-
-    def level_under(self, voice_lufs: float, gain_db: float) -> None:
-        """Put the bed ``level_lu`` under a voice measured at ``voice_lufs`` before
-        ``gain_db``."""
-        self.bed_lufs = voice_lufs + gain_db - self.settings.level_lu
+    def under(self, voice_lufs: float, gain_db: float) -> MusicBed:
+        """The same bed ``music_level`` under a voice measured at ``voice_lufs`` before
+        ``gain_db`` (a new bed: this one keeps its level)."""
+        return MusicBed(
+            self.tracks,
+            self.settings,
+            self.timeline,
+            voice_lufs + gain_db - self.settings.music_level,
+            self.ceiling_dbtp,
+        )
 
     def voice_peak_allowed(self) -> float:
         """The highest true peak (dBTP, in the track) the voice may reach: with the ducked
@@ -306,7 +279,7 @@ class MusicBed:
         depth = envelope.depth(ms)
         fade_in = _rise(ms / FADE_IN_MS)
         fade_out = _rise((self.timeline.duration_ms - ms) / FADE_OUT_MS)
-        db = -self.settings.duck_db * depth + FADE_FLOOR_DB * (1.0 - np.minimum(fade_in, fade_out))
+        db = -self.settings.duck * depth + FADE_FLOOR_DB * (1.0 - np.minimum(fade_in, fade_out))
         return 10 ** (db / 20)
 
     @staticmethod
@@ -326,6 +299,33 @@ class MusicBed:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+def fit_voice(
+    tracks: list[Track],
+    settings: RenderSettings,
+    timeline: Timeline,
+    voice: LoudnessMeter,
+    target_lufs: float,
+) -> tuple[float, MusicBed]:
+    """The gain (dB) for the voice that brings the whole mix to ``target_lufs``, and the
+    bed at its level under the voice so gained. The music in the long gaps counts in
+    BS.1770's gated mean, so the voice alone at the target would leave the track quieter
+    than one without music. ``voice`` has measured the voice's pass; the music adds its
+    profile (``hop_energies``), so nothing is decoded to know it."""
+    voice_lufs = voice.integrated()
+    gain_db = target_lufs - voice_lufs
+    bed = MusicBed(tracks, settings, timeline, voice_lufs + gain_db - settings.music_level)
+    # The mix scales with the gain, except for a track held down by its own peaks: a few
+    # rounds settle it (one when no track is held).
+    for _ in range(4):
+        energies = bed.hop_energies() * 10 ** (-gain_db / 10)  # as heard before the gain
+        step = target_lufs - (voice.integrated(extra=energies) + gain_db)
+        gain_db += step
+        bed = bed.under(voice_lufs, gain_db)
+        if abs(step) < 0.01:
+            break
+    return gain_db, bed
 
 
 def _schedule(tracks: list[Track], seed: int | None, samples: int) -> list[_Playing]:

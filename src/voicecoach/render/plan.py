@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from voicecoach.compiler import Timeline, Week, compile_program
 from voicecoach.program import Program
-from voicecoach.render.build import RenderSettings, cached_measure, open_library
+from voicecoach.render.build import cached_measure, open_library
+from voicecoach.render.settings import RenderSettings
 
 # How far off an estimate may be, as a share of the phrase: the estimate is calibrated on
 # espeak-ng; Piper and the system voices differ from it by about this much on a sentence.
@@ -21,7 +22,7 @@ ESTIMATE_ERROR = 0.3
 
 
 @dataclass(frozen=True)
-class Planned:
+class Plan:
     timeline: Timeline
     phrases: int  # distinct phrases in the timeline
     estimated: int  # of which not measured (never spoken by this engine yet)
@@ -42,9 +43,10 @@ class Planned:
         )
 
 
-def plan_timeline(program: Program, week: int | Week, settings: RenderSettings) -> Planned:
+def plan_timeline(program: Program, week: int | Week, settings: RenderSettings) -> Plan:
     """Compile ``week`` on the cached lengths of the chosen engine, estimating the rest."""
-    library = open_library(program, settings)
+    settings = settings.for_program(program)
+    library = open_library(settings)
     measure, estimated = cached_measure(library)
 
     timeline = compile_program(program, week, settings.options, measure)
@@ -53,7 +55,7 @@ def plan_timeline(program: Program, week: int | Week, settings: RenderSettings) 
     # A count sits inside its beat and does not move the total, but it is counted too:
     # an upper bound, which "roughly" tells the user.
     spread = sum(c.duration_ms for c in timeline.cues if c.kind == "speech" and c.text in guessed)
-    return Planned(
+    return Plan(
         timeline=timeline,
         phrases=len(texts),
         estimated=len(guessed),

@@ -3,7 +3,8 @@
 ``X.timeline.json`` is the timeline the audio follows to the sample, in the ``plan --json``
 format (with the measured speech lengths); ``X.chapters.json`` is the chapter list in
 the Podcasting 2.0 JSON chapters format (version 1.2.0) that podcast apps read.
-Both appear atomically, after the MP3 is in place. They are streamed into the file:
+Both are written as temporaries of the track's ``FileSet`` (render/build.py) and appear
+with the MP3, never beside another one. They are streamed into the file:
 ``json.dumps(..., indent=1)`` would build the whole text from a list of millions of small
 strings first, 20 MB at the peak for a 5-hour session (the largest thing a render made
 in one piece; docs/performance.md).
@@ -16,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from voicecoach.compiler import Timeline
-from voicecoach.naming import chapters_path, timeline_path
-from voicecoach.outputs import atomic_output
+from voicecoach.naming import timeline_path
 
 CHAPTERS_VERSION = "1.2.0"
 
@@ -33,20 +33,38 @@ def chapters_document(timeline: Timeline) -> dict[str, Any]:
     }
 
 
-def write_sidecars(mp3: Path, timeline: Timeline, extra: dict[str, Any] | None = None) -> None:
-    """Write ``X.timeline.json`` and ``X.chapters.json`` beside ``mp3``.
+def write_sidecars(
+    timeline_file: Path,
+    chapters_file: Path,
+    timeline: Timeline,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Write the timeline document and the chapters (to the temporaries a FileSet gave).
 
-    ``extra`` adds top-level keys to the timeline document (render settings, a hash).
+    ``extra`` adds top-level keys to the timeline document (the render record).
     """
     document = timeline.to_dict()
     if extra:
         document.update(extra)
-    write_json_atomic(timeline_path(mp3), document)
-    write_json_atomic(chapters_path(mp3), chapters_document(timeline))
+    write_json(timeline_file, document)
+    write_json(chapters_file, chapters_document(timeline))
 
 
-def write_json_atomic(path: Path, document: dict[str, Any]) -> None:
+def read_render_record(mp3: Path) -> dict[str, Any] | None:
+    """The ``render`` record of the track's timeline sidecar (its key, gain, peak), if the
+    track and its sidecar are both there and readable."""
+    try:
+        document = json.loads(timeline_path(mp3).read_text(encoding="utf-8"))
+        if not mp3.is_file():
+            return None
+    except (OSError, ValueError):
+        return None
+    render = document.get("render") if isinstance(document, dict) else None
+    return render if isinstance(render, dict) else None
+
+
+def write_json(path: Path, document: dict[str, Any]) -> None:
     """``document`` as indented UTF-8 JSON, written chunk by chunk as it is encoded (the
     same text ``json.dumps(document, indent=1, ensure_ascii=False)`` gives)."""
-    with atomic_output(path) as temporary, open(temporary, "w", encoding="utf-8") as handle:
+    with open(path, "w", encoding="utf-8") as handle:
         json.dump(document, handle, indent=1, ensure_ascii=False)

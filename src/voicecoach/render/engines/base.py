@@ -41,10 +41,10 @@ class EngineSpec:
 
     engine: str | None = None  # None: the default engine (piper)
     voice: str | None = None
-    model: str | None = None  # a Piper voice model (.onnx); its config sits beside it
+    voice_model: str | None = None  # a Piper voice model (.onnx); its config sits beside it
     rate: int | None = None  # words per minute
     command: str | None = None  # the command engine's template
-    timeout_s: float = DEFAULT_TIMEOUT_S
+    speech_timeout: float = DEFAULT_TIMEOUT_S  # seconds one phrase may take
 
     @property
     def kind(self) -> str:

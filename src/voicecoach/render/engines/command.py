@@ -49,7 +49,7 @@ class CommandEngine(Engine):
         data = run_synthesizer(
             lambda output, text_file: command_argv(template, text, output, text_file),
             text,
-            self.spec.timeout_s,
+            self.spec.speech_timeout,
             stdin_text=uses_stdin,
         )
         return Speech.from_wav(data)

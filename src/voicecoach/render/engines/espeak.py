@@ -39,7 +39,7 @@ class EspeakEngine(Engine):
                 words += ["-s", str(self.spec.rate)]
             return [*words, "-f", text_file]  # the text only ever travels in a file
 
-        return Speech.from_wav(run_synthesizer(argv, text, self.spec.timeout_s))
+        return Speech.from_wav(run_synthesizer(argv, text, self.spec.speech_timeout))
 
     def voices(self) -> list[VoiceInfo]:
         listing = subprocess.run(

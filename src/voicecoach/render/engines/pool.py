@@ -160,8 +160,10 @@ class _ProcessPool:
         return _Worker(self.context, self.spec, self.engine_class)
 
     def _ready(self, worker: _Worker) -> None:
-        if not worker.conn.poll(self.spec.timeout_s):
-            raise SpeechError(f"the speech engine did not start within {self.spec.timeout_s:g}s")
+        if not worker.conn.poll(self.spec.speech_timeout):
+            raise SpeechError(
+                f"the speech engine did not start within {self.spec.speech_timeout:g}s"
+            )
         self._receive(worker, "")
 
     def run(self, texts: list[str]) -> Iterator[tuple[str, Speech]]:
@@ -196,9 +198,10 @@ class _ProcessPool:
                 idle.append(worker)
             now = time.monotonic()
             for text, started in busy.values():
-                if now - started > self.spec.timeout_s:
+                if now - started > self.spec.speech_timeout:
                     raise SpeechError(
-                        f"the speech engine did not finish {text!r} within {self.spec.timeout_s:g}s"
+                        f"the speech engine did not finish {text!r} "
+                        f"within {self.spec.speech_timeout:g}s"
                     )
 
     def _replace(self, worker: _Worker) -> _Worker:

@@ -41,7 +41,7 @@ def run(*args: str, input: str | None = None) -> tuple[int, str]:
         ),
         (
             ["--date", "2999-01-01"],
-            "error: --date 2999-01-01 is in the future; log a session after it",
+            "error: --date: expected today (",
         ),
         (["--date", "yesterday"], "error: --date 'yesterday': expected a date like"),
         (

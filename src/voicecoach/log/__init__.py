@@ -1,6 +1,7 @@
 """The training-log stage: what a person actually did, and what that makes the next session.
 
 records       the values: a logged session, its sets, the targets it was given
+rules         the rules every logged session obeys (log, the form and log-import check them)
 entries       what a person types ("10,10,9@12kg", "10/10,10/9", "30s"), checked
 store         the SQLite database: versioned schema, WAL, one transaction per write
 record        logging a session (command line, prompt and form all go through it)
@@ -14,7 +15,7 @@ The log feeds the progression: it builds a ``compiler.Week`` and hands it to
 """
 
 from voicecoach.log.csvio import export_csv, read_csv, sessions_to_csv
-from voicecoach.log.entries import Entry, find_exercise, parse_entry, split_set_option
+from voicecoach.log.entries import Entry, parse_entry, split_set_option
 from voicecoach.log.form import FormField, fields_for, form_fields, record_form
 from voicecoach.log.history import history_table, plot_history
 from voicecoach.log.next_session import LogRule, NextSession, next_session, target_text
@@ -27,10 +28,12 @@ from voicecoach.log.record import (
     record_session,
 )
 from voicecoach.log.records import SessionRecord, SetRecord, Target
+from voicecoach.log.rules import Broken, check_session, find_exercise
 from voicecoach.log.store import SCHEMA_VERSION, LogStore, default_db_path, resolve_db_path
 
 __all__ = [
     "SCHEMA_VERSION",
+    "Broken",
     "Entry",
     "FormField",
     "LogRule",
@@ -40,6 +43,7 @@ __all__ = [
     "SetRecord",
     "Target",
     "ask_answers",
+    "check_session",
     "describe_next",
     "default_db_path",
     "export_csv",

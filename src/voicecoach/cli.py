@@ -262,7 +262,7 @@ def plan(
     options = talk_options(only, talk, full_instructions, counts)
     upcoming = None
     if from_log:
-        with LogStore(resolve_db_path(db)) as store:
+        with LogStore(resolve_db_path(db), readonly=True) as store:
             upcoming = plan_next(store, loaded)
     plan_of_week = upcoming.week if upcoming else plan_week(loaded, week or 1)
     settings = RenderSettings(
@@ -563,7 +563,7 @@ def build(
         )
         return
     if from_log:
-        with LogStore(resolve_db_path(db)) as store:
+        with LogStore(resolve_db_path(db), readonly=True) as store:
             upcoming = plan_next(store, loaded)
         name = session_file_name(loaded.title, upcoming.number)
         path = Path(output) if output else Path(out_dir) / name
@@ -635,7 +635,7 @@ def publish(
     weeks = parse_weeks(weeks_text) if weeks_text else []
     session = None
     if from_log:
-        with LogStore(resolve_db_path(db)) as store:
+        with LogStore(resolve_db_path(db), readonly=True) as store:
             upcoming = plan_next(store, loaded)
         session = SessionTrack(upcoming.number, upcoming.week)
     compile_options = talk_options(
@@ -865,7 +865,7 @@ def history(program: str, plot: str | None, db: str | None) -> None:
       voicecoach history programs/alleviating-back-pain.yaml --plot progress.png
     """
     loaded = load_program(program)
-    with LogStore(resolve_db_path(db)) as store:
+    with LogStore(resolve_db_path(db), readonly=True) as store:
         sessions = store.sessions(loaded.title)
     click.echo(history_table(loaded, sessions))
     if plot:
@@ -883,7 +883,7 @@ def log_export(file: str, db: str | None) -> None:
     Example:
       voicecoach log-export training-log.csv
     """
-    with LogStore(resolve_db_path(db)) as store:
+    with LogStore(resolve_db_path(db), readonly=True) as store:
         count = export_csv(store.sessions(), Path(file))
     click.echo(f"Exported {count} sessions to {file}")
 

@@ -86,6 +86,10 @@ class LogError(VoicecoachError):
     """A training-log entry that cannot be recorded, or a log database that cannot be used."""
 
 
+class ReadOnlyLog(LogError):
+    """A command that writes was given a training log it cannot write to."""
+
+
 class MusicError(VoicecoachError):
     """A music file or folder is missing, unreadable, silent or not audio."""
 

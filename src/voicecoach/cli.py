@@ -33,10 +33,10 @@ from voicecoach.log import (
     describe_next,
     export_csv,
     history_table,
+    import_csv,
     parse_date,
     plan_next,
     plot_history,
-    read_csv,
     record_session,
     resolve_db_path,
     split_set_option,
@@ -890,18 +890,26 @@ def log_export(file: str, db: str | None) -> None:
 
 @cli.command("log-import")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@click.option(
+    "--program",
+    type=click.Path(dir_okay=True),
+    help="Also check the rows against this program (names, sides, weights).",
+)
 @DB_OPTION
 @user_errors
-def log_import(file: str, db: str | None) -> None:
+def log_import(file: str, program: str | None, db: str | None) -> None:
     """Add the sessions of a CSV export to the training log (already there: skipped).
 
+    The whole file is checked first, with the rules of `log`; a wrong row is one line
+    (FILE:ROW:COLUMN) and nothing is written.
+
     \b
-    Example:
+    Examples:
       voicecoach log-import training-log.csv --db ~/new-log.sqlite3
+      voicecoach log-import training-log.csv --program programs/alleviating-back-pain.yaml
     """
-    sessions = read_csv(Path(file))
-    with LogStore(resolve_db_path(db)) as store:
-        added, skipped = store.import_sessions(sessions)
+    loaded = load_program(program) if program else None
+    added, skipped = import_csv(Path(file), resolve_db_path(db), loaded)
     click.echo(
         f"Imported {added} sessions from {file}"
         + (f" ({skipped} already there)" if skipped else "")

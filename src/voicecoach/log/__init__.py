@@ -6,7 +6,7 @@ entries       what a person types ("10,10,9@12kg", "10/10,10/9", "30s"), checked
 store         the SQLite database: versioned schema, WAL, one transaction per write
 record        logging a session (command line, prompt and form all go through it)
 next_session  program + log -> the next session's ``Week``, each decision in words
-csvio         export to CSV and import back
+csvio         export to CSV and import back, checked row by row
 history       the table per exercise and the progress picture
 form          the served page's form as data: fields to show, a submission to record
 
@@ -14,7 +14,7 @@ The log feeds the progression: it builds a ``compiler.Week`` and hands it to
 ``compile_program``; the compiler knows nothing of the log.
 """
 
-from voicecoach.log.csvio import export_csv, read_csv, sessions_to_csv
+from voicecoach.log.csvio import export_csv, import_csv, read_csv, sessions_to_csv
 from voicecoach.log.entries import Entry, parse_entry, split_set_option
 from voicecoach.log.form import FormField, fields_for, form_fields, record_form
 from voicecoach.log.history import history_table, plot_history
@@ -51,6 +51,7 @@ __all__ = [
     "find_exercise",
     "form_fields",
     "history_table",
+    "import_csv",
     "next_session",
     "parse_date",
     "parse_entry",

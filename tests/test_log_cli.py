@@ -5,6 +5,7 @@ whose timeline says the new targets and why."""
 from __future__ import annotations
 
 import csv
+import datetime
 import json
 from pathlib import Path
 
@@ -42,7 +43,7 @@ def run(*args: str, input: str | None = None) -> tuple[int, str]:
         ),
         (
             ["--date", "2999-01-01"],
-            "error: --date 2999-01-01 is in the future; log a session after it",
+            "error: --date: expected today (",
         ),
         (["--date", "yesterday"], "error: --date 'yesterday': expected a date like"),
         (
@@ -205,27 +206,28 @@ def test_the_form_functions_add_the_same_rows_as_the_command_line(tmp_path: Path
     assert from_form == from_cli and len(from_form[0].sets) == 5
 
 
-# The bounds of log/bounds.py, as `voicecoach log` and `log-import` apply them: the same
+# The rules of log/rules.py, as `voicecoach log` and `log-import` apply them: the same
 # ones the page's form applies (test_log_form.py). log_short.yaml: Floor Press 2-3 reps
 # (at most 11 in a set), Plank a 5-9 s hold (at most 23 s).
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["--date", "0001-01-01"], "error: --date 0001-01-01 is before 2000-01-01, earlier "
-         "than any training log; check the year"),
-        (["--date", "1999-12-31"], "error: --date 1999-12-31 is before 2000-01-01"),
-        (["--set", "Floor Press=1000"], "error: Floor Press: 1000 reps in one set is more than "
-         "this program allows (11: twice the top of its range, 3, plus 5); check the number"),
-        (["--set", "Plank=24s"], "error: Plank: 24 seconds in one set is more than this "
-         "program allows (23: twice the top of its range, 9, plus 5); check the number"),
-        (["--set", "Plank=7s; ok\x00"], "error: Plank: the note has a control character "
-         "(U+0000); a note is one line of plain text"),
-        (["--set", "Plank=skip; \x1b[2J"], "error: Plank: the note has a control character "
-         "(U+001B)"),
-        (["--set", "Plank=7; two\nlines"], "error: Plank: the note has a control character "
-         "(U+000A)"),
-        (["--set", "Plank=7; " + "x" * 501], "error: Plank: the note is 501 characters "
-         "long; at most 500"),
+        (["--date", "0001-01-01"], "error: --date: expected 2000-01-01 or later (no "
+         "training log is older; check the year), got 0001-01-01\n"),
+        (["--date", "1999-12-31"], "error: --date: expected 2000-01-01 or later (no "
+         "training log is older; check the year), got 1999-12-31\n"),
+        (["--set", "Floor Press=1000"], "error: Floor Press: expected 0 to 11 reps in one set "
+         "(twice the top of its range, 3, plus 5), got 1000\n"),
+        (["--set", "Plank=24s"], "error: Plank: expected 0 to 23 seconds in one set (twice "
+         "the top of its range, 9, plus 5), got 24\n"),
+        (["--set", "Plank=7s; ok\x00"], "error: Plank: expected a note of one line of plain "
+         "text, got a control character (U+0000)\n"),
+        (["--set", "Plank=skip; \x1b[2J"], "error: Plank: expected a note of one line of "
+         "plain text, got a control character (U+001B)\n"),
+        (["--set", "Plank=7; two\nlines"], "error: Plank: expected a note of one line of "
+         "plain text, got a control character (U+000A)\n"),
+        (["--set", "Plank=7; " + "x" * 501], "error: Plank: expected a note of at most 500 "
+         "characters, got 501\n"),
     ],
     ids=["year-1", "before-2000", "1000-reps", "hold", "nul", "esc", "newline", "long-note"],
 )  # fmt: skip
@@ -245,38 +247,58 @@ def test_log_takes_the_bounds_themselves(tmp_path: Path) -> None:
     assert code == 0, out
     # The prompt asks again on a value out of bounds, as on any wrong answer.
     code, out = run("log", str(SHORT), "--db", db, input="\n12\n3\n\n")
-    assert code == 0 and "Floor Press: 12 reps in one set is more than" in out, out
+    assert code == 0 and "Floor Press: expected 0 to 11 reps in one set" in out, out
     with LogStore(db) as store:
         sessions = store.sessions()
     assert [s.sets_of("Floor Press")[0].amount for s in sessions] == [11, 3]
 
 
+# log_short.yaml's first session as exported: the header on row 1, Split Squat on rows
+# 2-5 (left and right x 2 sets), Floor Press on row 6, Plank on row 7.
 @pytest.mark.parametrize(
-    ("column", "value", "line", "message"),
+    ("column", "value", "rows", "program", "where", "message"),
     [
-        ("date", "0001-01-01", 2, "date 0001-01-01 is before 2000-01-01"),
-        ("date", "2999-01-01", 2, "date 2999-01-01 is in the future"),
-        ("note", "a\x1bb", 3, "Split Squat: the note has a control character (U+001B)"),
+        ("date", "0001-01-01", slice(1, None), False, "2:3",
+         "date: expected 2000-01-01 or later (no training log is older; check the year), "
+         "got 0001-01-01"),
+        ("date", "2999-01-01", slice(1, None), False, "2:3",
+         f"date: expected today ({datetime.date.today().isoformat()}) or earlier, got "
+         "2999-01-01 (in the future)"),
+        ("note", "a\x1bb", slice(2, 3), False, "3:14",
+         "note: expected a note of one line of plain text, got a control character (U+001B)"),
+        ("note", "x" * 501, slice(2, 3), False, "3:14",
+         "note: expected a note of at most 500 characters, got 501"),
+        ("amount", "3601", slice(5, 6), False, "6:10",
+         "amount: expected 0 to 3600 reps in one set, got 3601"),
+        # With the program, the exercise's own bound, as `log` applies it.
+        ("amount", "12", slice(5, 6), True, "6:10",
+         "amount: expected 0 to 11 reps in one set (twice the top of its range, 3, plus 5), "
+         "got 12"),
     ],
-)
+    ids=["year-1", "future", "control", "long-note", "3601", "program-bound"],
+)  # fmt: skip
 def test_log_import_keeps_to_the_same_bounds(
-    tmp_path: Path, column: str, value: str, line: int, message: str
-) -> None:
+    tmp_path: Path, column: str, value: str, rows: slice, program: bool, where: str,
+    message: str,
+) -> None:  # fmt: skip
     source, copy, exported = tmp_path / "a.sqlite3", tmp_path / "b.sqlite3", tmp_path / "log.csv"
     assert run("log", str(SHORT), "--db", str(source), "--date", "2025-01-02",
                "--as-prescribed")[0] == 0  # fmt: skip
     assert run("log-export", str(exported), "--db", str(source))[0] == 0
     with exported.open(newline="") as file:
-        rows = list(csv.DictReader(file))
-    for row in rows if column == "date" else rows[1:2]:  # a date is the session's, every row
-        row[column] = value
+        lines = list(csv.reader(file))
+    assert [line[6] for line in lines[1:]] == ["Split Squat"] * 4 + ["Floor Press", "Plank"]
+    for line in lines[rows]:  # a date is the session's: every row of it
+        line[lines[0].index(column)] = value
     with exported.open("w", newline="") as file:
-        writer = csv.DictWriter(file, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    code, out = run("log-import", str(exported), "--db", str(copy))
-    assert code == 2 and out.startswith(f"error: {exported}:{line}: {message}"), out
-    assert out.count("\n") == 1 and not sessions_in(copy)
+        csv.writer(file, lineterminator="\n").writerows(lines)
+    with_program = ["--program", str(SHORT)] if program else []
+    code, out = run("log-import", str(exported), "--db", str(copy), *with_program)
+    assert (code, out) == (2, f"error: {exported}:{where}: {message}\n")
+    assert not sessions_in(copy) and not copy.exists()
+    if program:  # without the program, only MAX_AMOUNT: the same file goes in
+        code, out = run("log-import", str(exported), "--db", str(copy))
+        assert (code, sessions_in(copy)) == (0, 1), out
 
 
 def sessions_in(db: Path) -> int:

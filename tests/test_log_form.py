@@ -5,6 +5,7 @@ the form, a real SQLite file compared row by row with one the command line wrote
 
 from __future__ import annotations
 
+import datetime
 import html
 import json
 import re
@@ -232,22 +233,24 @@ def error_lines(page: str) -> list[str]:
 # fmt: off
 REFUSED = [
     ("date=0001-01-01", 422,
-     "the date 0001-01-01 is before 2000-01-01, earlier than any training log; check the year"),
-    ("date=2099-01-01", 422, "the date 2099-01-01 is in the future; log a session after it"),
-    ("ex-2=1000", 422, "Floor Press: 1000 reps in one set is more than this program allows "
-     "(11: twice the top of its range, 3, plus 5); check the number"),
-    ("ex-2=12", 422, "Floor Press: 12 reps in one set is more than this program allows "
-     "(11: twice the top of its range, 3, plus 5); check the number"),
-    ("ex-1=2/14", 422, "Split Squat: 14 reps in one set is more than this program allows "
-     "(13: twice the top of its range, 4, plus 5); check the number"),
-    ("ex-3=24s", 422, "Plank: 24 seconds in one set is more than this program allows "
-     "(23: twice the top of its range, 9, plus 5); check the number"),
+     "date: expected 2000-01-01 or later (no training log is older; check the year), "
+     "got 0001-01-01"),
+    ("date=2099-01-01", 422, f"date: expected today ({datetime.date.today().isoformat()}) "
+     "or earlier, got 2099-01-01 (in the future)"),
+    ("ex-2=1000", 422, "Floor Press: expected 0 to 11 reps in one set "
+     "(twice the top of its range, 3, plus 5), got 1000"),
+    ("ex-2=12", 422, "Floor Press: expected 0 to 11 reps in one set "
+     "(twice the top of its range, 3, plus 5), got 12"),
+    ("ex-1=2/14", 422, "Split Squat: expected 0 to 13 reps in one set "
+     "(twice the top of its range, 4, plus 5), got 14"),
+    ("ex-3=24s", 422, "Plank: expected 0 to 23 seconds in one set "
+     "(twice the top of its range, 9, plus 5), got 24"),
     ("ex-1=2;%20knee%00fine", 422,
-     "Split Squat: the note has a control character (U+0000); a note is one line of plain text"),
+     "Split Squat: expected a note of one line of plain text, got a control character (U+0000)"),
     ("ex-2=2;%1B[31mred", 422,
-     "Floor Press: the note has a control character (U+001B); a note is one line of plain text"),
+     "Floor Press: expected a note of one line of plain text, got a control character (U+001B)"),
     ("ex-2=2;%20a%0Ab", 422,
-     "Floor Press: the note has a control character (U+000A); a note is one line of plain text"),
+     "Floor Press: expected a note of one line of plain text, got a control character (U+000A)"),
     ("date=2025-03-01&date=2099-01-01", 400,
      "the form has the field 'date' twice; send each field once"),
     ("ex-2=2&ex-2=1000", 400, "the form has the field 'ex-2' twice; send each field once"),

@@ -29,8 +29,8 @@ class VoicecoachError(Exception):
         return one_line(super().__str__())
 
 
-class ProgramError(VoicecoachError):
-    """A problem in a program file, located as ``file:line:column: key.path: message``."""
+class Located(VoicecoachError):
+    """An error at a place in a file, written ``file:line:column: key.path: message``."""
 
     def __init__(
         self,
@@ -62,6 +62,10 @@ class ProgramError(VoicecoachError):
         return f"{where}: {self.message}"
 
 
+class ProgramError(Located):
+    """A problem in a program file, located as ``file:line:column: key.path: message``."""
+
+
 class ToolMissingError(VoicecoachError):
     """A system tool (espeak-ng, ffmpeg) is not installed."""
 
@@ -84,6 +88,16 @@ class UnknownExercise(VoicecoachError):
 
 class LogError(VoicecoachError):
     """A training-log entry that cannot be recorded, or a log database that cannot be used."""
+
+
+class LogFileError(Located, LogError):
+    """A row of a log export that cannot be imported, located as
+    ``file:row:column: column-name: message`` (rows and columns counted from 1, the
+    header being row 1)."""
+
+
+class ReadOnlyLog(LogError):
+    """A command that writes was given a training log it cannot write to."""
 
 
 class MusicError(VoicecoachError):

@@ -12,10 +12,10 @@ from voicecoach.log import (
     ask_answers,
     export_csv,
     history_table,
+    import_csv,
     next_in_log,
     parse_date,
     plot_history,
-    read_csv,
     record_session,
     resolve_db_path,
     split_set_option,
@@ -95,7 +95,7 @@ def history(program: str, plot: str | None, db: str | None) -> None:
       voicecoach history programs/alleviating-back-pain.yaml --plot progress.png
     """
     loaded = load_program(program)
-    with LogStore(resolve_db_path(db)) as store:
+    with LogStore(resolve_db_path(db), readonly=True) as store:
         sessions = store.sessions(loaded.title)
     click.echo(history_table(loaded, sessions))
     if plot:
@@ -112,24 +112,32 @@ def log_export(file: str, db: str | None) -> None:
     Example:
       voicecoach log-export training-log.csv
     """
-    with LogStore(resolve_db_path(db)) as store:
+    with LogStore(resolve_db_path(db), readonly=True) as store:
         count = export_csv(store.sessions(), Path(file))
     click.echo(f"Exported {count} sessions to {file}")
 
 
 @click.command("log-import")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@click.option(
+    "--program",
+    type=click.Path(dir_okay=True),
+    help="Also check the rows against this program (names, sides, weights, amounts).",
+)
 @db_option
-def log_import(file: str, db: str | None) -> None:
+def log_import(file: str, program: str | None, db: str | None) -> None:
     """Add the sessions of a CSV export to the training log (already there: skipped).
 
+    The whole file is checked first, with the rules of `log`; a wrong row is one line
+    (FILE:ROW:COLUMN) and nothing is written.
+
     \b
-    Example:
+    Examples:
       voicecoach log-import training-log.csv --db ~/new-log.sqlite3
+      voicecoach log-import training-log.csv --program programs/alleviating-back-pain.yaml
     """
-    sessions = read_csv(Path(file))
-    with LogStore(resolve_db_path(db)) as store:
-        added, skipped = store.import_sessions(sessions)
+    loaded = load_program(program) if program else None
+    added, skipped = import_csv(Path(file), resolve_db_path(db), loaded)
     click.echo(
         f"Imported {added} sessions from {file}"
         + (f" ({skipped} already there)" if skipped else "")

@@ -81,7 +81,7 @@ def publish(
     weeks = parse_weeks(weeks_text) if weeks_text else []
     upcoming = session = None
     if from_log:
-        with LogStore(resolve_db_path(db)) as store:
+        with LogStore(resolve_db_path(db), readonly=True) as store:
             upcoming = next_in_log(store, loaded)
         session = SessionTrack(upcoming.number, upcoming.week)
     started = time.monotonic()

@@ -87,7 +87,7 @@ def plan(
     loaded = load_program(program)
     upcoming = None
     if from_log:
-        with LogStore(resolve_db_path(db)) as store:
+        with LogStore(resolve_db_path(db), readonly=True) as store:
             upcoming = next_in_log(store, loaded)
     prescribed = upcoming.week if upcoming else prescribe_week(loaded, week or 1)
     result = plan_timeline(loaded, prescribed, settings)
@@ -164,7 +164,7 @@ def build(
         _build_weeks(loaded, parse_weeks(weeks_text), Path(out_dir), settings, bars)
         return
     if from_log:
-        with LogStore(resolve_db_path(db)) as store:
+        with LogStore(resolve_db_path(db), readonly=True) as store:
             upcoming = next_in_log(store, loaded)
         path = Path(output or Path(out_dir) / session_file_name(loaded.title, upcoming.number))
         clean_folder(path.parent)

@@ -12,23 +12,28 @@ and the served page's form (one VALUE field per exercise)::
 
 Examples: ``10,10,9@12kg``, ``10/10,10/9@12kg``, ``30s,25s``, ``@14kg`` (prescribed reps at
 14 kg), ``12,12,12; left knee fine``. Every mistake raises ``LogError`` with one line that
-names the exercise, what was wrong and what to write instead; the bounds of amounts and
-notes are log/bounds.py's.
+names the exercise, what was wrong and what to write instead; the rules themselves
+(amounts per set, weights, notes, how many sets) are log/rules.py's.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 
 from voicecoach.errors import LogError
-from voicecoach.log.bounds import check_amount, check_note
 from voicecoach.log.records import SetRecord, Target, measure_of
-from voicecoach.program import Exercise, Program
+from voicecoach.log.rules import (
+    Broken,
+    check_amount,
+    check_note,
+    check_set_count,
+    check_weight,
+    sides_of,
+)
+from voicecoach.program import Exercise
 
 SKIP_WORDS = {"skip", "-", "skipped", "no", "none"}
-MAX_WEIGHT = 1000.0
 _WEIGHT = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(kg|kgs|kilos?|lb|lbs|pounds?)?\s*$", re.I)
 _AMOUNT = re.compile(r"^\s*(\d+)\s*(s|sec|secs|seconds?)?\s*$", re.I)
 
@@ -55,9 +60,7 @@ class Entry:
         weight, unit = self.weight, self.unit
         if weight is None and last_weight is not None and self.exercise.weighted:
             weight, unit = last_weight
-        sides: tuple[str | None, ...] = (
-            ("left", "right") if self.exercise.sides == "each" else (None,)
-        )
+        sides = sides_of(self.exercise)
         rows = []
         for number, amounts in enumerate(sets, start=1):
             if len(sides) == 2 and len(amounts) == 1:
@@ -78,22 +81,6 @@ class Entry:
         return rows
 
 
-def find_exercise(program: Program, name: str) -> Exercise:
-    """The exercise called ``name`` (case-insensitive; a unique part of a name will do)."""
-    exercises = program.exercises
-    key = name.strip().casefold()
-    exact = [ex for ex in exercises if ex.name.casefold() == key]
-    matches = exact or [ex for ex in exercises if key and key in ex.name.casefold()]
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        names = ", ".join(repr(ex.name) for ex in matches[:4])
-        raise LogError(f"{name.strip()!r} matches several exercises ({names}); give the full name")
-    close = difflib.get_close_matches(name.strip(), [ex.name for ex in exercises], n=1, cutoff=0.4)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    raise LogError(f"{program.title!r} has no exercise {name.strip()!r}{hint}")
-
-
 def split_set_option(text: str) -> tuple[str, str]:
     """``"Bulgarian Split Squat=10,10,9@12kg"`` -> (name, value)."""
     name, equals, value = text.partition("=")
@@ -107,7 +94,10 @@ def parse_entry(exercise: Exercise, value: str, prescribed_sets: int) -> Entry:
     where = exercise.name
     text, _, note = value.partition(";")
     note = note.strip()
-    check_note(where, note)
+    try:
+        check_note(note)
+    except Broken as broken:
+        raise LogError(f"{where}: {broken}") from None
     text = text.strip()
     if text.casefold() in SKIP_WORDS:
         return Entry(exercise, None, None, None, note, skipped=True)
@@ -116,18 +106,17 @@ def parse_entry(exercise: Exercise, value: str, prescribed_sets: int) -> Entry:
     if not sets_text.strip():
         return Entry(exercise, None, weight, unit, note)
     parts = [part for part in sets_text.split(",")]
-    if len(parts) > prescribed_sets:
-        raise LogError(
-            f"{where}: {len(parts)} sets given, but {prescribed_sets} "
-            f"{'is' if prescribed_sets == 1 else 'are'} prescribed"
-        )
+    try:
+        check_set_count(len(parts), prescribed_sets)
+    except Broken as broken:
+        raise LogError(f"{where}: {broken}") from None
     sets = tuple(_one_set(where, exercise, part) for part in parts)
     return Entry(exercise, sets, weight, unit, note)
 
 
 def _one_set(where: str, exercise: Exercise, part: str) -> tuple[int, ...]:
     sides = part.split("/")
-    if len(sides) > 2 or (len(sides) == 2 and exercise.sides != "each"):
+    if len(sides) > len(sides_of(exercise)):  # one number for both sides is fine
         how = "one number per set" if exercise.sides != "each" else "left/right like 10/9"
         raise LogError(f"{where}: {part.strip()!r} is not a set; write {how}")
     return tuple(_amount(where, exercise, side) for side in sides)
@@ -141,19 +130,22 @@ def _amount(where: str, exercise: Exercise, text: str) -> int:
         raise LogError(
             f"{where}: {what} must be whole numbers like {example}, got {text.strip()!r}"
         )
-    amount = int(match.group(1))
-    check_amount(where, exercise, amount, what)
-    return amount
+    try:
+        return check_amount(int(match.group(1)), what, exercise)
+    except Broken as broken:
+        raise LogError(f"{where}: {broken}") from None
 
 
 def _weight(where: str, exercise: Exercise, text: str) -> tuple[float, str]:
-    if not exercise.weighted:
+    if not exercise.weighted:  # the rule is check_weighted; here, say what to type instead
         raise LogError(f"{where}: the program does not use a weight for it; leave out @...")
     match = _WEIGHT.match(text)
     if not match:
         raise LogError(f"{where}: expected a weight like @12kg or @25lb, got @{text.strip()!r}")
     weight = float(match.group(1).replace(",", "."))
-    if not 0 < weight <= MAX_WEIGHT:
-        raise LogError(f"{where}: a weight of {weight:g} is outside 0-{MAX_WEIGHT:g}")
     unit = "lb" if (match.group(2) or "kg").lower().startswith(("lb", "p")) else "kg"
+    try:
+        check_weight(weight, unit)
+    except Broken as broken:
+        raise LogError(f"{where}: {broken}") from None
     return weight, unit

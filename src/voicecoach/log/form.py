@@ -70,7 +70,7 @@ def record_form(
     unknown = sorted(set(form) - known)
     if unknown:
         raise LogError(f"the form has a field this program does not: {unknown[0]!r}")
-    date = parse_date(form.get(DATE_FIELD) or None, today, what="the date")
+    date = parse_date(form.get(DATE_FIELD) or None, today, what="date")
     missed = bool((form.get(MISSED_FIELD) or "").strip())
     answers = [
         (exercise.name, form[field_name(i)])

@@ -13,10 +13,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from voicecoach.errors import LogError
-from voicecoach.log.bounds import check_date
-from voicecoach.log.entries import Entry, find_exercise, parse_entry
+from voicecoach.log.entries import Entry, parse_entry
 from voicecoach.log.next_session import NextSession, next_session, target_text
 from voicecoach.log.records import SessionRecord, SetRecord
+from voicecoach.log.rules import Broken, check_date, check_session, find_exercise
 from voicecoach.log.store import LogStore
 from voicecoach.program import Program
 
@@ -32,7 +32,8 @@ def program_hash(program: Program) -> str:
 def parse_date(
     text: str | None, today: datetime.date | None = None, what: str = "--date"
 ) -> datetime.date:
-    """``2026-11-20`` (or today when empty), inside the bounds of log/bounds.py."""
+    """``2026-11-20`` (or today when empty), within log/rules.py's dates; ``what`` names
+    the value in an error (``--date``, the form's ``date``)."""
     today = today or datetime.date.today()
     if not text:
         return today
@@ -40,8 +41,17 @@ def parse_date(
         date = datetime.date.fromisoformat(text.strip())
     except ValueError:
         raise LogError(f"{what} {text!r}: expected a date like {today.isoformat()}") from None
-    check_date(date, today, what)
+    try:
+        check_date(date, today)
+    except Broken as broken:
+        raise LogError(f"{what}: {broken}") from None
     return date
+
+
+def latest_session(sessions: Sequence[SessionRecord]) -> SessionRecord | None:
+    """The session a new one must not be dated before: the latest date in the log (the
+    last session, in a log that is in date order)."""
+    return max(reversed(sessions), key=lambda s: s.date, default=None)
 
 
 def next_in_log(store: LogStore, program: Program) -> NextSession:
@@ -76,29 +86,40 @@ def record_session(
     exercise not answered was done as prescribed. ``missed`` records a session that did not
     happen (its targets are repeated next time); it takes no answers.
     """
-    date = date or datetime.date.today()
-    check_date(date)
+    today = datetime.date.today()
+    date = date or today
     if missed and answers:
         raise LogError("a missed session has no sets; leave out --set")
     sessions = store.sessions(program.title)
-    if sessions and date < sessions[-1].date:
-        raise LogError(
-            f"the last session of {program.title!r} is dated {sessions[-1].date.isoformat()}; "
-            f"sessions are logged in order, so {date.isoformat()} cannot come after it"
-        )
     plan = next_session(program, sessions)
     rows: list[SetRecord] = []
     if not missed:
         for entry in parse_answers(program, plan, answers):
             target = plan.target_of(entry.exercise)
             rows += entry.records(target, plan.weights.get(entry.exercise.name))
-    return store.add_session(
+    record = SessionRecord(
         program=program.title,
         program_hash=program_hash(program),
+        number=plan.number,  # provisional: the store numbers it as it writes it
         date=date,
         status="missed" if missed else "done",
         targets=plan.targets,
-        sets=rows,
+        sets=tuple(rows),
+    )
+    # The answers were checked as they were parsed; the rules every session obeys (the
+    # date's order among them) are checked on what will be written, as log-import does.
+    try:
+        check_session(record, today=today, latest=latest_session(sessions), program=program)
+    except Broken as broken:
+        where = broken.field if broken.index is None else record.sets[broken.index].exercise
+        raise LogError(f"{where}: {broken}") from None
+    return store.add_session(
+        program=record.program,
+        program_hash=record.program_hash,
+        date=record.date,
+        status=record.status,
+        targets=record.targets,
+        sets=record.sets,
     )
 
 

@@ -11,6 +11,12 @@ and is applied in the same transaction that records the new version, so a databa
 always at exactly one version. ``PRAGMA application_id`` marks the file as a voicecoach
 log: any other SQLite file, or a file that is not SQLite, is refused with one clear line
 and never written to.
+
+Commands that only read open the log with ``readonly=True``: SQLite's ``mode=ro``, no
+migration, no table created, no file created (a log that does not exist yet reads as an
+empty one), so a log on a read-only disk or folder can still be read and exported. A
+command that writes to a log it cannot write to is refused before it asks anything,
+with a line that says the log is read-only (``ReadOnlyLog``).
 """
 
 from __future__ import annotations
@@ -22,8 +28,9 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
-from voicecoach.errors import LogError
+from voicecoach.errors import LogError, ReadOnlyLog
 from voicecoach.log.records import SessionRecord, SetRecord, Status, Target
 
 APPLICATION_ID = 0x56434C47  # "VCLG": this SQLite file is a voicecoach training log
@@ -73,18 +80,35 @@ def default_db_path() -> Path:
 
 
 class LogStore:
-    """An open training log. Use as a context manager, or call ``close``."""
+    """An open training log. Use as a context manager, or call ``close``.
 
-    def __init__(self, path: Path | str) -> None:
+    ``readonly``: for commands that only read. Nothing is written; a log of an older
+    schema is upgraded first when the file can be written, and refused with a line that
+    says so when it cannot.
+    """
+
+    def __init__(self, path: Path | str, *, readonly: bool = False) -> None:
         self.path = Path(path)
+        self.readonly = readonly
         existed = self.path.exists()
         if existed and self.path.is_dir():
             raise LogError(f"{self.path}: is a folder; give the training log's file name")
+        if readonly:
+            self._db = self._open_for_reading() if existed else _empty_log()
+            return
         if not existed:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise LogError(f"cannot create {self.path.parent}: {exc.strerror}") from None
+        why = read_only_reason(self.path)
+        if why and not existed:
+            raise ReadOnlyLog(
+                f"{self.path}: cannot create the training log there ({why}); nothing was "
+                "written: give a writable place with --db"
+            )
+        if why:
+            raise ReadOnlyLog(self._read_only_message(why))
         try:
             # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT).
             self._db = sqlite3.connect(
@@ -96,13 +120,77 @@ class LogStore:
             self._check_and_migrate(existed)
         except sqlite3.DatabaseError as exc:
             self._db.close()
-            raise LogError(
-                f"{self.path}: is not a readable voicecoach training log ({exc}); "
-                "it was left untouched: move it aside or give another file with --db"
-            ) from None
+            if _is_read_only(exc):
+                raise ReadOnlyLog(self._read_only_message(f"SQLite says: {exc}")) from None
+            raise self._unreadable(exc) from None
         except LogError:
             self._db.close()
             raise
+
+    def _unreadable(self, exc: sqlite3.Error) -> LogError:
+        return LogError(
+            f"{self.path}: is not a readable voicecoach training log ({exc}); "
+            "it was left untouched: move it aside or give another file with --db"
+        )
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        """SQLite's mode=ro; for a WAL log in a folder nobody can write, immutable: SQLite
+        cannot make the -shm file a reader needs there, and nobody can be writing the log
+        either (a writer needs the -wal file)."""
+        uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
+        db = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            db.execute("PRAGMA user_version").fetchone()
+        except sqlite3.OperationalError as exc:
+            db.close()
+            wal = self.path.with_name(self.path.name + "-wal")
+            if "unable to open" not in str(exc) or wal.exists():  # immutable would skip it
+                raise
+            db = sqlite3.connect(uri + "&immutable=1", uri=True, isolation_level=None)
+        return db
+
+    def _read_only_message(self, why: str) -> str:
+        return (
+            f"{self.path}: the training log is read-only ({why}); nothing was written: "
+            "make it writable, or log into a writable copy with --db"
+        )
+
+    def _open_for_reading(self) -> sqlite3.Connection:
+        why = read_only_reason(self.path)
+        try:
+            if why is None:
+                # A file that can be written is opened as usual, with writes refused
+                # (query_only): its -wal and -shm files are then tidied away on close,
+                # which a mode=ro connection would leave behind.
+                db = sqlite3.connect(
+                    self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+                )
+                db.execute("PRAGMA query_only = ON")
+            else:
+                db = self._connect_read_only()
+        except sqlite3.DatabaseError as exc:
+            raise self._unreadable(exc) from None
+        try:
+            version = self._check(db, existed=True)
+        except (sqlite3.DatabaseError, LogError) as exc:
+            db.close()
+            if isinstance(exc, LogError):
+                raise
+            raise self._unreadable(exc) from None
+        if version == SCHEMA_VERSION:
+            return db
+        tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        db.close()
+        if version == 0 and not tables:
+            return _empty_log()  # an empty file: nothing logged yet
+        if why:
+            raise ReadOnlyLog(
+                f"{self.path}: the training log is read-only ({why}) and was written by an "
+                f"older voicecoach (log schema {version}; this one reads {SCHEMA_VERSION}); "
+                "upgrading it writes to it: make it writable and run the command again"
+            )
+        LogStore(self.path).close()  # upgrade it, in its own write transaction
+        return self._open_for_reading()
 
     def __enter__(self) -> LogStore:
         return self
@@ -115,10 +203,10 @@ class LogStore:
 
     # -- schema -------------------------------------------------------------------------
 
-    def _check_and_migrate(self, existed: bool) -> None:
-        db = self._db
-        # Read before anything writes: a file that is not SQLite fails here, untouched.
-        version = db.execute("PRAGMA user_version").fetchone()[0]
+    def _check(self, db: sqlite3.Connection, existed: bool) -> int:
+        """The schema version, once the file is known to be a log this voicecoach reads.
+        Only reads: a file that is not SQLite fails here, untouched."""
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
         app_id = db.execute("PRAGMA application_id").fetchone()[0]
         tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if existed and (app_id != APPLICATION_ID and (tables or version)):
@@ -132,6 +220,11 @@ class LogStore:
                 f"one knows up to {SCHEMA_VERSION}); upgrade voicecoach"
             )
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return version
+
+    def _check_and_migrate(self, existed: bool) -> None:
+        db = self._db
+        version = self._check(db, existed)
         db.execute("PRAGMA foreign_keys = ON")
         if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
             db.execute("PRAGMA journal_mode = WAL")
@@ -152,6 +245,8 @@ class LogStore:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: all of it lands, or none of it."""
+        if self.readonly:
+            raise ReadOnlyLog(self._read_only_message("it was opened only to read"))
         with self._guard():
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -167,6 +262,8 @@ class LogStore:
         try:
             yield
         except sqlite3.OperationalError as exc:
+            if _is_read_only(exc):
+                raise ReadOnlyLog(self._read_only_message(f"SQLite says: {exc}")) from None
             if "locked" in str(exc) or "busy" in str(exc):
                 raise LogError(
                     f"{self.path}: the training log stayed busy for "
@@ -313,6 +410,36 @@ class LogStore:
             targets=targets,
             sets=sets,
         )
+
+
+def _empty_log() -> sqlite3.Connection:
+    """A log with nothing in it, in memory: what reading a log not created yet finds."""
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    for script in MIGRATIONS:
+        for statement in _statements(script):
+            db.execute(statement)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    return db
+
+
+def read_only_reason(path: Path) -> str | None:
+    """Why SQLite could not write the log at ``path``, or None. It writes the file and,
+    beside it, a ``-wal`` and a ``-shm`` file, made when missing (so the folder must be
+    writable then). ``os.access`` also sees a read-only mount and an immutable file, which
+    hold for root too."""
+    folder = path.parent
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the file cannot be written"
+    if folder.exists() and not os.access(folder, os.W_OK):
+        sidecars = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+        if not (path.exists() and all(os.access(p, os.W_OK) for p in sidecars)):
+            return f"its folder {folder} cannot be written"
+    return None
+
+
+def _is_read_only(exc: sqlite3.Error) -> bool:
+    name = getattr(exc, "sqlite_errorname", "")  # Python 3.11+
+    return name.startswith("SQLITE_READONLY") or "readonly database" in str(exc)
 
 
 def _statements(script: str) -> list[str]:

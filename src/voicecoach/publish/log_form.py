@@ -165,7 +165,7 @@ class LogForm:
         try:
             program = self._program()
             if self.db_path.exists():
-                with LogStore(self.db_path) as store:
+                with LogStore(self.db_path, readonly=True) as store:
                     plan = self._plan(program, store)
                     if logged_number is not None and shown.logged is None:
                         found = [
@@ -189,7 +189,7 @@ class LogForm:
             return None
         try:
             program = self._program()
-            with LogStore(self.db_path) as store:
+            with LogStore(self.db_path, readonly=True) as store:
                 sessions = store.sessions(program.title)
             if not sessions:
                 return None

@@ -169,7 +169,9 @@ def test_hostile_sizes_are_refused_without_building_them(
     )
     Path("aliased.yaml").write_text(aliased)
     Path("bomb.yaml").write_text(BOMB)
-    refused = "the document expands to more than 50,000 values (too many aliases or entries); refused"
+    refused = (
+        "the document expands to more than 50,000 values (too many aliases or entries); refused"
+    )
     expected = {
         "written.yaml": "error: written.yaml: is larger than 1,000,000 bytes; a program file is a short text\n",
         "aliased.yaml": f"error: aliased.yaml:2:1: {refused}\n",

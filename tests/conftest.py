@@ -13,6 +13,11 @@ from hypothesis import settings
 # never by the luck of the draw. `make test-properties` searches many more, at random
 # (VOICECOACH_PROPERTY_SCALE times each test's count), and keeps what it finds in
 # .hypothesis/ so a failure found there is replayed until it is fixed.
+# Piper without its random noise (src/voicecoach/render/engines/piper.py): a phrase is
+# said the same way in every run, so loudness and timing measured in a test do not move by
+# the luck of the draw. Set at import, before any engine runs; build subprocesses inherit it.
+os.environ["VOICECOACH_PIPER_NOISE"] = "0"
+
 PROPERTY_SCALE = max(1, int(os.environ.get("VOICECOACH_PROPERTY_SCALE", "1")))
 settings.register_profile("repeatable", derandomize=True, database=None, deadline=None)
 settings.register_profile("search", deadline=None)

@@ -70,6 +70,26 @@ def test_piper_cache_identity_follows_the_model_file(tmp_path: Path) -> None:
     assert PiperEngine(EngineSpec(voice_model=str(model), rate=150)).identity() != again
 
 
+@pytest.mark.slow
+def test_piper_without_noise_says_a_phrase_the_same_way_and_keys_it_apart(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """VOICECOACH_PIPER_NOISE=0 (the suite sets it in conftest): the same samples every
+    time, and a cache identity of its own; with the voice's noise, neither."""
+    text = "Rep 3, down. Stand two to three feet before a bench."
+    monkeypatch.setenv("VOICECOACH_PIPER_NOISE", "0")
+    steady = PiperEngine(EngineSpec())
+    first, second = steady.speak(text).samples, steady.speak(text).samples
+    assert np.array_equal(first, second)
+    monkeypatch.setenv("VOICECOACH_PIPER_NOISE", "1")
+    natural = PiperEngine(EngineSpec())
+    assert natural.identity() != steady.identity()
+    assert not np.array_equal(natural.speak(text).samples, natural.speak(text).samples)
+    monkeypatch.setenv("VOICECOACH_PIPER_NOISE", "off")
+    with pytest.raises(SpeechError, match="VOICECOACH_PIPER_NOISE must be 0 or 1"):
+        PiperEngine.check(EngineSpec())
+
+
 def test_piper_checks_the_model_and_its_config(tmp_path: Path) -> None:
     model = _fake_voice(tmp_path, b"x")
     PiperEngine.check(EngineSpec(voice_model=str(model)))

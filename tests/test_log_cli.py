@@ -165,14 +165,36 @@ def test_seven_logged_sessions_make_a_next_track_that_says_why(tmp_path: Path) -
             reps[key] = max(reps.get(key, 0), seg["rep"])
     assert reps[("Split Squat", 1, "left")] == reps[("Split Squat", 2, "right")] == 3
     assert reps[("Floor Press", 1, None)] == 3
-    # The MP3 is the timeline: same length, to within a frame.
-    assert abs(len(decode(str(mp3))) / 24 - timeline["duration_ms"]) < 50
+    # The MP3 is the timeline: same length, to the sample (24 per ms).
+    assert len(decode(str(mp3))) == timeline["duration_ms"] * 24
 
     code, out = run("history", str(SHORT), "--db", db, "--plot", str(tmp_path / "progress.png"))
     assert code == 0, out
     assert "Log Short: 6 sessions done, 1 missed, 2025-02-03 to 2025-02-17" in out
     assert "4  2025-02-10  2 × 4/4, 4/3  10 kg" in out
-    assert (tmp_path / "progress.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # One panel per exercise, side by side (3 fit a line): each framed by its two dark
+    # spines and holding its blue line of reps or seconds.
+    assert plot_panels(tmp_path / "progress.png") == (1134, 252, 3)
+
+
+def plot_panels(path: Path) -> tuple[int, int, int]:
+    """(width, height, panels) of a `history --plot` PNG: a panel is a pair of dark
+    vertical spines with the amount's line (matplotlib's tab:blue) between them."""
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(path) as image:
+        assert image.format == "PNG"
+        pixels = np.asarray(image.convert("RGB")).astype(int)
+    height, width = pixels.shape[:2]
+    dark = pixels.sum(axis=2) < 100
+    spine = dark.sum(axis=0) > 0.4 * height  # a column dark over much of the height
+    edges = [x for x in range(width) if spine[x] and (x == 0 or not spine[x - 1])]
+    assert len(edges) % 2 == 0, edges
+    blue = (np.abs(pixels - (31, 119, 180)).sum(axis=2) < 30).sum(axis=0)
+    panels = [(left, right) for left, right in zip(edges[::2], edges[1::2])]
+    assert all(blue[left:right].sum() > 50 for left, right in panels), panels
+    return width, height, len(panels)
 
 
 def test_the_form_functions_add_the_same_rows_as_the_command_line(tmp_path: Path) -> None:

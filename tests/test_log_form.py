@@ -21,6 +21,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 
+from audiotools import decode, onset_ms
 from browsing import PHONE, wait_for
 from conftest import CASES, ROOT
 from publishing import run_cli, served
@@ -325,6 +326,22 @@ def test_publish_next_adds_the_logs_next_session_as_an_episode(
     for decision in decisions:
         for sentence in decision.replace(". ", ".|").split("|"):
             assert sentence in said, (sentence, said)
+    # The track is that timeline: as long to the sample (24 per ms), each decision heard
+    # where its cue starts.
+    samples = decode(str(mp3))
+    assert len(samples) == timeline["duration_ms"] * 24
+    spoken = [
+        cue
+        for cue in timeline["cues"]
+        if cue["kind"] == "speech" and any(cue["text"] in decision for decision in decisions)
+    ]
+    assert len(spoken) >= len(decisions)
+    unheard = []
+    for cue in spoken:
+        found = onset_ms(samples, cue["start_ms"], cue["end_ms"], threshold_dbfs=-45)
+        if found is None or found - cue["start_ms"] > 20:
+            unheard.append((cue["start_ms"], cue["text"], found))
+    assert unheard == []
 
     # In the feed after the weeks: season 2, numbered by the session, a guid of its own;
     # publishing another week later renumbers nothing.
@@ -371,5 +388,8 @@ def test_the_page_shows_the_progress_picture_once_something_is_logged(
     result = run_cli("history", str(SHORT), "--db", str(db), "--plot", str(tmp_path / "cli.png"))
     assert result.returncode == 0, result.stderr
     with Image.open(picture) as served_image, Image.open(tmp_path / "cli.png") as cli_image:
-        assert served_image.size == cli_image.size and served_image.size[0] > 300
-        assert len(served_image.convert("RGB").getcolors(1 << 16) or []) > 10  # not blank
+        served_pixels, cli_pixels = served_image.convert("RGBA"), cli_image.convert("RGBA")
+    assert served_pixels.size == cli_pixels.size and served_pixels.size[0] > 300
+    # The same picture: pixel for pixel (the PNG files may differ in their metadata).
+    assert served_pixels.tobytes() == cli_pixels.tobytes()
+    assert len(served_pixels.getcolors(1 << 16) or []) > 10  # and not a blank one

@@ -23,6 +23,7 @@ from voicecoach.log import (
     record_session,
     sessions_to_csv,
 )
+from voicecoach.log.store import APPLICATION_ID, MIGRATIONS
 from voicecoach.program import load_program
 
 V1_FIXTURE = ROOT / "tests" / "data" / "log_v1.sqlite3"
@@ -48,11 +49,25 @@ PRAGMA user_version = 1;
 
 
 def make_v1_log(path: Path) -> None:
-    """The log as version 1 of the schema wrote it (no missed sessions, no notes)."""
+    """V1_SQL in a new file: what the committed fixture must hold (never the fixture itself)."""
     db = sqlite3.connect(path)
     db.executescript(V1_SQL)
     db.commit()
     db.close()
+
+
+def columns(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Each table's columns (name, type, not null, default, primary key) in ``path``."""
+    db = sqlite3.connect(path)
+    try:
+        listed = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        tables = [row[0] for row in listed]
+        return {
+            table: [row[1:] for row in db.execute(f"PRAGMA table_info({table})")]
+            for table in sorted(tables)
+        }
+    finally:
+        db.close()
 
 
 def dump(path: Path) -> list[str]:
@@ -66,11 +81,18 @@ def dump(path: Path) -> list[str]:
         db.close()
 
 
-def test_the_committed_v1_fixture_is_what_the_code_makes(tmp_path: Path) -> None:
-    if not V1_FIXTURE.exists():  # first run: make it, then commit it
-        make_v1_log(V1_FIXTURE)
+def test_the_committed_v1_fixture_is_version_1_of_the_schema(tmp_path: Path) -> None:
+    """tests/data/log_v1.sqlite3 is committed (made once from V1_SQL and reviewed): it holds
+    V1_SQL's rows, and its tables are the ones the store's first migration creates."""
+    assert V1_FIXTURE.is_file(), f"{V1_FIXTURE} is missing: it is committed, not made by tests"
     make_v1_log(tmp_path / "fresh.sqlite3")
     assert dump(V1_FIXTURE) == dump(tmp_path / "fresh.sqlite3")
+    assert dump(V1_FIXTURE)[-2:] == ["1", str(APPLICATION_ID)]
+    by_the_store = tmp_path / "migration-1.sqlite3"
+    db = sqlite3.connect(by_the_store)
+    db.executescript(MIGRATIONS[0])
+    db.close()
+    assert columns(V1_FIXTURE) == columns(by_the_store)
 
 
 def test_a_version_1_log_migrates_and_keeps_every_row(tmp_path: Path) -> None:

@@ -2,7 +2,8 @@
 
 usage: misbehaving.py MODE OUTPUT TEXT_FILE STATE_DIR
   fail         exit 3 on any phrase containing "Cat"
-  hang         sleep for ten minutes on any phrase containing "Cat"
+  hang         on any phrase containing "Cat": note its pid in STATE_DIR/hung.pid and
+               sleep until it is killed
   silent-once  write a silent WAV the first time it sees a phrase containing "Cat"
 """
 
@@ -21,7 +22,10 @@ if "Cat" in text:
         print("the synthesizer exploded", file=sys.stderr)
         sys.exit(3)
     if mode == "hang":
-        time.sleep(600)
+        with open(os.path.join(state, "hung.pid"), "w") as note:
+            note.write(str(os.getpid()))
+        while True:
+            time.sleep(60)
     if mode == "silent-once":
         marker = os.path.join(state, hashlib.sha1(text.encode()).hexdigest())
         if not os.path.exists(marker):

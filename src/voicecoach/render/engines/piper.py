@@ -14,6 +14,12 @@ phoneme longer or shorter, natural prosody), never by speeding up the clip after
 The cache identity holds a SHA-256 of the model file, so another voice, or the same
 file changed, never replays stale clips. The hash is remembered by path, mtime and
 size (hashing 60 MB once per build, not once per phrase).
+
+``VOICECOACH_PIPER_NOISE=0`` turns off Piper's random generator and phoneme-width noise
+(``noise_scale = noise_w_scale = 0``), so a phrase is said the same way every time: the
+test suite sets it so that what it measures does not move from run to run. It is read
+once per engine and is part of the identity, so steady and natural clips never mix in
+the cache.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +38,7 @@ from voicecoach.render.engines.base import Engine, EngineSpec, NoAudio, Speech, 
 
 NATURAL_WPM = 210  # en_US-joe-medium at length_scale 1.0, measured on a week's sentences
 SENTENCE_GAP_S = 0.25  # between the sentences of one phrase (Piper speaks them one by one)
+NOISE_VARIABLE = "VOICECOACH_PIPER_NOISE"
 _HASHES: dict[tuple[str, int, int], str] = {}
 
 
@@ -57,6 +65,14 @@ def model_sha256(path: Path) -> str:
     return _HASHES[key]
 
 
+def noise_enabled() -> bool:
+    """False when ``VOICECOACH_PIPER_NOISE`` is ``0``: synthesize without Piper's noise."""
+    value = os.environ.get(NOISE_VARIABLE, "").strip()
+    if value not in ("", "0", "1"):
+        raise SpeechError(f"{NOISE_VARIABLE} must be 0 or 1, got {value!r}")
+    return value != "0"
+
+
 def length_scale(rate: int | None, config_scale: float) -> float:
     """Piper's phoneme length scale for ``rate`` words per minute (None: the voice's own)."""
     return config_scale if rate is None else round(NATURAL_WPM / rate, 4)
@@ -71,6 +87,7 @@ class PiperEngine(Engine):
         super().__init__(spec)
         self.model = Path(spec.voice_model) if spec.voice_model else bundled_model()
         self.config_path = Path(f"{self.model}.json")
+        self.noise = noise_enabled()  # read once: identity() and speak() agree
         self._voice: Any = None
 
     @classmethod
@@ -86,6 +103,7 @@ class PiperEngine(Engine):
             raise SpeechError(
                 f"the Piper voice {model.name} needs its config beside it: {model}.json"
             )
+        noise_enabled()  # a bad VOICECOACH_PIPER_NOISE stops the build before it starts
         if spec.voice:
             raise SpeechError("Piper voices are chosen with --voice-model PATH.onnx, not --voice")
 
@@ -105,6 +123,8 @@ class PiperEngine(Engine):
             "model_sha256": model_sha256(self.model),
             "config_sha256": hashlib.sha256(self.config_path.read_bytes()).hexdigest(),
             "rate": self.spec.rate,
+            # Only when off, so the keys of clips made with the voice's noise stay as they were.
+            **({} if self.noise else {"noise": False}),
         }
 
     def load(self) -> Any:
@@ -133,6 +153,9 @@ class PiperEngine(Engine):
         voice = self.load()
         scale = length_scale(self.spec.rate, voice.config.length_scale)
         settings = SynthesisConfig(length_scale=scale)
+        if not self.noise:
+            settings.noise_scale = 0.0
+            settings.noise_w_scale = 0.0
         rate = int(voice.config.sample_rate)
         gap = np.zeros(round(SENTENCE_GAP_S * scale * rate), dtype=np.float32)
         parts: list[np.ndarray] = []

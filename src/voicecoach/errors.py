@@ -110,3 +110,8 @@ class PhraseTooLong(VoicecoachError):
 
 class TimelineDidNotSettle(VoicecoachError):
     """Compiling with measured speech kept bringing new phrases (the render stage gave up)."""
+
+
+class ImportInputError(VoicecoachError):
+    """A document or spreadsheet ``import`` cannot read at all: binary, no table, no
+    exercise column, or a target it will not overwrite."""

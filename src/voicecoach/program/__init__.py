@@ -8,8 +8,12 @@ nodes       generic node checks, every error located as file:line:column: key.pa
 quantities  "8-12", "60-90 sec", "1 min" -> counts and milliseconds
 model       the frozen values: Program, Phase, Exercise, Tempo, Progression ...
 reference   the key tables of docs/program-format.md, generated from schema
+json_schema the format as JSON Schema for editors (docs/program.schema.json), from schema
 """
 
+from pathlib import Path
+
+from voicecoach.program.json_schema import program_json_schema, program_json_schema_text
 from voicecoach.program.model import (
     COUNT_STYLES,
     RATE_WPM,
@@ -31,6 +35,9 @@ from voicecoach.program.model import (
 )
 from voicecoach.program.schema import load_program, parse_program
 
+SCHEMA_FILE = Path(__file__).resolve().parent / "program.schema.json"
+"""The JSON Schema shipped inside the package (docs/program.schema.json is the same)."""
+
 __all__ = [
     "COUNT_STYLES",
     "RATE_WPM",
@@ -49,6 +56,9 @@ __all__ = [
     "Talk",
     "Tempo",
     "Voice",
+    "SCHEMA_FILE",
     "load_program",
     "parse_program",
+    "program_json_schema",
+    "program_json_schema_text",
 ]

@@ -23,7 +23,15 @@ from yaml.nodes import Node, ScalarNode
 
 from voicecoach.program.model import Span
 from voicecoach.program.nodes import MAX_TEXT, Nodes, describe, seconds_text
-from voicecoach.program.quantities import is_none_word, parse_count_span, parse_seconds
+from voicecoach.program.quantities import (
+    COUNT_PATTERN,
+    DURATION_PATTERN,
+    DURATION_RANGE_PATTERN,
+    NONE_PATTERN,
+    is_none_word,
+    parse_count_span,
+    parse_seconds,
+)
 
 
 class _Required:
@@ -95,6 +103,28 @@ class Field:
         """A value the way a program file writes it."""
         return f"`{value}`"
 
+    def json_schema(self) -> dict[str, Any]:
+        """The key's JSON Schema: its kind's, with the doc and the default."""
+        schema = {"description": self.doc, **self.value_schema()}
+        default = self.json_default()
+        if default is not None:
+            schema["default"] = default
+        return schema
+
+    def value_schema(self) -> dict[str, Any]:
+        """What values the kind accepts, as JSON Schema."""
+        raise NotImplementedError
+
+    def json_default(self) -> Any:
+        """The default as a program file writes it, or None when it has none to show."""
+        if (
+            self.required
+            or self.default is None
+            or isinstance(self.default, (Derived, _KeyDefaults))
+        ):
+            return None
+        return self.default
+
 
 class Text(Field):
     def __init__(self, doc: str, *, limit: int = MAX_TEXT, **kwargs: Any) -> None:
@@ -110,6 +140,18 @@ class Text(Field):
     def format(self, value: Any) -> str:
         return f"“{value}”" if value else "none"
 
+    def value_schema(self) -> dict[str, Any]:
+        # Numbers and dates read as text too ("target: 2"), so any scalar but a boolean.
+        return {
+            "anyOf": [
+                {"type": "string", "minLength": 1, "maxLength": self.limit},
+                {"type": "number"},
+            ]
+        }
+
+    def json_default(self) -> Any:
+        return super().json_default() or None
+
 
 class Integer(Field):
     def __init__(self, doc: str, *, low: int, high: int, what: str, **kwargs: Any) -> None:
@@ -122,6 +164,9 @@ class Integer(Field):
     def value_text(self) -> str:
         return f"whole number, {self.low} to {self.high}"
 
+    def value_schema(self) -> dict[str, Any]:
+        return {"type": "integer", "minimum": self.low, "maximum": self.high}
+
 
 class Choice(Field):
     def __init__(self, doc: str, *, choices: Sequence[str], **kwargs: Any) -> None:
@@ -133,6 +178,9 @@ class Choice(Field):
 
     def value_text(self) -> str:
         return " \\| ".join(f"`{choice}`" for choice in self.choices)
+
+    def value_schema(self) -> dict[str, Any]:
+        return {"enum": list(self.choices)}
 
 
 class TextList(Field):
@@ -154,6 +202,15 @@ class TextList(Field):
     def format(self, value: Any) -> str:
         return ", ".join(f"“{v}”" for v in value) if value else "none"
 
+    def value_schema(self) -> dict[str, Any]:
+        text = {"type": "string", "minLength": 1}
+        return {
+            "anyOf": [text, {"type": "array", "items": text, "minItems": 1, "maxItems": self.limit}]
+        }
+
+    def json_default(self) -> Any:
+        return list(self.default) or None
+
 
 class Boolean(Field):
     def read(self, nodes: Nodes, node: Node, path: str) -> bool:
@@ -164,6 +221,9 @@ class Boolean(Field):
 
     def format(self, value: Any) -> str:
         return "`true`" if value else "`false`"
+
+    def value_schema(self) -> dict[str, Any]:
+        return {"type": "boolean"}
 
 
 class Count(Field):
@@ -181,6 +241,14 @@ class Count(Field):
 
     def value_text(self) -> str:
         return f"count or range, 1 to {self.limit}"
+
+    def value_schema(self) -> dict[str, Any]:
+        return {
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "maximum": self.limit},
+                {"type": "string", "pattern": COUNT_PATTERN},
+            ]
+        }
 
 
 class Duration(Field):
@@ -213,6 +281,23 @@ class Duration(Field):
         text = f"{what}, {seconds_text(self.low_ms)} to {seconds_text(self.high_ms)}"
         return text + (", or `none`" if self.none_ok else "")
 
+    def value_schema(self) -> dict[str, Any]:
+        options: list[dict[str, Any]] = [
+            {
+                "type": "string",
+                "pattern": DURATION_RANGE_PATTERN if self.ranged else DURATION_PATTERN,
+            }
+        ]
+        if self.none_ok:
+            options.append({"type": "string", "pattern": NONE_PATTERN})
+            options.append({"type": "null"})
+            options.append({"const": 0})
+        return {"anyOf": options} if len(options) > 1 else options[0]
+
+    def json_default(self) -> Any:
+        value = super().json_default()
+        return seconds_text(value).replace(" ", "") if isinstance(value, int) and value else None
+
     def format(self, value: Any) -> str:
         return f"`{seconds_text(value)}`"
 
@@ -235,6 +320,12 @@ class Seconds(Field):
     def value_text(self) -> str:
         return f"seconds, 0 to {self.high_ms / 1000:g}"
 
+    def value_schema(self) -> dict[str, Any]:
+        return {"type": "number", "minimum": 0, "maximum": self.high_ms / 1000}
+
+    def json_default(self) -> Any:
+        return self.default / 1000
+
     def format(self, value: Any) -> str:
         return f"`{value / 1000:g}`"
 
@@ -254,6 +345,9 @@ class Section(Field):
 
     def format(self, value: Any) -> str:
         return "its keys' defaults"
+
+    def value_schema(self) -> dict[str, Any]:
+        return {"$ref": f"#/$defs/{self.keys.definition}"}
 
 
 class Items(Field):
@@ -275,6 +369,17 @@ class Items(Field):
 
     def value_text(self) -> str:
         return f"list of 1 to {self.limit} [{self.what}](#{self.keys.anchor})"
+
+    def value_schema(self) -> dict[str, Any]:
+        return {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": self.limit,
+            "items": {"$ref": f"#/$defs/{self.keys.definition}"},
+        }
+
+    def json_default(self) -> Any:
+        return None
 
 
 class Keys:
@@ -299,6 +404,23 @@ class Keys:
     def anchor(self) -> str:
         """The link target of the mapping's reference table, "### exercise keys"."""
         return f"{self.heading} keys".lower().replace(" ", "-").replace(".", "")
+
+    @property
+    def definition(self) -> str:
+        """The mapping's name under the JSON Schema's ``$defs``: "exercise", "progression.build"."""
+        return self.heading.replace(" ", "_")
+
+    def json_schema(self) -> dict[str, Any]:
+        """The mapping as a JSON Schema object: its keys, the required ones, no others."""
+        schema: dict[str, Any] = {
+            "type": "object",
+            "description": " ".join((self.__doc__ or "").split()),
+            "properties": {key: declared.json_schema() for key, declared in self.fields.items()},
+            "additionalProperties": False,
+        }
+        if self.required_keys:
+            schema["required"] = [key for key in self.fields if key in self.required_keys]
+        return schema
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -38,6 +38,27 @@ _UNITS_MS = {
 NONE_WORDS = {"none", "-", "no", "0", "0s"}
 
 
+def _any_case(word: str) -> str:
+    """``min`` -> ``[mM][iI][nN]``: JSON Schema patterns have no case-insensitive flag."""
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in word)
+
+
+# The same spellings as JSON Schema (ECMA-262) patterns, for editors: docs/program.schema.json.
+_SPACE = r"\s*"
+_NUMBER_ECMA = r"[0-9]+(?:\.[0-9]+)?"
+_DASH_ECMA = r"(?:-|–|—|to)"
+_UNIT_ECMA = "(?:" + "|".join(_any_case(u) for u in sorted(_UNITS_MS, key=len, reverse=True)) + ")"
+COUNT_PATTERN = rf"^{_SPACE}[0-9]+{_SPACE}(?:{_DASH_ECMA}{_SPACE}[0-9]+{_SPACE})?$"
+DURATION_PATTERN = rf"^{_SPACE}{_NUMBER_ECMA}{_SPACE}{_UNIT_ECMA}{_SPACE}$"
+DURATION_RANGE_PATTERN = (
+    rf"^{_SPACE}{_NUMBER_ECMA}{_SPACE}(?:{_DASH_ECMA}{_SPACE}{_NUMBER_ECMA}{_SPACE})?"
+    rf"{_UNIT_ECMA}{_SPACE}$"
+)
+NONE_PATTERN = (
+    "^" + _SPACE + "(?:" + "|".join(_any_case(w) for w in sorted(NONE_WORDS)) + ")" + _SPACE + "$"
+)
+
+
 def parse_count_span(value: object) -> Span:
     """``12`` or ``"8-12"`` -> Span(8, 12). Counts are whole numbers."""
     if isinstance(value, bool) or value is None:

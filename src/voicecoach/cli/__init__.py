@@ -4,6 +4,7 @@ options   the options commands share, declared once, and the RenderSettings they
 tracks    validate, plan, build, voices, tones: a program's sessions as timelines and MP3s
 site      publish, serve: the podcast feed and page, and the server for the phone
 log       log, history, log-export, log-import: the training log
+authoring import, schema, new: writing a program (from a table, in an editor)
 
 The group turns every VoicecoachError into ``error: ...`` and its exit code, and an
 interruption (Ctrl-C, or SIGTERM, which ``main`` turns into one) into ``interrupted``
@@ -17,7 +18,7 @@ from typing import Any
 import click
 
 from voicecoach import __version__
-from voicecoach.cli import log, site, tracks
+from voicecoach.cli import authoring, log, site, tracks
 from voicecoach.errors import VoicecoachError
 
 
@@ -55,7 +56,7 @@ def cli() -> None:
 
 
 # Every command, in the order `voicecoach --help` lists them (click sorts them by name).
-COMMANDS = [*tracks.COMMANDS, *site.COMMANDS, *log.COMMANDS]
+COMMANDS = [*tracks.COMMANDS, *authoring.COMMANDS, *site.COMMANDS, *log.COMMANDS]
 for command in COMMANDS:
     cli.add_command(command)
 

@@ -52,6 +52,7 @@ class Todo:
 class _Exercise:
     name: str
     line: int
+    path: str = ""  # phases[p].exercises[e]
     sets: int | None = None
     amount: Amount | None = None
     rest: str | None = None
@@ -100,8 +101,20 @@ def import_program(
     if kind == "markdown":
         document = read_document(text, range(table.header_line, table.end_line + 1))
         _read_document(document, phases, program, comments, todos)
+    if not program.get("title") and table.title:
+        program["title"] = table.title
     if not program.get("title"):
         program["title"] = PurePath(file).stem.replace("-", " ").replace("_", " ").title()
+    progression = program.get("progression")
+    if not (isinstance(progression, dict) and "weeks" in progression):
+        todos.append(
+            Todo(
+                0,
+                "progression.foundation.weeks",
+                "how many weeks the foundation lasts: "
+                "the source has no 'Weeks 1-2: ...' progression",
+            )
+        )
     out = _write(program, comments, phases, schema_ref, file)
     return Imported(out, tuple(sorted(todos, key=lambda t: t.line)))
 
@@ -111,15 +124,6 @@ def import_program(
 
 def _read_table(table: Table, todos: list[Todo]) -> list[_Phase]:
     phases: list[_Phase] = []
-    for role in ("sets", "reps"):
-        if role not in table.columns:
-            todos.append(
-                Todo(
-                    table.header_line,
-                    "",
-                    f"the table has no {role} column; name it with --columns {role}=HEADER",
-                )
-            )
     for row in table.rows:
         name = row.cells.get("exercise", "")
         amount_text = row.cells.get("reps", "")
@@ -127,14 +131,16 @@ def _read_table(table: Table, todos: list[Todo]) -> list[_Phase]:
         if not name:
             continue
         if not amount_text.strip() and not sets_text.strip():
-            title = re.sub(r"^\s*phase\s*\d+\s*[:.–—-]\s*", "", name, flags=re.IGNORECASE)
+            title = re.sub(
+                r"^\s*(?:phase|part|block|day)\s*(?:\d+|[a-z])\b\s*[:.–—-]\s*", "", name, flags=re.I
+            )
             phases.append(_Phase(_strip_markup(title), row.line))
             continue
         if not phases:
             phases.append(_Phase("", row.line))
         p, e = len(phases) - 1, len(phases[-1].exercises)
         path = f"phases[{p}].exercises[{e}]"
-        exercise = _Exercise(_strip_markup(name), row.line)
+        exercise = _Exercise(_strip_markup(name), row.line, path)
         phases[-1].exercises.append(exercise)
 
         def todo(
@@ -153,7 +159,7 @@ def _read_table(table: Table, todos: list[Todo]) -> list[_Phase]:
             except CellError as exc:
                 todo("reps", f"could not read {amount_text!r}: {exc}")
         else:
-            todo("reps", "the table has no repetitions column")
+            todo("reps", "the table has no repetitions column (name it with --columns reps=HEADER)")
         if exercise.amount and exercise.amount.sets is not None:
             exercise.sets = exercise.amount.sets
         if "sets" in table.columns and sets_text.strip():
@@ -261,7 +267,7 @@ def _read_document(
         for line, label, value in labelled:
             text_key = _label_key(label)
             if text_key is None:
-                todos.append(Todo(line, f"{exercise.name}", f"unknown label {label!r}: {value}"))
+                todos.append(Todo(line, exercise.path, f"unknown label {label!r}: {value}"))
                 exercise.notes.setdefault("name", f"not read: {label}: {value}")
             else:
                 exercise.texts[text_key] = value
@@ -359,6 +365,8 @@ def _scalar(value: object) -> str:
     if isinstance(value, int):
         return str(value)
     text = str(value)
+    if re.fullmatch(r"\d+", text):
+        return text  # a count: "8" is read as 8, which the format takes too
     try:
         plain_ok = yaml.safe_load(f"k: {text}") == {"k": text}
     except yaml.YAMLError:

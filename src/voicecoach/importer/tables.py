@@ -53,6 +53,7 @@ class Table:
     rows: tuple[Row, ...]
     header_line: int
     end_line: int  # the table's last line
+    title: str = ""  # a spreadsheet's title row above the header
 
 
 def role_of(header: str, columns: Mapping[str, str]) -> str | None:
@@ -67,7 +68,11 @@ def role_of(header: str, columns: Mapping[str, str]) -> str | None:
         return "exercise"  # "Phase & Exercise", "Exercise name"
     if "sets" in found and "reps" in found:
         return "reps"  # "Sets x Reps": the cell says both
-    return found[0] if found else None
+    for word in words:  # "Rest between sets": the first word that names a role
+        for role in found:
+            if word in _ROLE_WORDS[role]:
+                return role
+    return None
 
 
 def parse_columns(text: str) -> dict[str, str]:
@@ -110,7 +115,9 @@ def _table_from_rows(
             }
             body.append(Row(row_line, by_role))
         end = rows[-1][0] if rows else line
-        return Table(names, units, tuple(body), line, end)
+        above = [[c.strip() for c in cells if c.strip()] for _, cells in rows[:at]]
+        title = next((cells[0] for cells in above if len(cells) == 1), "")
+        return Table(names, units, tuple(body), line, end, title)
     return None
 
 

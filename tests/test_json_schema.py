@@ -104,3 +104,14 @@ def test_schema_and_validate_agree_on_accept(replace: tuple[str, str]) -> None:
     text = CASES_BY_NAME["wrong type"].replace("sets: two", "sets: 2").replace(*replace)
     parse_program(text, "ok.yaml")
     VALIDATOR.validate(yaml.safe_load(text))
+
+
+def test_check_jsonschema_on_the_command_line() -> None:
+    """The validator editors' users run (ECMA-262 patterns, as a language server reads them)."""
+    import subprocess
+    import sys
+
+    files = [str(p) for p in PROGRAM_FILES]
+    command = [sys.executable, "-m", "check_jsonschema", "--schemafile", str(DOCS_SCHEMA)]
+    done = subprocess.run([*command, *files], capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout.strip()) == (0, "ok -- validation done"), done.stderr

@@ -40,7 +40,12 @@ NONE_WORDS = {"none", "-", "no", "0", "0s"}
 
 def _any_case(word: str) -> str:
     """``min`` -> ``[mM][iI][nN]``: JSON Schema patterns have no case-insensitive flag."""
-    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in word)
+    # ECMA-262 in unicode mode refuses needless escapes such as re.escape's "\\-".
+    special = set("\\^$.|?*+()[]{}")
+    return "".join(
+        f"[{c.lower()}{c.upper()}]" if c.isalpha() else "\\" + c if c in special else c
+        for c in word
+    )
 
 
 # The same spellings as JSON Schema (ECMA-262) patterns, for editors: docs/program.schema.json.

@@ -1,15 +1,34 @@
-"""Writing a program: ``import`` (from a table), ``schema`` (for editors), ``new``."""
+"""Writing a program: ``import`` (from a table), ``new`` (by questions), ``schema`` (for
+editors)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
-from voicecoach.errors import ImportInputError, OutputError
-from voicecoach.importer import import_program, parse_columns
-from voicecoach.program import SCHEMA_FILE, program_json_schema_text
+from voicecoach.errors import ImportInputError, OutputError, ProgramError
+from voicecoach.importer import (
+    Answers,
+    CellError,
+    NewExercise,
+    Step,
+    import_program,
+    parse_columns,
+    read_amount,
+    read_rest,
+    read_step_time,
+    read_tempo_answer,
+    write_new_program,
+)
+from voicecoach.program import SCHEMA_FILE, parse_program, program_json_schema_text
+from voicecoach.report import summarize_program
+
+T = TypeVar("T")
 
 
 def read_source(path: str) -> str:
@@ -115,4 +134,104 @@ def schema() -> None:
     click.echo(program_json_schema_text(), nl=False)
 
 
-COMMANDS = [import_, schema]
+def _checked(read: Callable[[str], T]) -> Callable[[str], T]:
+    """A prompt's value_proc: the reader's CellError becomes click's "Error: ..." and a retry."""
+
+    def proc(text: str) -> T:
+        try:
+            return read(text)
+        except CellError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    return proc
+
+
+def ask_answers() -> Answers:
+    """The interview: the program, then exercise by exercise until an empty name."""
+    answers = Answers(title=click.prompt("Title", default="My Program"))
+    answers.sessions_per_week = click.prompt(
+        "Sessions per week", default=3, type=click.IntRange(1, 14)
+    )
+    answers.tempo = click.prompt(
+        "Tempo in seconds: lowering-bottom-lifting-top",
+        default="2-0-2-0",
+        value_proc=_checked(read_tempo_answer),
+    )
+    answers.start = click.prompt(
+        "A rep starts by", default="lower", type=click.Choice(["lower", "lift"])
+    )
+    answers.foundation_weeks = click.prompt(
+        "Foundation weeks (form first)", default=2, type=click.IntRange(0, 52)
+    )
+    answers.phase = click.prompt("Phase name", default="Session")
+    while True:
+        number = len(answers.exercises) + 1
+        name = click.prompt(
+            f"Exercise {number} name (empty to finish)", default="", show_default=False
+        ).strip()
+        if not name:
+            if answers.exercises:
+                return answers
+            click.echo("A program needs at least one exercise.")
+            continue
+        sets = click.prompt("  Sets", default=3, type=click.IntRange(1, 20))
+        amount = click.prompt(
+            "  Reps or hold (8-12, 30s hold, 8-10 cycles)",
+            value_proc=_checked(read_amount),
+        )
+        sides = click.prompt(
+            "  Sides",
+            default="none",
+            type=click.Choice(
+                ["none", "each"] + (["alternating"] if amount.kind == "reps" else [])
+            ),
+        )
+        amount = replace(amount, sides=sides if sides != "none" else amount.sides)
+        rest = click.prompt("  Rest after each set", default="60s", value_proc=_checked(read_rest))
+        steps: list[Step] = []
+        while amount.kind == "cycles" and len(steps) < 8:
+            say = click.prompt(
+                f"  Cycle step {len(steps) + 1} says (empty to finish)",
+                default="",
+                show_default=False,
+            ).strip()
+            if not say:
+                if steps:
+                    break
+                click.echo("  A cycle needs at least one step.")
+                continue
+            time = click.prompt("  Step lasts", default="4s", value_proc=_checked(read_step_time))
+            steps.append(Step(say, time))
+        exercise = NewExercise(name, sets, amount, rest, tuple(steps))
+        trial = replace(answers, exercises=[*answers.exercises, exercise])
+        try:  # the format's own limits (a 2 s rest, 500 reps), said now, not at the end
+            parse_program(write_new_program(trial, schema_ref=""), "new")
+        except ProgramError as exc:
+            click.echo(f"  Not valid: {exc.message}; once more.")
+            continue
+        answers.exercises.append(exercise)
+
+
+@click.command()
+@click.argument("output", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
+@click.option("--schema-ref", default=None, help="The $schema the program names for editors.")
+def new(output: str, force: bool, schema_ref: str | None) -> None:
+    """Write a new program by answering a few questions.
+
+    \b
+    Example:
+      voicecoach new programs/mine.yaml
+    """
+    if Path(output).exists() and not force:
+        raise ImportInputError(f"{output}: exists; pass --force to overwrite it")
+    text = write_new_program(ask_answers(), schema_ref=schema_ref_for(output, schema_ref))
+    program = parse_program(text, output)  # what it writes, validate accepts
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"{output}: cannot write: {exc.strerror}") from None
+    click.echo(f"Wrote {summarize_program(program)}")
+
+
+COMMANDS = [import_, new, schema]

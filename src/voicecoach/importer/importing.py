@@ -357,7 +357,7 @@ def _read_progression(
 # -- the YAML -----------------------------------------------------------------------
 
 
-def _scalar(value: object) -> str:
+def yaml_scalar(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -380,8 +380,8 @@ def _comment(text: str) -> str:
     return " ".join(text.split())
 
 
-def _text_lines(key: str, text: str, indent: str) -> list[str]:
-    one = f"{indent}{key}: {_scalar(text)}"
+def yaml_text_lines(key: str, text: str, indent: str) -> list[str]:
+    one = f"{indent}{key}: {yaml_scalar(text)}"
     if len(one) <= 96 and not text.startswith((" ",)):
         return [one]
     wrapped = textwrap.wrap(text, width=88 - len(indent), break_on_hyphens=False)
@@ -403,16 +403,16 @@ def _write(
         "the format is docs/program-format.md."
     )
     out.append(f"# Search for {TODO} for what to check.")
-    out.extend(_text_lines("title", str(program["title"]), ""))
+    out.extend(yaml_text_lines("title", str(program["title"]), ""))
     if "sessions_per_week" in program:
         out.append(f"sessions_per_week: {program['sessions_per_week']}")
     for key in ("schedule", "description"):
         if key in program:
-            out.extend(_text_lines(key, str(program[key]), ""))
+            out.extend(yaml_text_lines(key, str(program[key]), ""))
     tempo = program.get("tempo")
     if isinstance(tempo, dict):
         parts = ", ".join(
-            f"{k}: {_scalar(tempo[k])}"
+            f"{k}: {yaml_scalar(tempo[k])}"
             for k in ("lower", "bottom", "lift", "top", "start")
             if k in tempo
         )
@@ -423,12 +423,12 @@ def _write(
     out.append("  foundation:")
     if isinstance(progression, dict) and "weeks" in progression:
         out.append(f"    weeks: {progression['weeks']}")
-        out.extend(_text_lines("focus", str(progression["focus"]), "    "))
+        out.extend(yaml_text_lines("focus", str(progression["focus"]), "    "))
     else:
         out.append(f"    weeks:  # {TODO}: how many weeks the foundation lasts")
     if isinstance(progression, dict) and progression.get("build_focus"):
         out.append("  build:")
-        out.extend(_text_lines("focus", str(progression["build_focus"]), "    "))
+        out.extend(yaml_text_lines("focus", str(progression["build_focus"]), "    "))
         if "progression.build.at_top" in comments:
             out.append(
                 f"    # {TODO}: at_top, in the document's words: "
@@ -437,12 +437,12 @@ def _write(
     out.append("")
     out.append("phases:")
     for phase in phases:
-        name = f"  - name: {_scalar(phase.name)}"
+        name = f"  - name: {yaml_scalar(phase.name)}"
         if "name" in phase.notes:
             name += f"  # {TODO}: {_comment(phase.notes['name'])}"
         out.append(name)
         if phase.note:
-            out.extend(_text_lines("note", phase.note, "    "))
+            out.extend(yaml_text_lines("note", phase.note, "    "))
         out.append("    exercises:")
         for exercise in phase.exercises:
             out.extend(_exercise_lines(exercise))
@@ -456,12 +456,12 @@ def _exercise_lines(exercise: _Exercise) -> list[str]:
     notes = exercise.notes
 
     def line(key: str, value: object | None) -> str:
-        text = f"        {key}:" + ("" if value is None else f" {_scalar(value)}")
+        text = f"        {key}:" + ("" if value is None else f" {yaml_scalar(value)}")
         if key in notes:
             text += f"  # {TODO}: {_comment(notes[key])}"
         return text
 
-    first = f"      - name: {_scalar(exercise.name)}"
+    first = f"      - name: {yaml_scalar(exercise.name)}"
     if "name" in notes:
         first += f"  # {TODO}: {_comment(notes['name'])}"
     out = [first, line("sets", exercise.sets)]
@@ -478,5 +478,5 @@ def _exercise_lines(exercise: _Exercise) -> list[str]:
         out.append(line("rest", exercise.rest))
     for key in ("target", "setup", "execution", "key_cue"):
         if key in exercise.texts:
-            out.extend(_text_lines(key, exercise.texts[key], "        "))
+            out.extend(yaml_text_lines(key, exercise.texts[key], "        "))
     return out

@@ -54,6 +54,9 @@ BUILD_TEXTS = {
     "TODO comment beside at_top)",
     "weight_increase": "said the week after the top; the document says only 'Continue this cycle'",
 }
+# Not differences, only written out: the shipped file spells out defaults the import
+# leaves to the format (artist, setup 10s, switch 10s, transition 15s, and every key of
+# progression.foundation and .build but the focus texts); the values are the defaults.
 EXERCISE_REFINEMENTS = {
     # (phase, exercise) -> keys the shipped program adds or changes, with the reason
     "key_cue": "every exercise: a one-line cue for the build weeks, written by hand; the "

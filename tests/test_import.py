@@ -275,6 +275,12 @@ BAD = [
         "name one with --columns exercise=HEADER",
     ),
     (
+        "a header and no rows",
+        "sheet.csv",
+        b"Exercise,Sets,Reps\r\n,,\r\n",
+        "error: {}:1: the table has no exercise rows under its header",
+    ),
+    (
         "no exercise column in markdown",
         "t.md",
         b"| Sets | Reps |\n|--|--|\n| 3 | 8 |\n",

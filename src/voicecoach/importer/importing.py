@@ -96,6 +96,10 @@ def import_program(
     table = find_table(text, kind=kind, columns=columns or {}, file=file)
     todos: list[Todo] = []
     phases = _read_table(table, todos)
+    if not phases:
+        raise ImportInputError(
+            f"{file}:{table.header_line}: the table has no exercise rows under its header"
+        )
     program: dict[str, object] = {}
     comments: dict[str, str] = {}
     if kind == "markdown":

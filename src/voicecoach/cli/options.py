@@ -109,7 +109,6 @@ TALK_OPTIONS = [
     ),
 ]
 
-
 def _defaulted(*names: str, help: str, **kwargs: Any) -> Callable[[F], F]:
     """An option with a value that --help shows its default for."""
     return click.option(*names, show_default=True, help=help, **kwargs)
@@ -129,10 +128,7 @@ AUDIO_OPTIONS = [
         help="MP3 bitrate, kbps (mono, 24 kHz, constant bitrate).",
     ),
     _defaulted(
-        "--jobs",
-        "-j",
-        type=click.IntRange(1, 16),
-        default=DEFAULT_JOBS,
+        "--jobs", "-j", type=click.IntRange(1, 16), default=DEFAULT_JOBS,
         help="Speech synthesis processes.",
     ),  # fmt: skip
     _defaulted(
@@ -160,15 +156,11 @@ AUDIO_OPTIONS = [
         help="Play the music shuffled (the same SEED, the same order).",
     ),
     _defaulted(
-        "--music-level",
-        type=click.FloatRange(0, 40),
-        default=DEFAULT_MUSIC_LEVEL_LU,
+        "--music-level", type=click.FloatRange(0, 40), default=DEFAULT_MUSIC_LEVEL_LU,
         help="How far the music sits under the voice, LU.",
     ),  # fmt: skip
     _defaulted(
-        "--duck",
-        type=click.FloatRange(0, 40),
-        default=DEFAULT_DUCK_DB,
+        "--duck", type=click.FloatRange(0, 40), default=DEFAULT_DUCK_DB,
         help="How much further the music dips while the coach speaks or a tone plays, dB.",
     ),  # fmt: skip
 ]

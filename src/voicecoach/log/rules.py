@@ -126,7 +126,8 @@ def check_weighted(exercise: Exercise, weight: float | None) -> None:
 def check_set_count(given: int, prescribed: int) -> None:
     if given > prescribed:
         raise Broken(
-            f"{given} sets given, but {prescribed} {'is' if prescribed == 1 else 'are'} prescribed",
+            f"{given} sets given, but {prescribed} {'is' if prescribed == 1 else 'are'} "
+            "prescribed",
             "set",
         )
 

@@ -68,7 +68,9 @@ class RenderSettings:
             rate=self.speech.rate or voice.rate,
         )
         music = self.music or tuple(Path(_beside(program, p)) for p in program.music)
-        return replace(self, speech=speech, music=music, options=self.options.resolved(program))
+        return replace(
+            self, speech=speech, music=music, options=self.options.resolved(program)
+        )
 
     def render_key(
         self, timeline: Timeline, speech: dict[str, object], track_total: int | None

@@ -174,7 +174,11 @@ def _read_table(table: Table, todos: list[Todo]) -> list[_Phase]:
         elif exercise.sets is None:
             todo(
                 "sets",
-                "no sets given" if "sets" in table.columns else "the table has no sets column",
+                "no sets given"
+                if "sets" in table.columns
+                else "no sets: the cell that gives them was not read"
+                if "reps" in exercise.notes
+                else "the table has no sets column (name it with --columns sets=HEADER)",
             )
         if "rest" in table.columns:
             try:

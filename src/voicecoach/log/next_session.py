@@ -217,13 +217,13 @@ def _today(
     return f"Today: {amount}."
 
 
-def target_text(exercise: Exercise, plan: NextSession) -> str:
+def target_text(exercise: Exercise, upcoming: NextSession) -> str:
     """The target as a short label: "3 × 10 reps/side @ 12 kg", "2 × 30 s"."""
-    target = plan.target_of(exercise)
+    target = upcoming.target_of(exercise)
     unit = {"reps": " reps", "hold": " s", "cycles": " cycles"}[exercise.kind]
     side = "/side" if exercise.sides == "each" else ""
     text = f"{target.sets} × {target.amount}{unit}{side}"
-    weight = plan.weights.get(exercise.name)
+    weight = upcoming.weights.get(exercise.name)
     if exercise.weighted and weight:
         text += f" @ {weight[0]:g} {weight[1]}" + (" + a little" if target.raise_weight else "")
     return text

@@ -60,7 +60,7 @@ def next_in_log(store: LogStore, program: Program) -> NextSession:
 
 
 def parse_answers(
-    program: Program, plan: NextSession, answers: Sequence[tuple[str, str]]
+    program: Program, upcoming: NextSession, answers: Sequence[tuple[str, str]]
 ) -> list[Entry]:
     """Every exercise's entry, in program order: those answered as given, the rest 'as
     prescribed'. Raises LogError on the first wrong answer."""
@@ -69,7 +69,7 @@ def parse_answers(
         exercise = find_exercise(program, name)
         if exercise.name in given:
             raise LogError(f"{exercise.name}: given twice; give each exercise once")
-        given[exercise.name] = parse_entry(exercise, value, plan.target_of(exercise).sets)
+        given[exercise.name] = parse_entry(exercise, value, upcoming.target_of(exercise).sets)
     return [given.get(ex.name) or parse_entry(ex, "", ex.sets) for ex in program.exercises]
 
 
@@ -91,19 +91,19 @@ def record_session(
     if missed and answers:
         raise LogError("a missed session has no sets; leave out --set")
     sessions = store.sessions(program.title)
-    plan = next_session(program, sessions)
+    upcoming = next_session(program, sessions)
     rows: list[SetRecord] = []
     if not missed:
-        for entry in parse_answers(program, plan, answers):
-            target = plan.target_of(entry.exercise)
-            rows += entry.records(target, plan.weights.get(entry.exercise.name))
+        for entry in parse_answers(program, upcoming, answers):
+            target = upcoming.target_of(entry.exercise)
+            rows += entry.records(target, upcoming.weights.get(entry.exercise.name))
     record = SessionRecord(
         program=program.title,
         program_hash=program_hash(program),
-        number=plan.number,  # provisional: the store numbers it as it writes it
+        number=upcoming.number,  # provisional: the store numbers it as it writes it
         date=date,
         status="missed" if missed else "done",
-        targets=plan.targets,
+        targets=upcoming.targets,
         sets=tuple(rows),
     )
     # The answers were checked as they were parsed; the rules every session obeys (the
@@ -125,7 +125,7 @@ def record_session(
 
 def ask_answers(
     program: Program,
-    plan: NextSession,
+    upcoming: NextSession,
     ask: Callable[[str], str],
     tell: Callable[[str], None],
 ) -> list[tuple[str, str]]:
@@ -134,11 +134,11 @@ def ask_answers(
 
     answers: list[tuple[str, str]] = []
     for exercise in program.exercises:
-        target = target_text(exercise, plan)
+        target = target_text(exercise, upcoming)
         while True:
             value = ask(f"{exercise.name} [{target}]")
             try:
-                parse_entry(exercise, value, plan.target_of(exercise).sets)
+                parse_entry(exercise, value, upcoming.target_of(exercise).sets)
             except LogError as exc:
                 tell(f"  {exc}")
                 continue
@@ -148,14 +148,15 @@ def ask_answers(
     return answers
 
 
-def describe_next(program: Program, plan: NextSession) -> str:
+def describe_next(program: Program, upcoming: NextSession) -> str:
     """Which session comes next and, per exercise, what the log decided and why."""
-    stage = "foundation" if plan.week.foundation else "build"
+    stage = "foundation" if upcoming.week.foundation else "build"
     lines = [
-        f"Next: session {plan.number} of {program.title!r} (week {plan.week.number}, {stage}; "
-        f"{plan.done} done so far)"
+        f"Next: session {upcoming.number} of {program.title!r} "
+        f"(week {upcoming.week.number}, {stage}; "
+        f"{upcoming.done} done so far)"
     ]
-    for exercise, prescription in zip(program.exercises, plan.week.prescriptions):
+    for exercise, prescription in zip(program.exercises, upcoming.week.prescriptions):
         if prescription.decision:
             lines.append(f"  {exercise.name}: {prescription.decision}")
     return "\n".join(lines)

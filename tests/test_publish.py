@@ -4,6 +4,7 @@ feedparser reading the feed, the MP3s decoded and measured."""
 from __future__ import annotations
 
 import http.client
+import io
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ from xml.etree import ElementTree
 
 import feedparser
 import numpy as np
+import podcastparser
 import pytest
 
 from audiotools import decode, ffprobe_chapters
@@ -63,6 +65,15 @@ def test_feed_has_every_field(site: Path, page_url: str) -> None:
     explicit = ElementTree.fromstring(body).findall(f".//{{{ITUNES}}}explicit")
     assert [e.text for e in explicit] == ["false"] * 3
     assert sorted(t.term for t in channel.tags) == ["Fitness", "Health & Fitness"]
+    # The category is named by its text attribute (Apple files a show by it), the
+    # subcategory inside it; feedparser took either, gPodder's parser takes only this.
+    category = ElementTree.fromstring(body).find(f"./channel/{{{ITUNES}}}category")
+    assert category is not None and category.attrib == {"text": "Health & Fitness"}
+    assert not (category.text or "").strip()
+    assert [c.attrib for c in category] == [{"text": "Fitness"}]
+    parsed = podcastparser.parse(page_url + "feed.xml", io.BytesIO(body))
+    assert parsed["itunes_categories"] == [["Health & Fitness", "Fitness"]]
+    assert parsed["title"] == "Tempo Basic" and len(parsed["episodes"]) == 2
     # Newest week first; the episode number keeps the order.
     assert [e.itunes_episode for e in feed.entries] == ["2", "1"]
     for entry in feed.entries:

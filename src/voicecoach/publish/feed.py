@@ -60,10 +60,12 @@ def feed_xml(site: Site, base_url: str | None) -> str:
     def url(path: str) -> str:
         return base + quote(path)
 
-    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    # ``content`` is the element's text; keyword arguments are its attributes (so
+    # ``text=`` is the attribute itunes:category is named by, not its content).
+    def sub(parent: ET.Element, tag: str, content: str | None = None, **attrs: str) -> ET.Element:
         element = ET.SubElement(parent, tag, attrs)
-        if text is not None:
-            element.text = text
+        if content is not None:
+            element.text = content
         return element
 
     rss = ET.Element("rss", {"version": "2.0"})

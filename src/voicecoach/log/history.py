@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from voicecoach.compiler import counted
 from voicecoach.errors import LogError
 from voicecoach.log.records import SessionRecord, SetRecord
 from voicecoach.outputs import atomic_output
@@ -70,7 +71,7 @@ def history_table(program: Program, sessions: Sequence[SessionRecord]) -> str:
         return f"No sessions of {program.title!r} are logged yet."
     missed = sum(1 for s in sessions if s.status == "missed")
     lines = [
-        f"{program.title}: {len(sessions) - missed} sessions done"
+        f"{program.title}: {counted(len(sessions) - missed, 'session')} done"
         + (f", {missed} missed" if missed else "")
         + f", {sessions[0].date.isoformat()} to {sessions[-1].date.isoformat()}"
     ]

@@ -33,8 +33,9 @@ ET.register_namespace("atom", ATOM)
 
 
 def hms(ms: int) -> str:
-    """``itunes:duration`` as H:MM:SS."""
-    seconds = round(ms / 1000)
+    """``itunes:duration`` as H:MM:SS, whole seconds cut as ``clock`` cuts them (the page
+    and the command line say 94:31; the feed says 1:34:31, not 1:34:32)."""
+    seconds = ms // 1000
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 

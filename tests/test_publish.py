@@ -348,7 +348,7 @@ def test_publishing_is_incremental_and_later_weeks_add_episodes(site: Path, tmp_
     assert "0 rendered, 2 unchanged" in again.stdout
     assert mp3.stat().st_mtime_ns == before
     more = publish(copy, cache, "3")
-    assert "Published 3 episodes" in more.stdout and "1 rendered" in more.stdout
+    assert "Published 3 episodes" in more.stdout and "1 rendered, 2 unchanged" in more.stdout
     feed = feedparser.parse((copy / "feed.xml").read_text())
     assert [e.itunes_episode for e in feed.entries] == ["3", "2", "1"]
     assert mp3.stat().st_mtime_ns == before

@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import datetime
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -328,3 +330,19 @@ def sessions_in(db: Path) -> int:
         return 0
     with LogStore(db) as store:
         return len(store.sessions())
+
+
+def test_log_with_nothing_to_read_says_how_and_writes_nothing(tmp_path: Path) -> None:
+    """`voicecoach log < /dev/null` (a script, a cron job): one line on how to log without
+    a terminal, exit 2, and no database file (it used to print "Aborted!" and make one)."""
+    db = tmp_path / "log.sqlite3"
+    result = subprocess.run(
+        [sys.executable, "-m", "voicecoach", "log", str(SHORT), "--db", str(db)],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Error: nothing to read the answers from, so nothing was logged: give what was done "
+        'with --set "EXERCISE=REPS[@WEIGHT]", or --as-prescribed, or --missed'
+    )
+    assert "Aborted" not in result.stderr and not db.exists()

@@ -30,7 +30,13 @@ from voicecoach.log.record import (
 )
 from voicecoach.log.records import SessionRecord, SetRecord, Target
 from voicecoach.log.rules import Broken, check_session, find_exercise
-from voicecoach.log.store import SCHEMA_VERSION, LogStore, default_db_path, resolve_db_path
+from voicecoach.log.store import (
+    SCHEMA_VERSION,
+    LogStore,
+    default_db_path,
+    require_writable,
+    resolve_db_path,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -39,6 +45,7 @@ __all__ = [
     "FormField",
     "LogRule",
     "LogStore",
+    "require_writable",
     "NextSession",
     "SessionRecord",
     "SetRecord",

@@ -346,3 +346,22 @@ def test_log_with_nothing_to_read_says_how_and_writes_nothing(tmp_path: Path) ->
         'with --set "EXERCISE=REPS[@WEIGHT]", or --as-prescribed, or --missed'
     )
     assert "Aborted" not in result.stderr and not db.exists()
+
+
+def test_targets_say_per_side_and_alternating_as_the_plan_does() -> None:
+    """The form's and the prompt's target for an alternating exercise: "reps/side alt.",
+    as the plan's table says it (it was "3 × 6 reps" for the Renegade Row)."""
+    from voicecoach.compiler import prescribe_week, shown_amount
+    from voicecoach.log import next_session
+    from voicecoach.log.next_session import target_text
+    from voicecoach.program import load_program
+
+    program = load_program(str(SHIPPED))
+    upcoming = next_session(program, [])
+    week = prescribe_week(program, 1)
+    sides = {ex.sides for ex in program.exercises}
+    assert {"each", "alternating", "none"} <= sides
+    for exercise, prescription in zip(program.exercises, week.prescriptions):
+        label = target_text(exercise, upcoming)
+        amount = label.split(" × ", 1)[1].split(" @ ")[0]
+        assert amount.replace(" s", "s hold") == shown_amount(exercise, prescription), label

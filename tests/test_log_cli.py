@@ -95,10 +95,20 @@ def test_the_prompt_offers_targets_and_enter_means_as_prescribed(tmp_path: Path)
     db = str(tmp_path / "log.sqlite3")
     # Split Squat: a typo first (asked again), then its sets; Enter for the others.
     code, out = run(
-        "log", str(SHORT), "--db", db, "--date", "2025-01-01", input="2,x\n2/2,2/1@8kg\n\n\n"
+        "log", str(SHORT), "--db", db, "--date", "2025-01-01", input="2,x\n2/2,2/1@8kg\n\n\n\n"
     )
     assert code == 0, out
+    # It says where you are and how to answer, first.
+    assert out.startswith(
+        "Session 1 of 'Log Short' on 2025-01-01 (week 1, foundation; 0 done so far).\n"
+        "Enter: done as prescribed. Or type what you did: 10,10,9 (reps per set), "
+    )
     assert "Split Squat [2 × 2 reps/side]:" in out and "Plank [1 × 5 s]:" in out
+    # And what it will log, before it does.
+    assert (
+        "To log:\n  Split Squat: 2/2,2/1@8kg\n  Floor Press: as prescribed (1 × 2 reps)\n"
+        "  Plank: as prescribed (1 × 5 s)\nLog it? [Y/n]: \nLogged session 1"
+    ) in out
     assert "reps must be whole numbers like 10, got 'x'" in out
     with LogStore(db) as store:
         (session,) = store.sessions()
@@ -270,7 +280,7 @@ def test_log_takes_the_bounds_themselves(tmp_path: Path) -> None:
     code, out = run("log", str(SHORT), "--db", db, "--date", "2000-01-01", *at_bounds)
     assert code == 0, out
     # The prompt asks again on a value out of bounds, as on any wrong answer.
-    code, out = run("log", str(SHORT), "--db", db, input="\n12\n3\n\n")
+    code, out = run("log", str(SHORT), "--db", db, input="\n12\n3\n\n\n")
     assert code == 0 and "Floor Press: expected 0 to 11 reps in one set" in out, out
     with LogStore(db) as store:
         sessions = store.sessions()
@@ -365,3 +375,11 @@ def test_targets_say_per_side_and_alternating_as_the_plan_does() -> None:
         label = target_text(exercise, upcoming)
         amount = label.split(" × ", 1)[1].split(" @ ")[0]
         assert amount.replace(" s", "s hold") == shown_amount(exercise, prescription), label
+
+
+def test_log_asked_writes_nothing_when_the_answer_is_no(tmp_path: Path) -> None:
+    db = tmp_path / "log.sqlite3"
+    code, out = run("log", str(SHORT), "--db", str(db), input="\n5\n\nn\n")
+    assert code == 0, out
+    assert "  Floor Press: 5\n" in out and out.rstrip().endswith("Nothing was logged.")
+    assert not db.exists()

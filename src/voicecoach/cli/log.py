@@ -20,6 +20,7 @@ from voicecoach.log import (
     require_writable,
     resolve_db_path,
     split_set_option,
+    summarize_answers,
 )
 from voicecoach.program import load_program
 
@@ -76,7 +77,12 @@ def log_command(
                 upcoming,
                 ask=lambda label: click.prompt(label, default="", show_default=False),
                 tell=lambda line: click.echo(line, err=True),
+                date=date,
             )
+            click.echo("\n".join(["To log:", *summarize_answers(loaded, upcoming, answers)]))
+            if not click.confirm("Log it?", default=True):
+                click.echo("Nothing was logged.")
+                return
         except click.Abort:  # end of input: no terminal (a script, a pipe, < /dev/null)
             raise click.UsageError(
                 "nothing to read the answers from, so nothing was logged: give what was "

@@ -27,6 +27,7 @@ from voicecoach.log.record import (
     parse_date,
     program_hash,
     record_session,
+    summarize_answers,
 )
 from voicecoach.log.records import SessionRecord, SetRecord, Target
 from voicecoach.log.rules import Broken, check_session, find_exercise
@@ -69,6 +70,7 @@ __all__ = [
     "read_csv",
     "record_form",
     "record_session",
+    "summarize_answers",
     "resolve_db_path",
     "sessions_to_csv",
     "split_set_option",

@@ -123,15 +123,31 @@ def record_session(
     )
 
 
+# How to type what was done: the prompt says it before the first question.
+ANSWER_HINT = (
+    "Enter: done as prescribed. Or type what you did: 10,10,9 (reps per set), "
+    "10/10,10/9 (left/right), 30s,25s (holds), @14kg (weight), skip (not done), "
+    "10,10,9@12kg; a note"
+)
+
+
 def ask_answers(
     program: Program,
     upcoming: NextSession,
     ask: Callable[[str], str],
     tell: Callable[[str], None],
+    date: datetime.date | None = None,
 ) -> list[tuple[str, str]]:
     """Ask exercise by exercise, offering the targets: an empty answer is 'done as
-    prescribed'; a wrong answer is explained and asked again, so nothing wrong is kept."""
-
+    prescribed'; a wrong answer is explained and asked again, so nothing wrong is kept.
+    First it says which session this is and how to type an answer."""
+    stage = "foundation" if upcoming.week.foundation else "build"
+    when = (date or datetime.date.today()).isoformat()
+    tell(
+        f"Session {upcoming.number} of {program.title!r} on {when} "
+        f"(week {upcoming.week.number}, {stage}; {upcoming.done} done so far)."
+    )
+    tell(ANSWER_HINT + ".")
     answers: list[tuple[str, str]] = []
     for exercise in program.exercises:
         target = target_text(exercise, upcoming)
@@ -146,6 +162,19 @@ def ask_answers(
         if value.strip():
             answers.append((exercise.name, value))
     return answers
+
+
+def summarize_answers(
+    program: Program, upcoming: NextSession, answers: Sequence[tuple[str, str]]
+) -> list[str]:
+    """What will be logged, one line per exercise, to read before saying yes."""
+    given = dict(answers)
+    return [
+        f"  {exercise.name}: "
+        + (given[exercise.name].strip() if exercise.name in given else
+           f"as prescribed ({target_text(exercise, upcoming)})")
+        for exercise in program.exercises
+    ]  # fmt: skip
 
 
 def describe_next(program: Program, upcoming: NextSession) -> str:

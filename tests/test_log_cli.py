@@ -383,3 +383,27 @@ def test_log_asked_writes_nothing_when_the_answer_is_no(tmp_path: Path) -> None:
     assert code == 0, out
     assert "  Floor Press: 5\n" in out and out.rstrip().endswith("Nothing was logged.")
     assert not db.exists()
+
+
+def test_history_reads_at_a_glance_and_keeps_skips_misses_and_notes(tmp_path: Path) -> None:
+    db = str(tmp_path / "log.sqlite3")
+    for args in (
+        ["--date", "2026-11-01", "--as-prescribed"],
+        ["--date", "2026-11-03", "--set", "Floor Press=3@10kg; felt easy", "--set", "Plank=skip"],
+        ["--date", "2026-11-05", "--missed"],
+        ["--date", "2026-11-07", "--set", "Floor Press=4@12kg", "--set", "Split Squat=3/3,2/3"],
+    ):
+        assert run("log", str(SHORT), "--db", db, *args)[0] == 0
+    code, out = run("history", str(SHORT), "--db", db)
+    assert code == 0, out
+    lines = out.splitlines()
+    assert lines[:5] == [
+        "Log Short: 3 sessions done, 1 missed, 2026-11-01 to 2026-11-07",
+        "",
+        "Split Squat: 2 reps/side over 3 sessions; last: 3/3, 2/3",
+        "Floor Press: 2 → 4 reps at 12 kg over 3 sessions; last: 4",
+        "Plank: 5 s over 2 sessions; last: 5s",
+    ]
+    assert "2  2026-11-03  1 × 3        10 kg       30  felt easy" in lines
+    assert "2  2026-11-03  skipped" in lines
+    assert lines.count("3  2026-11-05  missed") == 3  # in every exercise's table

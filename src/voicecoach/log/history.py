@@ -29,6 +29,9 @@ class Row:
     volume: float
     mean_amount: float  # per set, both sides averaged: what the plot draws
     top_weight: float | None
+    weakest: int = 0  # the fewest reps (seconds, cycles) of any set or side
+    weight_unit: str = "kg"
+    note: str = ""
 
 
 def exercise_rows(exercise: Exercise, sessions: Sequence[SessionRecord]) -> list[Row]:
@@ -62,11 +65,15 @@ def _row(exercise: Exercise, session: SessionRecord, sets: Sequence[SetRecord]) 
         volume=volume,
         mean_amount=sum(s.amount for s in sets) / len(sets),
         top_weight=max((s.weight for s in sets if s.weight is not None), default=None),
+        weakest=min(s.amount for s in sets),
+        weight_unit=next((s.unit for s in sets if s.unit), "kg"),
+        note="; ".join(dict.fromkeys(s.note for s in sets if s.note)),
     )
 
 
 def history_table(program: Program, sessions: Sequence[SessionRecord]) -> str:
-    """Every exercise that has been logged: one table each, a row per session."""
+    """Every exercise that has been logged: a line each to read at a glance, then one
+    table each, a row per session (skipped and missed sessions too, and the notes)."""
     if not sessions:
         return f"No sessions of {program.title!r} are logged yet."
     missed = sum(1 for s in sessions if s.status == "missed")
@@ -75,19 +82,49 @@ def history_table(program: Program, sessions: Sequence[SessionRecord]) -> str:
         + (f", {missed} missed" if missed else "")
         + f", {sessions[0].date.isoformat()} to {sessions[-1].date.isoformat()}"
     ]
-    header = ("#", "Date", "Sets × reps", "Weight", "Volume")
-    for exercise in program.exercises:
-        rows = exercise_rows(exercise, sessions)
-        if not rows:
-            continue
-        cells = [(str(r.session), r.date, r.sets, r.weight, f"{r.volume:g}") for r in rows]
+    logged = [(ex, exercise_rows(ex, sessions)) for ex in program.exercises]
+    logged = [(ex, rows) for ex, rows in logged if rows]
+    lines += [""] + [glance(ex, rows) for ex, rows in logged]
+    header = ("#", "Date", "Sets × reps", "Weight", "Volume", "Note")
+    for exercise, _ in logged:
+        cells = [_cells(exercise, session) for session in sessions]
         widths = [max(len(c[i]) for c in [header, *cells]) for i in range(len(header))]
         lines += ["", exercise.name]
-
         lines.append(_format_row(header, widths))
         lines.append("  ".join("-" * w for w in widths))
         lines += [_format_row(c, widths) for c in cells]
     return "\n".join(lines)
+
+
+def glance(exercise: Exercise, rows: Sequence[Row]) -> str:
+    """ "Bulgarian Split Squat: 8 → 10 reps/side at 10 kg over 6 sessions; last: 10, 10, 9":
+    the weakest set (or side) first and last, the weight, and the last session's sets."""
+    first, last = rows[0], rows[-1]
+    unit = {"reps": " reps", "hold": " s", "cycles": " cycles"}[exercise.kind]
+    unit += "/side" if exercise.per_side else ""
+    amounts = f"{first.weakest}{unit}" if first.weakest == last.weakest else (
+        f"{first.weakest} → {last.weakest}{unit}"
+    )  # fmt: skip
+    weights = [r.top_weight for r in (first, last) if r.top_weight is not None]
+    weight = ""
+    if len(weights) == 2 and weights[0] != weights[1]:
+        weight = f" at {weights[0]:g} → {weights[1]:g} {last.weight_unit}"
+    elif weights:
+        weight = f" at {weights[-1]:g} {last.weight_unit}"
+    done = last.sets.split(" × ", 1)[1]
+    return f"{exercise.name}: {amounts}{weight} over {counted(len(rows), 'session')}; last: {done}"
+
+
+def _cells(exercise: Exercise, session: SessionRecord) -> tuple[str, ...]:
+    number, date = str(session.number), session.date.isoformat()
+    if session.status == "missed":
+        return (number, date, "missed", "", "", "")
+    sets = session.sets_of(exercise.name)
+    if not sets:
+        what = "skipped" if exercise.name in session.targets else "-"
+        return (number, date, what, "", "", "")
+    row = _row(exercise, session, sets)
+    return (number, date, row.sets, row.weight, f"{row.volume:g}", row.note)
 
 
 def _format_row(row: tuple[str, ...], widths: list[int]) -> str:

@@ -184,14 +184,14 @@ def test_seven_logged_sessions_make_a_next_track_that_says_why(tmp_path: Path) -
     assert code == 0, out
     assert "Log Short: 6 sessions done, 1 missed, 2025-02-03 to 2025-02-17" in out
     assert "4  2025-02-10  2 × 4/4, 4/3  10 kg" in out
-    # One panel per exercise, side by side (3 fit a line): each framed by its two dark
-    # spines and holding its blue line of reps or seconds.
-    assert plot_panels(tmp_path / "progress.png") == (1134, 252, 3)
+    # One panel per exercise, one under the other (a phone's column): each framed by its
+    # two dark spines and holding its blue line of reps or seconds.
+    assert plot_panels(tmp_path / "progress.png") == (645, 360 * 3, 3)
 
 
 def plot_panels(path: Path) -> tuple[int, int, int]:
     """(width, height, panels) of a `history --plot` PNG: a panel is a pair of dark
-    vertical spines with the amount's line (matplotlib's tab:blue) between them."""
+    horizontal spines with the amount's line (matplotlib's tab:blue) between them."""
     import numpy as np
     from PIL import Image
 
@@ -199,13 +199,14 @@ def plot_panels(path: Path) -> tuple[int, int, int]:
         assert image.format == "PNG"
         pixels = np.asarray(image.convert("RGB")).astype(int)
     height, width = pixels.shape[:2]
-    dark = pixels.sum(axis=2) < 100
-    spine = dark.sum(axis=0) > 0.4 * height  # a column dark over much of the height
-    edges = [x for x in range(width) if spine[x] and (x == 0 or not spine[x - 1])]
+    # Darker than mid-grey: a spine between two pixel rows is drawn grey in both.
+    dark = pixels.sum(axis=2) < 384
+    spine = dark.sum(axis=1) > 0.4 * width  # a row dark over much of the width
+    edges = [y for y in range(height) if spine[y] and (y == 0 or not spine[y - 1])]
     assert len(edges) % 2 == 0, edges
-    blue = (np.abs(pixels - (31, 119, 180)).sum(axis=2) < 30).sum(axis=0)
-    panels = [(left, right) for left, right in zip(edges[::2], edges[1::2])]
-    assert all(blue[left:right].sum() > 50 for left, right in panels), panels
+    blue = (np.abs(pixels - (31, 119, 180)).sum(axis=2) < 30).sum(axis=1)
+    panels = [(top, bottom) for top, bottom in zip(edges[::2], edges[1::2])]
+    assert all(blue[top:bottom].sum() > 50 for top, bottom in panels), panels
     return width, height, len(panels)
 
 

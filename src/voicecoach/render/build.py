@@ -210,7 +210,8 @@ def render_track(
             folder = parts_folder(job.path)
             bed = _bed(tracks, settings, job.timeline, level)
             staged = files.stage_folder(folder)
-            write_parts(job.timeline, library, staged, folder, level, settings.bitrate, bed)
+            with bed or contextlib.nullcontext():  # its decoders stop whatever happens
+                write_parts(job.timeline, library, staged, folder, level, settings.bitrate, bed)
         render: dict[str, Any] = {
             "key": job.key,
             "gain_db": round(level.gain_db, 3),

@@ -67,6 +67,8 @@ MIME_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".png": "image/png",
     ".xml": "application/rss+xml",
+    ".vtt": "text/vtt",  # the feed's podcast:transcript type (werkzeug adds the charset)
+    ".jpg": "image/jpeg",
 }
 MAX_AGE = 60  # seconds: a phone rechecks soon after a new publish (ETag keeps it cheap)
 # A connection is closed once it has been idle this long: no byte received while waiting

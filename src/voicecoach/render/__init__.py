@@ -18,6 +18,7 @@ settings  one render's settings (every option that changes the audio) and its re
 build     the one path that renders a track: prepare, render, commit its files together
 parts     a week split into one MP3 per chapter (--split)
 sidecars  the timeline and chapters files beside every track
+transcript the WebVTT transcript beside every track (counts grouped per phase)
 playlist  the .m3u8 writer
 batch     many weeks side by side on the cores, incremental, with a playlist
 """
@@ -44,6 +45,7 @@ from voicecoach.render.settings import (
     RenderSettings,
 )
 from voicecoach.render.tones import write_previews
+from voicecoach.render.transcript import TranscriptCue, transcript_cues, transcript_vtt
 
 __all__ = [
     "Progress",
@@ -67,6 +69,9 @@ __all__ = [
     "list_voices",
     "plan_timeline",
     "playlist_text",
+    "TranscriptCue",
+    "transcript_cues",
+    "transcript_vtt",
     "write_playlist",
     "write_previews",
 ]

@@ -8,7 +8,8 @@
 
 ``build_week`` does it for one week; ``build_weeks`` (batch.py) prepares many and runs
 the same ``render_track`` for each, side by side. Both passes stream fixed-size blocks
-(mixer.py). A track's files (MP3, timeline and chapters sidecars, parts folder) are one
+(mixer.py). A track's files (MP3, timeline and chapters sidecars, WebVTT transcript, parts
+folder with a transcript per part) are one
 ``FileSet``: written as temporaries, renamed only when all are complete, the MP3 last,
 so an interrupted or failed build leaves no partial file and never touches the old set.
 """
@@ -26,7 +27,13 @@ from typing import Any
 
 from voicecoach.compiler import Timeline, Week, compile_program, estimate_speech_ms
 from voicecoach.errors import TimelineDidNotSettle
-from voicecoach.naming import chapters_path, parts_folder, parts_playlist_name, timeline_path
+from voicecoach.naming import (
+    chapters_path,
+    parts_folder,
+    parts_playlist_name,
+    timeline_path,
+    transcript_path,
+)
 from voicecoach.outputs import FileSet
 from voicecoach.program import Program
 from voicecoach.render.audio import ms_to_samples
@@ -44,6 +51,7 @@ from voicecoach.render.settings import RenderSettings
 from voicecoach.render.sidecars import read_render_record, write_sidecars
 from voicecoach.render.tagging import write_tags
 from voicecoach.render.tones import tone_bank
+from voicecoach.render.transcript import transcript_vtt
 
 # Compile rounds before prepare_timeline gives up on measured lengths (two are usual).
 MEASURE_ROUNDS = 6
@@ -174,6 +182,8 @@ def reuse(job: TrackJob) -> BuildResult | None:
     render = read_render_record(job.path)
     if render is None or render.get("key") != job.key:
         return None
+    if not transcript_path(job.path).exists():  # built before transcripts were written
+        return None
     if job.settings.split and not (parts_folder(job.path) / parts_playlist_name(job.path)).exists():
         return None
     return BuildResult(
@@ -226,6 +236,9 @@ def render_track(
             files.stage(chapters_path(job.path)),
             job.timeline,
             extra={"render": render},
+        )
+        files.stage(transcript_path(job.path)).write_text(
+            transcript_vtt(job.timeline), encoding="utf-8"
         )
         size = temporary.stat().st_size
     return BuildResult(

@@ -6,6 +6,8 @@ where each chapter starts, and each is encoded on its own with LAME's gapless he
 decoded and concatenated, they are the week's timeline to the sample. Each part is
 tagged with its track number and the week as album, and listed in a relative
 ``.m3u8`` inside the parts folder, so a headset's "next" skips to the next exercise.
+Each part has its own WebVTT transcript beside it (``02-goblet-squat.vtt``), timed from
+the part's start: it covers that chapter only.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import contextlib
 from pathlib import Path
 
 from voicecoach.compiler import Timeline
-from voicecoach.naming import part_file_name
+from voicecoach.naming import part_file_name, transcript_path
 from voicecoach.render.audio import ms_to_samples
 from voicecoach.render.clips import ClipLibrary, cue_sounds
 from voicecoach.render.encoder import Mp3Encoder
@@ -24,6 +26,7 @@ from voicecoach.render.music import MusicBed
 from voicecoach.render.playlist import playlist_text
 from voicecoach.render.tagging import write_part_tags
 from voicecoach.render.tones import tone_bank
+from voicecoach.render.transcript import transcript_vtt
 
 
 def write_parts(
@@ -71,6 +74,9 @@ def _write(
                 position += take
                 pending = pending[take:] if take < len(pending) else next(blocks, None)
         write_part_tags(str(path), timeline, title, number, len(bounds), shown_as)
+        start_ms, end_ms, _title = spans[number - 1]
+        transcript = transcript_vtt(timeline, start_ms, end_ms)
+        transcript_path(path).write_text(transcript, encoding="utf-8")
         assert position == last, "a chapter boundary fell outside the mix"
         paths.append(path)
     entries = [

@@ -99,6 +99,11 @@ def transcript_path(mp3: Path) -> Path:
     return mp3.with_name(mp3.stem + TRANSCRIPT_SUFFIX)
 
 
+def cards_folder(mp3: Path) -> Path:
+    """``week-03.cards/`` beside ``week-03.mp3``: a picture per chapter (render/cards.py)."""
+    return mp3.with_name(mp3.stem + ".cards")
+
+
 def parts_folder(mp3: Path) -> Path:
     """``week-03/`` beside ``week-03.mp3``: the week split into one track per chapter."""
     return mp3.with_name(mp3.stem)

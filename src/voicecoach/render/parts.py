@@ -24,7 +24,7 @@ from voicecoach.render.levelling import Levelling
 from voicecoach.render.mixer import mix_blocks
 from voicecoach.render.music import MusicBed
 from voicecoach.render.playlist import playlist_text
-from voicecoach.render.tagging import write_part_tags
+from voicecoach.render.tagging import Artwork, write_part_tags
 from voicecoach.render.tones import tone_bank
 from voicecoach.render.transcript import transcript_vtt
 
@@ -37,13 +37,14 @@ def write_parts(
     level: Levelling,
     bitrate_kbps: int,
     bed: MusicBed | None = None,
+    artwork: Artwork | None = None,
 ) -> list[Path]:
     """Write ``01-introduction.mp3`` ... and ``week-NN.m3u8`` into ``folder`` (the new,
     still hidden parts folder that becomes ``shown``, e.g. ``week-03/``); returns the
     parts in order. The levelling and the music ``bed`` (levelled by it, not yet played)
     are the whole week's, so the parts played one after the other sound as the week does."""
     with bed or contextlib.nullcontext():
-        return _write(timeline, library, folder, shown, level, bitrate_kbps, bed)
+        return _write(timeline, library, folder, shown, level, bitrate_kbps, bed, artwork)
 
 
 def _write(
@@ -54,6 +55,7 @@ def _write(
     level: Levelling,
     bitrate_kbps: int,
     bed: MusicBed | None,
+    artwork: Artwork | None,
 ) -> list[Path]:
     spans = timeline.chapter_spans()
     bounds = [(ms_to_samples(start), ms_to_samples(end), title) for start, end, title in spans]
@@ -73,7 +75,8 @@ def _write(
                 encoder.write(pending[:take])
                 position += take
                 pending = pending[take:] if take < len(pending) else next(blocks, None)
-        write_part_tags(str(path), timeline, title, number, len(bounds), shown_as)
+        card = artwork.chapters.get(number - 1) if artwork is not None else None
+        write_part_tags(str(path), timeline, title, number, len(bounds), shown_as, card)
         start_ms, end_ms, _title = spans[number - 1]
         transcript = transcript_vtt(timeline, start_ms, end_ms)
         transcript_path(path).write_text(transcript, encoding="utf-8")

@@ -82,7 +82,9 @@ def test_every_chapter_carries_its_card_and_the_track_its_cover(site: Path) -> N
     streams = json.loads(
         subprocess.run(
             ["ffprobe", "-v", "error", "-show_streams", "-of", "json", str(mp3)],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout  # fmt: skip
     )["streams"]
     assert [s["codec_type"] for s in streams] == ["audio", "video"]

@@ -53,7 +53,7 @@ from voicecoach.render.settings import RenderSettings
 from voicecoach.render.sidecars import read_render_record, write_sidecars
 from voicecoach.render.tagging import Artwork, write_tags
 from voicecoach.render.tones import tone_bank
-from voicecoach.render.transcript import transcript_vtt
+from voicecoach.render.transcript import write_transcript
 
 # Compile rounds before prepare_timeline gives up on measured lengths (two are usual).
 MEASURE_ROUNDS = 6
@@ -262,9 +262,7 @@ def render_track(
             extra={"render": render},
             images=images,
         )
-        files.stage(transcript_path(job.path)).write_text(
-            transcript_vtt(job.timeline), encoding="utf-8"
-        )
+        write_transcript(files.stage(transcript_path(job.path)), job.timeline)
         size = temporary.stat().st_size
     return BuildResult(
         path=job.path,

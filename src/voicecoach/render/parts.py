@@ -26,7 +26,7 @@ from voicecoach.render.music import MusicBed
 from voicecoach.render.playlist import playlist_text
 from voicecoach.render.tagging import Artwork, write_part_tags
 from voicecoach.render.tones import tone_bank
-from voicecoach.render.transcript import transcript_vtt
+from voicecoach.render.transcript import write_transcript
 
 
 def write_parts(
@@ -78,8 +78,7 @@ def _write(
         card = artwork.chapters.get(number - 1) if artwork is not None else None
         write_part_tags(str(path), timeline, title, number, len(bounds), shown_as, card)
         start_ms, end_ms, _title = spans[number - 1]
-        transcript = transcript_vtt(timeline, start_ms, end_ms)
-        transcript_path(path).write_text(transcript, encoding="utf-8")
+        write_transcript(transcript_path(path), timeline, start_ms, end_ms)
         assert position == last, "a chapter boundary fell outside the mix"
         paths.append(path)
     entries = [

@@ -13,7 +13,9 @@ Documented in docs/audio.md.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from voicecoach.compiler import Timeline
 
@@ -41,16 +43,23 @@ def transcript_cues(
 ) -> list[TranscriptCue]:
     """The transcript of ``[start_ms, end_ms)`` of ``timeline`` (a --split part's chapter),
     with times relative to ``start_ms``: a part's transcript starts at 0."""
+    return list(iter_transcript_cues(timeline, start_ms, end_ms))
+
+
+def iter_transcript_cues(
+    timeline: Timeline, start_ms: int = 0, end_ms: int | None = None
+) -> Iterator[TranscriptCue]:
+    """``transcript_cues`` one at a time (a 5-hour session is never held as one list)."""
     end_ms = timeline.duration_ms if end_ms is None else end_ms
     starts = [s.start_ms for s in timeline.segments]
-    out: list[TranscriptCue] = []
+    previous: TranscriptCue | None = None
     last_segment = -1
     for index, cue in enumerate(timeline.cues):
         if cue.kind != "speech" or not cue.text or not start_ms <= cue.start_ms < end_ms:
             continue
         segment = bisect.bisect_right(starts, cue.start_ms) - 1
         text = " ".join(cue.text.split())  # one line: a cue's text never holds a blank line
-        previous = out[-1] if out else None
+        stop = min(cue.end_ms, end_ms) - start_ms
         joins = (
             previous is not None
             and segment == last_segment
@@ -60,15 +69,17 @@ def transcript_cues(
                 or all(is_count(part) for part in previous.text.split())
             )
         )
-        stop = min(cue.end_ms, end_ms) - start_ms
         if joins and previous is not None:
-            out[-1] = TranscriptCue(
+            previous = TranscriptCue(
                 previous.start_ms, stop, f"{previous.text} {text}", (*previous.cues, index)
             )
         else:
-            out.append(TranscriptCue(cue.start_ms - start_ms, stop, text, (index,)))
+            if previous is not None:
+                yield previous
+            previous = TranscriptCue(cue.start_ms - start_ms, stop, text, (index,))
         last_segment = segment
-    return out
+    if previous is not None:
+        yield previous
 
 
 def vtt_time(ms: int) -> str:
@@ -81,10 +92,25 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def transcript_lines(
+    timeline: Timeline, start_ms: int = 0, end_ms: int | None = None
+) -> Iterator[str]:
+    """The WebVTT file of ``[start_ms, end_ms)``, line by line (each ends with a newline)."""
+    yield "WEBVTT\n"
+    for number, cue in enumerate(iter_transcript_cues(timeline, start_ms, end_ms), start=1):
+        yield f"\n{number}\n{vtt_time(cue.start_ms)} --> {vtt_time(cue.end_ms)}\n"
+        yield _escape(cue.text) + "\n"
+
+
 def transcript_vtt(timeline: Timeline, start_ms: int = 0, end_ms: int | None = None) -> str:
-    """The WebVTT file of ``transcript_cues(timeline, start_ms, end_ms)``."""
-    lines = ["WEBVTT", ""]
-    for number, cue in enumerate(transcript_cues(timeline, start_ms, end_ms), start=1):
-        lines += [str(number), f"{vtt_time(cue.start_ms)} --> {vtt_time(cue.end_ms)}"]
-        lines += [_escape(cue.text), ""]
-    return "\n".join(lines)
+    """The WebVTT file of ``transcript_cues(timeline, start_ms, end_ms)`` as one text."""
+    return "".join(transcript_lines(timeline, start_ms, end_ms))
+
+
+def write_transcript(
+    path: Path, timeline: Timeline, start_ms: int = 0, end_ms: int | None = None
+) -> None:
+    """Write the transcript to ``path`` (a FileSet's temporary) as it is made: like the
+    sidecars, never the whole text in memory at once (docs/performance.md)."""
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.writelines(transcript_lines(timeline, start_ms, end_ms))

@@ -19,7 +19,8 @@ from conftest import CASES
 from publishing import publish, served
 from voicecoach.compiler import compile_program, prescribe_week, shown_amount
 from voicecoach.program import load_program
-from voicecoach.render import chapter_cards
+from voicecoach.render import Card, chapter_cards, draw_card
+from voicecoach.render.cards import BACKGROUND
 
 PROGRAM = CASES / "sides_holds_cycles.yaml"
 
@@ -107,3 +108,17 @@ def test_chapter_images_are_fetchable_from_serve(site: Path) -> None:
                 assert response.headers.get_content_type() == "image/png"
                 name = address.rsplit("/", 1)[1]
                 assert response.read() == (site / "tempo-basic-week-01.cards" / name).read_bytes()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["A" * 200, "💪💪 Übung " * 6, "Привет мир, " * 8],
+    ids=["long-word", "emoji", "cyrillic"],
+)
+def test_long_or_foreign_text_stays_inside_the_card(text: str) -> None:
+    card = Card(0, "exercise", 1, f"Phase 1 · {text}", text, (text,), text, text)
+    image = draw_card(card)
+    assert image.size == (1400, 1400)
+    margin = 1400 // 12 - 8  # the right margin holds nothing but the background
+    right = image.crop((1400 - margin, 0, 1400, 1400))
+    assert right.getcolors() == [(margin * 1400, BACKGROUND)]

@@ -167,7 +167,16 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, size: int, width: int) -> list[s
     """``text`` broken into lines no wider than ``width`` at ``size``, word by word."""
     font = _font(size)
     lines: list[str] = []
-    for word in text.split():
+    words: list[str] = []
+    for word in text.split():  # a word wider than the card is cut where it must be
+        while draw.textlength(word, font=font) > width and len(word) > 1:
+            cut = len(word) - 1
+            while cut > 1 and draw.textlength(word[:cut], font=font) > width:
+                cut -= 1
+            words.append(word[:cut])
+            word = word[cut:]
+        words.append(word)
+    for word in words:
         if lines and draw.textlength(f"{lines[-1]} {word}", font=font) <= width:
             lines[-1] = f"{lines[-1]} {word}"
         else:
@@ -231,7 +240,8 @@ def draw_card(card: Card) -> Image.Image:
         for line in quote:
             draw.text((margin + 50, top), line, font=_font(quote_size), fill=SOFT)
             top += step
-    draw.text((margin, SIZE - margin - 52), card.footer, font=_font(48), fill=ACCENT)
+    footer_size, footer = _fit(draw, card.footer, width, range(48, 28, -4), 1)
+    draw.text((margin, SIZE - margin - 52), footer[0], font=_font(footer_size), fill=ACCENT)
     return image
 
 

@@ -44,7 +44,8 @@ def expected(timeline: dict, ms: int) -> dict[str, str]:  # type: ignore[type-ar
         return max(i for i, start in enumerate(chapters) if start <= at)
 
     same = [s for s in segments if chapter(s["start_ms"]) == chapter(seg["start_ms"])]
-    out = {"exercise": seg["exercise"] or ""}
+    title = timeline["chapters"][chapter(seg["start_ms"])]["title"]
+    out = {"exercise": seg["exercise"] or title}
     where = []
     if seg["set"]:
         where.append(f"Set {seg['set']} of {max(s['set'] or 0 for s in same)}")
@@ -118,6 +119,11 @@ def test_the_coach_screen_follows_the_timeline(
         browser.get(url)
         coach = browser.find_element(By.CSS_SELECTOR, "#week-1 .coach")
         assert coach.size["width"] >= 330  # the screen's width at 390 px
+        # The whole panel plays and pauses: one thumb, anywhere on it.
+        coach.click()
+        assert wait_for(browser, "return !document.getElementById('audio-1').paused", bool)
+        coach.click()
+        assert wait_for(browser, "return document.getElementById('audio-1').paused", bool)
         for name, at in (
             ("rep", middle(timeline, "lower", 1)),
             ("rest", middle(timeline, "rest")),

@@ -4,12 +4,14 @@ timeline (its ``.timeline.json``) at ``audio.currentTime``.
 Plain HTML, CSS and a few dozen lines of script, no framework: the script fetches the
 timeline when the track is first played or seeked, then on every ``timeupdate``,
 ``seeked`` and animation frame while playing finds the segment at the player's time (a
-binary search) and shows the exercise, "Set x of y", the side, "Rep n of m", the phase
-(down / pause / up / hold) with its count, in a rest the seconds left and what comes
-next, and the coach's last words (the last phrase said, counts aside). It keeps no state
-of its own between updates, so seeking, pausing and chapter jumps are always right. The
-words are a catalogue (``WORDS``) handed to the script, and the screen says the time it
-shows in ``data-ms`` (the browser test reads it).
+binary search) and shows the exercise (outside one, the chapter's title), "Set x of y",
+the side, "Rep n of m", the phase (down / pause / up / hold) with its count, in a rest
+the seconds left and what comes next, and the coach's last words (the last phrase
+said, counts aside). It keeps no state of its own between updates, so seeking, pausing
+and chapter jumps are always right. The words are a catalogue (``WORDS``) handed to the
+script, and the screen says the time it shows in ``data-ms`` (the browser test reads
+it). The whole panel is a play/pause button, so a thumb can use it without aiming at
+the player's small icon (the player stays the control for keyboards and screen readers).
 """
 
 from __future__ import annotations
@@ -40,11 +42,12 @@ WORDS = {
     "next_set": "Next: set {set} of {sets}",
     "next_exercise": "Next: {exercise}",
     "done": "Session complete",
-    "loading": "Press play: the coach follows the track here.",
+    "loading": "Tap here to play: the coach follows the track here.",
 }
 
 STYLE = """
 .coach { border: 2px solid var(--accent); border-radius: .6rem; padding: .8rem 1rem;
+         cursor: pointer; user-select: none; -webkit-tap-highlight-color: transparent;
          margin: .25rem 0 .75rem; background: #14534a12; min-height: 12.5rem; }
 .coach .c-top { font-size: 1.05rem; opacity: .8; margin: 0; min-height: 1.4em; }
 .coach .c-exercise { font-size: 1.6rem; font-weight: 700; line-height: 1.15; margin: .1rem 0; }
@@ -81,13 +84,15 @@ function prepareTimeline(doc) {
     if (s.rep) reps.set(k, Math.max(reps.get(k) || 0, s.rep));
   }
   const said = doc.cues.filter((c) => c.kind === "speech" && c.text && !isCount(c.text));
-  return { segs: doc.segments, said, chapterAt, sets, reps };
+  const titles = chapters.map((c) => c.title);
+  return { segs: doc.segments, said, chapterAt, sets, reps, titles };
 }
 function coachState(t, ms) {
   const i = Math.max(0, lastBefore(t.segs, ms)), s = t.segs[i];
   const c = t.chapterAt(s.start_ms), sets = t.sets.get(c);
   const reps = t.reps.get(`${c}/${s.set}/${s.side}`);
-  const state = { top: s.phase || "", exercise: s.exercise || "", where: "", now: "",
+  // Between exercises (a phase's intro) the chapter says what is coming.
+  const state = { top: s.phase || "", exercise: s.exercise || t.titles[c], where: "", now: "",
                   next: "", said: "" };
   const where = [];
   if (s.set) where.push(fill("set", { set: s.set, sets }));
@@ -134,6 +139,10 @@ for (const screen of document.querySelectorAll(".coach[data-timeline]")) {
   for (const name of ["play", "seeking", "loadeddata"]) audio.addEventListener(name, load);
   for (const name of ["timeupdate", "seeked", "pause"]) audio.addEventListener(name, show);
   audio.addEventListener("playing", () => { if (!frame) frame = requestAnimationFrame(tick); });
+  // The whole panel is the play/pause button: one thumb, no aiming at the player's icon.
+  screen.addEventListener("click", () => {
+    if (audio.paused) audio.play().catch(() => {}); else audio.pause();
+  });
 }
 """
 

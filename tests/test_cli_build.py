@@ -266,3 +266,24 @@ def test_sigterm_while_starting_up_is_interrupted_too(tmp_path: Path) -> None:
     assert process.returncode == 130, (process.returncode, stderr)
     assert stderr.strip().splitlines()[-1] == "interrupted" and "Traceback" not in stderr
     assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) in ([], ["cache"])
+
+
+def test_without_a_terminal_progress_is_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No terminal (a log, CI, a pipe): each stage says when it starts, how far it is at
+    least every Bars.LINE_EVERY_S seconds (here every step), and when it is done."""
+    from voicecoach.cli.options import Bars
+
+    monkeypatch.setattr(Bars, "LINE_EVERY_S", 0.0)
+    args = ["build", str(SMALL), "-o", str(tmp_path / "w.mp3"), "--engine", "espeak",
+            "--cache-dir", str(tmp_path / "c")]  # fmt: skip
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    rendering = [line for line in lines if line.startswith("Rendering: ")]
+    assert rendering[0] == "Rendering: 0%" and rendering[-1] == "Rendering: done"
+    percents = [int(line.split()[1].rstrip("%")) for line in rendering[1:-1]]
+    assert len(percents) > 10 and percents == sorted(percents) and percents[-1] == 100
+    spoken = [line for line in lines if line.startswith("Speaking ")]
+    assert spoken and spoken[-1].endswith(" new phrases: done")

@@ -211,3 +211,22 @@ def test_no_phrase_needs_more_than_max_speedup_to_fit_its_cue() -> None:
         assert too_long == [], case.name
         labels += sum(1 for cue in speech if ", " in (cue.text or ""))
     assert labels >= len(cases)
+
+
+@pytest.mark.parametrize(
+    ("schedule", "said"),
+    [
+        ("three times per week on non-consecutive days",
+         "Train three times per week on non-consecutive days."),
+        ("Twice a week.", "Train twice a week."),
+        ("on non-consecutive days", "Train 3 times a week: on non-consecutive days."),
+    ],
+)  # fmt: skip
+def test_the_schedule_is_said_once(schedule: str, said: str) -> None:
+    """A schedule that says how often is not told the count again ("Train 3 times a week:
+    three times per week ..."); one that does not gets it."""
+    import dataclasses
+
+    program = dataclasses.replace(load_program(str(SHIPPED)), schedule=schedule)
+    texts = compile_program(program, 1).speech_texts()
+    assert [t for t in texts if t.startswith("Train ")] == [said]

@@ -182,6 +182,9 @@ class _NeverSettles:
     class engine:
         words_per_minute = 200
 
+    class cache:
+        repaired = 0
+
     def length_ms(self, text: str) -> int | None:
         return None
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import datetime
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -93,10 +95,20 @@ def test_the_prompt_offers_targets_and_enter_means_as_prescribed(tmp_path: Path)
     db = str(tmp_path / "log.sqlite3")
     # Split Squat: a typo first (asked again), then its sets; Enter for the others.
     code, out = run(
-        "log", str(SHORT), "--db", db, "--date", "2025-01-01", input="2,x\n2/2,2/1@8kg\n\n\n"
+        "log", str(SHORT), "--db", db, "--date", "2025-01-01", input="2,x\n2/2,2/1@8kg\n\n\n\n"
     )
     assert code == 0, out
+    # It says where you are and how to answer, first.
+    assert out.startswith(
+        "Session 1 of 'Log Short' on 2025-01-01 (week 1, foundation; 0 done so far).\n"
+        "Enter: done as prescribed. Or type what you did: 10,10,9 (reps per set), "
+    )
     assert "Split Squat [2 × 2 reps/side]:" in out and "Plank [1 × 5 s]:" in out
+    # And what it will log, before it does.
+    assert (
+        "To log:\n  Split Squat: 2/2,2/1@8kg\n  Floor Press: as prescribed (1 × 2 reps)\n"
+        "  Plank: as prescribed (1 × 5 s)\nLog it? [Y/n]: \nLogged session 1"
+    ) in out
     assert "reps must be whole numbers like 10, got 'x'" in out
     with LogStore(db) as store:
         (session,) = store.sessions()
@@ -172,14 +184,14 @@ def test_seven_logged_sessions_make_a_next_track_that_says_why(tmp_path: Path) -
     assert code == 0, out
     assert "Log Short: 6 sessions done, 1 missed, 2025-02-03 to 2025-02-17" in out
     assert "4  2025-02-10  2 × 4/4, 4/3  10 kg" in out
-    # One panel per exercise, side by side (3 fit a line): each framed by its two dark
-    # spines and holding its blue line of reps or seconds.
-    assert plot_panels(tmp_path / "progress.png") == (1134, 252, 3)
+    # One panel per exercise, one under the other (a phone's column): each framed by its
+    # two dark spines and holding its blue line of reps or seconds.
+    assert plot_panels(tmp_path / "progress.png") == (645, 360 * 3, 3)
 
 
 def plot_panels(path: Path) -> tuple[int, int, int]:
     """(width, height, panels) of a `history --plot` PNG: a panel is a pair of dark
-    vertical spines with the amount's line (matplotlib's tab:blue) between them."""
+    horizontal spines with the amount's line (matplotlib's tab:blue) between them."""
     import numpy as np
     from PIL import Image
 
@@ -187,13 +199,14 @@ def plot_panels(path: Path) -> tuple[int, int, int]:
         assert image.format == "PNG"
         pixels = np.asarray(image.convert("RGB")).astype(int)
     height, width = pixels.shape[:2]
-    dark = pixels.sum(axis=2) < 100
-    spine = dark.sum(axis=0) > 0.4 * height  # a column dark over much of the height
-    edges = [x for x in range(width) if spine[x] and (x == 0 or not spine[x - 1])]
+    # Darker than mid-grey: a spine between two pixel rows is drawn grey in both.
+    dark = pixels.sum(axis=2) < 384
+    spine = dark.sum(axis=1) > 0.4 * width  # a row dark over much of the width
+    edges = [y for y in range(height) if spine[y] and (y == 0 or not spine[y - 1])]
     assert len(edges) % 2 == 0, edges
-    blue = (np.abs(pixels - (31, 119, 180)).sum(axis=2) < 30).sum(axis=0)
-    panels = [(left, right) for left, right in zip(edges[::2], edges[1::2])]
-    assert all(blue[left:right].sum() > 50 for left, right in panels), panels
+    blue = (np.abs(pixels - (31, 119, 180)).sum(axis=2) < 30).sum(axis=1)
+    panels = [(top, bottom) for top, bottom in zip(edges[::2], edges[1::2])]
+    assert all(blue[top:bottom].sum() > 50 for top, bottom in panels), panels
     return width, height, len(panels)
 
 
@@ -268,7 +281,7 @@ def test_log_takes_the_bounds_themselves(tmp_path: Path) -> None:
     code, out = run("log", str(SHORT), "--db", db, "--date", "2000-01-01", *at_bounds)
     assert code == 0, out
     # The prompt asks again on a value out of bounds, as on any wrong answer.
-    code, out = run("log", str(SHORT), "--db", db, input="\n12\n3\n\n")
+    code, out = run("log", str(SHORT), "--db", db, input="\n12\n3\n\n\n")
     assert code == 0 and "Floor Press: expected 0 to 11 reps in one set" in out, out
     with LogStore(db) as store:
         sessions = store.sessions()
@@ -328,3 +341,70 @@ def sessions_in(db: Path) -> int:
         return 0
     with LogStore(db) as store:
         return len(store.sessions())
+
+
+def test_log_with_nothing_to_read_says_how_and_writes_nothing(tmp_path: Path) -> None:
+    """`voicecoach log < /dev/null` (a script, a cron job): one line on how to log without
+    a terminal, exit 2, and no database file (it used to print "Aborted!" and make one)."""
+    db = tmp_path / "log.sqlite3"
+    result = subprocess.run(
+        [sys.executable, "-m", "voicecoach", "log", str(SHORT), "--db", str(db)],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Error: nothing to read the answers from, so nothing was logged: give what was done "
+        'with --set "EXERCISE=REPS[@WEIGHT]", or --as-prescribed, or --missed'
+    )
+    assert "Aborted" not in result.stderr and not db.exists()
+
+
+def test_targets_say_per_side_and_alternating_as_the_plan_does() -> None:
+    """The form's and the prompt's target for an alternating exercise: "reps/side alt.",
+    as the plan's table says it (it was "3 × 6 reps" for the Renegade Row)."""
+    from voicecoach.compiler import prescribe_week, shown_amount
+    from voicecoach.log import next_session
+    from voicecoach.log.next_session import target_text
+    from voicecoach.program import load_program
+
+    program = load_program(str(SHIPPED))
+    upcoming = next_session(program, [])
+    week = prescribe_week(program, 1)
+    sides = {ex.sides for ex in program.exercises}
+    assert {"each", "alternating", "none"} <= sides
+    for exercise, prescription in zip(program.exercises, week.prescriptions):
+        label = target_text(exercise, upcoming)
+        amount = label.split(" × ", 1)[1].split(" @ ")[0]
+        assert amount.replace(" s", "s hold") == shown_amount(exercise, prescription), label
+
+
+def test_log_asked_writes_nothing_when_the_answer_is_no(tmp_path: Path) -> None:
+    db = tmp_path / "log.sqlite3"
+    code, out = run("log", str(SHORT), "--db", str(db), input="\n5\n\nn\n")
+    assert code == 0, out
+    assert "  Floor Press: 5\n" in out and out.rstrip().endswith("Nothing was logged.")
+    assert not db.exists()
+
+
+def test_history_reads_at_a_glance_and_keeps_skips_misses_and_notes(tmp_path: Path) -> None:
+    db = str(tmp_path / "log.sqlite3")
+    for args in (
+        ["--date", "2026-11-01", "--as-prescribed"],
+        ["--date", "2026-11-03", "--set", "Floor Press=3@10kg; felt easy", "--set", "Plank=skip"],
+        ["--date", "2026-11-05", "--missed"],
+        ["--date", "2026-11-07", "--set", "Floor Press=4@12kg", "--set", "Split Squat=3/3,2/3"],
+    ):
+        assert run("log", str(SHORT), "--db", db, *args)[0] == 0
+    code, out = run("history", str(SHORT), "--db", db)
+    assert code == 0, out
+    lines = out.splitlines()
+    assert lines[:5] == [
+        "Log Short: 3 sessions done, 1 missed, 2026-11-01 to 2026-11-07",
+        "",
+        "Split Squat: 2 reps/side over 3 sessions; last: 3/3, 2/3",
+        "Floor Press: 2 → 4 reps at 12 kg over 3 sessions; last: 4",
+        "Plank: 5 s over 2 sessions; last: 5s",
+    ]
+    assert "2  2026-11-03  1 × 3        10 kg       30  felt easy" in lines
+    assert "2  2026-11-03  skipped" in lines
+    assert lines.count("3  2026-11-05  missed") == 3  # in every exercise's table

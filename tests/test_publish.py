@@ -4,6 +4,7 @@ feedparser reading the feed, the MP3s decoded and measured."""
 from __future__ import annotations
 
 import http.client
+import io
 import json
 import os
 import shutil
@@ -17,10 +18,12 @@ from xml.etree import ElementTree
 
 import feedparser
 import numpy as np
+import podcastparser
 import pytest
 
 from audiotools import decode, ffprobe_chapters
 from publishing import publish, served
+from voicecoach.compiler import clock
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 
@@ -63,6 +66,15 @@ def test_feed_has_every_field(site: Path, page_url: str) -> None:
     explicit = ElementTree.fromstring(body).findall(f".//{{{ITUNES}}}explicit")
     assert [e.text for e in explicit] == ["false"] * 3
     assert sorted(t.term for t in channel.tags) == ["Fitness", "Health & Fitness"]
+    # The category is named by its text attribute (Apple files a show by it), the
+    # subcategory inside it; feedparser took either, gPodder's parser takes only this.
+    category = ElementTree.fromstring(body).find(f"./channel/{{{ITUNES}}}category")
+    assert category is not None and category.attrib == {"text": "Health & Fitness"}
+    assert not (category.text or "").strip()
+    assert [c.attrib for c in category] == [{"text": "Fitness"}]
+    parsed = podcastparser.parse(page_url + "feed.xml", io.BytesIO(body))
+    assert parsed["itunes_categories"] == [["Health & Fitness", "Fitness"]]
+    assert parsed["title"] == "Tempo Basic" and len(parsed["episodes"]) == 2
     # Newest week first; the episode number keeps the order.
     assert [e.itunes_episode for e in feed.entries] == ["2", "1"]
     for entry in feed.entries:
@@ -75,9 +87,11 @@ def test_feed_has_every_field(site: Path, page_url: str) -> None:
         assert enclosure.href == page_url + name
         assert enclosure.type == "audio/mpeg"
         assert int(enclosure.length) == (site / name).stat().st_size
-        seconds = len(decode(str(site / name))) / 24000
+        samples = len(decode(str(site / name)))
         h, m, s = (int(x) for x in entry.itunes_duration.split(":"))
-        assert abs(h * 3600 + m * 60 + s - seconds) <= 1
+        # The same whole seconds the page and the command line show (clock cuts, not rounds).
+        assert h * 3600 + m * 60 + s == samples // 24000
+        assert f"{h * 60 + m}:{s:02d}" == clock(samples // 24)
         assert entry.published_parsed is not None
         chapters = entry.podcast_chapters
         assert chapters["url"] == page_url + name.replace(".mp3", ".chapters.json")
@@ -335,7 +349,7 @@ def test_publishing_is_incremental_and_later_weeks_add_episodes(site: Path, tmp_
     assert "0 rendered, 2 unchanged" in again.stdout
     assert mp3.stat().st_mtime_ns == before
     more = publish(copy, cache, "3")
-    assert "Published 3 episodes" in more.stdout and "1 rendered" in more.stdout
+    assert "Published 3 episodes" in more.stdout and "1 rendered, 2 unchanged" in more.stdout
     feed = feedparser.parse((copy / "feed.xml").read_text())
     assert [e.itunes_episode for e in feed.entries] == ["3", "2", "1"]
     assert mp3.stat().st_mtime_ns == before

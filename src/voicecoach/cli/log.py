@@ -17,8 +17,10 @@ from voicecoach.log import (
     parse_date,
     plot_history,
     record_session,
+    require_writable,
     resolve_db_path,
     split_set_option,
+    summarize_answers,
 )
 from voicecoach.program import load_program
 
@@ -64,14 +66,29 @@ def log_command(
     loaded = load_program(program)
     date = parse_date(date_text)
     answers = [split_set_option(text) for text in sets]
-    with LogStore(resolve_db_path(db)) as store:
-        if not (answers or as_prescribed or missed):
+    path = resolve_db_path(db)
+    require_writable(path)  # a read-only log is said before anything is asked
+    if not (answers or as_prescribed or missed):
+        with LogStore(path, readonly=True) as reading:  # asking writes nothing
+            upcoming = next_in_log(reading, loaded)
+        try:
             answers = ask_answers(
                 loaded,
-                next_in_log(store, loaded),
+                upcoming,
                 ask=lambda label: click.prompt(label, default="", show_default=False),
                 tell=lambda line: click.echo(line, err=True),
+                date=date,
             )
+            click.echo("\n".join(["To log:", *summarize_answers(loaded, upcoming, answers)]))
+            if not click.confirm("Log it?", default=True):
+                click.echo("Nothing was logged.")
+                return
+        except click.Abort:  # end of input: no terminal (a script, a pipe, < /dev/null)
+            raise click.UsageError(
+                "nothing to read the answers from, so nothing was logged: give what was "
+                'done with --set "EXERCISE=REPS[@WEIGHT]", or --as-prescribed, or --missed'
+            ) from None
+    with LogStore(path) as store:
         record = record_session(store, loaded, answers, date=date, missed=missed)
     what = "missed" if missed else f"{len({s.exercise for s in record.sets})} exercises"
     click.echo(

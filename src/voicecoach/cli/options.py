@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import fields
 from functools import wraps
@@ -232,7 +233,11 @@ def parse_weeks(text: str) -> list[int]:
 
 
 class Bars:
-    """Progress bars on stderr, one per stage of a build."""
+    """Progress on stderr, one bar per stage of a build. Without a terminal (a log file,
+    CI, `make run` piped), a line instead: when a stage starts, at least every
+    ``LINE_EVERY_S`` seconds while it runs, and when it ends."""
+
+    LINE_EVERY_S = 10.0
 
     def __init__(self, quiet: bool) -> None:
         self.quiet = quiet
@@ -242,8 +247,25 @@ class Bars:
         if self.quiet or total <= 0:
             yield lambda n: None
             return
+        if not sys.stderr.isatty():
+            yield from self._lines(label, total)
+            return
         with click.progressbar(length=total, label=label.ljust(28), file=sys.stderr) as bar:
             yield bar.update
+
+    def _lines(self, label: str, total: int) -> Iterator[Callable[[int], None]]:
+        done, said = 0, time.monotonic()
+        click.echo(f"{label}: 0%", err=True)
+
+        def advance(n: int) -> None:
+            nonlocal done, said
+            done += n
+            if time.monotonic() - said >= self.LINE_EVERY_S:
+                said = time.monotonic()
+                click.echo(f"{label}: {100 * done // total}% ({done} of {total})", err=True)
+
+        yield advance
+        click.echo(f"{label}: done", err=True)
 
 
 def clean_folder(folder: Path) -> None:

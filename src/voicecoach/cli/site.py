@@ -93,7 +93,8 @@ def publish(
     total = sum(e.duration_ms for e in episodes)
     click.echo(
         f"Published {len(episodes)} episodes ({clock(total)} of audio) to {site}: "
-        f"{len(result.rendered)} rendered, {len(result.kept)} unchanged, "
+        # Every episode is one or the other: those not rendered now were kept as they were.
+        f"{len(result.rendered)} rendered, {len(episodes) - len(result.rendered)} unchanged, "
         f"in {time.monotonic() - started:.1f} s"
     )
     if not result.site.base_url:

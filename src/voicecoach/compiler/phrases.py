@@ -44,7 +44,7 @@ def session_intro(
     if talk == "full" or (talk == "normal" and week.full_instructions):
         lines += sentences(program.description)
         if program.schedule:
-            lines.append(f"Train {program.sessions_per_week} times a week: {program.schedule}.")
+            lines.append(_schedule_sentence(program))
     lines.append(
         f"Today: {counted(exercises, 'exercise')} in {counted(len(program.phases), 'phase')}, "
         f"about {minutes_words(duration_ms)}."
@@ -169,3 +169,15 @@ def transition(next_name: str) -> str:
 def outro(program: Program, week: int) -> list[str]:
     """The closing words before the session-end tone."""
     return [f"Session complete. That was week {week} of {program.title}.", "Well done."]
+
+
+# A schedule that says how often itself ("three times per week on ...") is not prefixed
+# with the count again ("Train 3 times a week: three times per week ...").
+_SAYS_HOW_OFTEN = re.compile(r"\b(times?|once|twice|weekly|daily|every|per week|a week)\b", re.I)
+
+
+def _schedule_sentence(program: Program) -> str:
+    schedule = program.schedule.rstrip(". ")
+    if _SAYS_HOW_OFTEN.search(schedule):
+        return f"Train {schedule[0].lower() + schedule[1:]}."
+    return f"Train {program.sessions_per_week} times a week: {schedule}."

@@ -27,10 +27,17 @@ from voicecoach.log.record import (
     parse_date,
     program_hash,
     record_session,
+    summarize_answers,
 )
 from voicecoach.log.records import SessionRecord, SetRecord, Target
 from voicecoach.log.rules import Broken, check_session, find_exercise
-from voicecoach.log.store import SCHEMA_VERSION, LogStore, default_db_path, resolve_db_path
+from voicecoach.log.store import (
+    SCHEMA_VERSION,
+    LogStore,
+    default_db_path,
+    require_writable,
+    resolve_db_path,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -39,6 +46,7 @@ __all__ = [
     "FormField",
     "LogRule",
     "LogStore",
+    "require_writable",
     "NextSession",
     "SessionRecord",
     "SetRecord",
@@ -62,6 +70,7 @@ __all__ = [
     "read_csv",
     "record_form",
     "record_session",
+    "summarize_answers",
     "resolve_db_path",
     "sessions_to_csv",
     "split_set_option",

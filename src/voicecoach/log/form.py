@@ -40,7 +40,7 @@ def form_fields(store: LogStore, program: Program) -> list[FormField]:
     return fields_for(program, next_in_log(store, program))
 
 
-def fields_for(program: Program, plan: NextSession) -> list[FormField]:
+def fields_for(program: Program, upcoming: NextSession) -> list[FormField]:
     """The form for the session ``plan`` describes (the server plans once per request: it
     also shows the plan's session number, and plans from an empty log without creating
     a database file)."""
@@ -48,11 +48,11 @@ def fields_for(program: Program, plan: NextSession) -> list[FormField]:
         FormField(
             name=field_name(index),
             label=exercise.name,
-            target=target_text(exercise, plan),
+            target=target_text(exercise, upcoming),
             decision=prescription.decision,
         )
         for index, (exercise, prescription) in enumerate(
-            zip(program.exercises, plan.week.prescriptions)
+            zip(program.exercises, upcoming.week.prescriptions)
         )
     ]
 

@@ -217,13 +217,17 @@ def _today(
     return f"Today: {amount}."
 
 
-def target_text(exercise: Exercise, plan: NextSession) -> str:
-    """The target as a short label: "3 × 10 reps/side @ 12 kg", "2 × 30 s"."""
-    target = plan.target_of(exercise)
+def target_text(exercise: Exercise, upcoming: NextSession) -> str:
+    """The target as a short label: "3 × 10 reps/side @ 12 kg", "3 × 6 reps/side alt.",
+    "2 × 30 s"."""
+    target = upcoming.target_of(exercise)
     unit = {"reps": " reps", "hold": " s", "cycles": " cycles"}[exercise.kind]
-    side = "/side" if exercise.sides == "each" else ""
-    text = f"{target.sets} × {target.amount}{unit}{side}"
-    weight = plan.weights.get(exercise.name)
+    # As the plan's table shows it (compiler.shown_amount): "/side", and "alt." for reps
+    # that alternate sides, which are counted per side too.
+    side = "/side" if exercise.per_side else ""
+    alternate = " alt." if exercise.sides == "alternating" and exercise.kind == "reps" else ""
+    text = f"{target.sets} × {target.amount}{unit}{side}{alternate}"
+    weight = upcoming.weights.get(exercise.name)
     if exercise.weighted and weight:
         text += f" @ {weight[0]:g} {weight[1]}" + (" + a little" if target.raise_weight else "")
     return text

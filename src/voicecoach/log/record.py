@@ -60,7 +60,7 @@ def next_in_log(store: LogStore, program: Program) -> NextSession:
 
 
 def parse_answers(
-    program: Program, plan: NextSession, answers: Sequence[tuple[str, str]]
+    program: Program, upcoming: NextSession, answers: Sequence[tuple[str, str]]
 ) -> list[Entry]:
     """Every exercise's entry, in program order: those answered as given, the rest 'as
     prescribed'. Raises LogError on the first wrong answer."""
@@ -69,7 +69,7 @@ def parse_answers(
         exercise = find_exercise(program, name)
         if exercise.name in given:
             raise LogError(f"{exercise.name}: given twice; give each exercise once")
-        given[exercise.name] = parse_entry(exercise, value, plan.target_of(exercise).sets)
+        given[exercise.name] = parse_entry(exercise, value, upcoming.target_of(exercise).sets)
     return [given.get(ex.name) or parse_entry(ex, "", ex.sets) for ex in program.exercises]
 
 
@@ -91,19 +91,19 @@ def record_session(
     if missed and answers:
         raise LogError("a missed session has no sets; leave out --set")
     sessions = store.sessions(program.title)
-    plan = next_session(program, sessions)
+    upcoming = next_session(program, sessions)
     rows: list[SetRecord] = []
     if not missed:
-        for entry in parse_answers(program, plan, answers):
-            target = plan.target_of(entry.exercise)
-            rows += entry.records(target, plan.weights.get(entry.exercise.name))
+        for entry in parse_answers(program, upcoming, answers):
+            target = upcoming.target_of(entry.exercise)
+            rows += entry.records(target, upcoming.weights.get(entry.exercise.name))
     record = SessionRecord(
         program=program.title,
         program_hash=program_hash(program),
-        number=plan.number,  # provisional: the store numbers it as it writes it
+        number=upcoming.number,  # provisional: the store numbers it as it writes it
         date=date,
         status="missed" if missed else "done",
-        targets=plan.targets,
+        targets=upcoming.targets,
         sets=tuple(rows),
     )
     # The answers were checked as they were parsed; the rules every session obeys (the
@@ -123,22 +123,38 @@ def record_session(
     )
 
 
+# How to type what was done: the prompt says it before the first question.
+ANSWER_HINT = (
+    "Enter: done as prescribed. Or type what you did: 10,10,9 (reps per set), "
+    "10/10,10/9 (left/right), 30s,25s (holds), @14kg (weight), skip (not done), "
+    "10,10,9@12kg; a note"
+)
+
+
 def ask_answers(
     program: Program,
-    plan: NextSession,
+    upcoming: NextSession,
     ask: Callable[[str], str],
     tell: Callable[[str], None],
+    date: datetime.date | None = None,
 ) -> list[tuple[str, str]]:
     """Ask exercise by exercise, offering the targets: an empty answer is 'done as
-    prescribed'; a wrong answer is explained and asked again, so nothing wrong is kept."""
-
+    prescribed'; a wrong answer is explained and asked again, so nothing wrong is kept.
+    First it says which session this is and how to type an answer."""
+    stage = "foundation" if upcoming.week.foundation else "build"
+    when = (date or datetime.date.today()).isoformat()
+    tell(
+        f"Session {upcoming.number} of {program.title!r} on {when} "
+        f"(week {upcoming.week.number}, {stage}; {upcoming.done} done so far)."
+    )
+    tell(ANSWER_HINT + ".")
     answers: list[tuple[str, str]] = []
     for exercise in program.exercises:
-        target = target_text(exercise, plan)
+        target = target_text(exercise, upcoming)
         while True:
             value = ask(f"{exercise.name} [{target}]")
             try:
-                parse_entry(exercise, value, plan.target_of(exercise).sets)
+                parse_entry(exercise, value, upcoming.target_of(exercise).sets)
             except LogError as exc:
                 tell(f"  {exc}")
                 continue
@@ -148,14 +164,28 @@ def ask_answers(
     return answers
 
 
-def describe_next(program: Program, plan: NextSession) -> str:
+def summarize_answers(
+    program: Program, upcoming: NextSession, answers: Sequence[tuple[str, str]]
+) -> list[str]:
+    """What will be logged, one line per exercise, to read before saying yes."""
+    given = dict(answers)
+    return [
+        f"  {exercise.name}: "
+        + (given[exercise.name].strip() if exercise.name in given else
+           f"as prescribed ({target_text(exercise, upcoming)})")
+        for exercise in program.exercises
+    ]  # fmt: skip
+
+
+def describe_next(program: Program, upcoming: NextSession) -> str:
     """Which session comes next and, per exercise, what the log decided and why."""
-    stage = "foundation" if plan.week.foundation else "build"
+    stage = "foundation" if upcoming.week.foundation else "build"
     lines = [
-        f"Next: session {plan.number} of {program.title!r} (week {plan.week.number}, {stage}; "
-        f"{plan.done} done so far)"
+        f"Next: session {upcoming.number} of {program.title!r} "
+        f"(week {upcoming.week.number}, {stage}; "
+        f"{upcoming.done} done so far)"
     ]
-    for exercise, prescription in zip(program.exercises, plan.week.prescriptions):
+    for exercise, prescription in zip(program.exercises, upcoming.week.prescriptions):
         if prescription.decision:
             lines.append(f"  {exercise.name}: {prescription.decision}")
     return "\n".join(lines)

@@ -101,14 +101,7 @@ class LogStore:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise LogError(f"cannot create {self.path.parent}: {exc.strerror}") from None
-        why = read_only_reason(self.path)
-        if why and not existed:
-            raise ReadOnlyLog(
-                f"{self.path}: cannot create the training log there ({why}); nothing was "
-                "written: give a writable place with --db"
-            )
-        if why:
-            raise ReadOnlyLog(self._read_only_message(why))
+        require_writable(self.path)
         try:
             # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT).
             self._db = sqlite3.connect(
@@ -150,10 +143,7 @@ class LogStore:
         return db
 
     def _read_only_message(self, why: str) -> str:
-        return (
-            f"{self.path}: the training log is read-only ({why}); nothing was written: "
-            "make it writable, or log into a writable copy with --db"
-        )
+        return read_only_message(self.path, why)
 
     def _open_for_reading(self) -> sqlite3.Connection:
         why = read_only_reason(self.path)
@@ -420,6 +410,26 @@ def _empty_log() -> sqlite3.Connection:
             db.execute(statement)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     return db
+
+
+def read_only_message(path: Path, why: str) -> str:
+    return (
+        f"{path}: the training log is read-only ({why}); nothing was written: "
+        "make it writable, or log into a writable copy with --db"
+    )
+
+
+def require_writable(path: Path) -> None:
+    """Raise ReadOnlyLog if the log at ``path`` (or the folder it would be made in) cannot
+    be written: asked before opening for writing, and before asking a person anything."""
+    why = read_only_reason(path)
+    if why and not path.exists():
+        raise ReadOnlyLog(
+            f"{path}: cannot create the training log there ({why}); nothing was "
+            "written: give a writable place with --db"
+        )
+    if why:
+        raise ReadOnlyLog(read_only_message(path, why))
 
 
 def read_only_reason(path: Path) -> str | None:

@@ -35,8 +35,9 @@ ET.register_namespace("atom", ATOM)
 
 
 def hms(ms: int) -> str:
-    """``itunes:duration`` as H:MM:SS."""
-    seconds = round(ms / 1000)
+    """``itunes:duration`` as H:MM:SS, whole seconds cut as ``clock`` cuts them (the page
+    and the command line say 94:31; the feed says 1:34:31, not 1:34:32)."""
+    seconds = ms // 1000
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
@@ -62,10 +63,12 @@ def feed_xml(site: Site, base_url: str | None) -> str:
     def url(path: str) -> str:
         return base + quote(path)
 
-    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    # ``content`` is the element's text; keyword arguments are its attributes (so
+    # ``text=`` is the attribute itunes:category is named by, not its content).
+    def sub(parent: ET.Element, tag: str, content: str | None = None, **attrs: str) -> ET.Element:
         element = ET.SubElement(parent, tag, attrs)
-        if text is not None:
-            element.text = text
+        if content is not None:
+            element.text = content
         return element
 
     rss = ET.Element("rss", {"version": "2.0"})

@@ -90,7 +90,7 @@ def describe_logged(record: SessionRecord) -> str:
 
 def form_html(
     episode: Episode,
-    plan: NextSession,
+    upcoming: NextSession,
     fields: list[FormField],
     today: datetime.date,
     shown: Shown,
@@ -104,7 +104,8 @@ def form_html(
     elif here and shown.logged:
         notes = f'<p class="done" role="status">{escape(describe_logged(shown.logged))}</p>'
     prefix = f"log-{episode.anchor}"
-    stage = "foundation" if plan.week.foundation else "build"
+    stage = "foundation" if upcoming.week.foundation else "build"
+    week = upcoming.week.number
     inputs = "\n".join(
         f'<label for="{prefix}-{f.name}">{escape(f.label)} '
         f'<span class="target">{escape(f.target)}</span></label>'
@@ -120,18 +121,18 @@ def form_html(
 <summary>Log this session</summary>
 <form class="log" method="post" action="{FORM_PATH}?at={episode.anchor}">
 {notes}
-<p class="meta">Session {plan.number} in your training log (week {plan.week.number}, {stage}).
+<p class="meta">Session {upcoming.number} in your training log (week {week}, {stage}).
 Leave a box empty if it went as prescribed; otherwise type what you did:
 <code>10,10,9</code> reps per set, <code>10/10,10/9</code> left/right, <code>30s</code>
 a hold, <code>@12kg</code> the weight, <code>skip</code>.</p>
-<input type="hidden" name="{SESSION_FIELD}" value="{plan.number}">
+<input type="hidden" name="{SESSION_FIELD}" value="{upcoming.number}">
 <label for="{prefix}-date">Date</label>
 <input type="date" id="{prefix}-date" name="{DATE_FIELD}" value="{escape(date)}"
  max="{today.isoformat()}">
 {inputs}
 <label class="check"><input type="checkbox" name="{MISSED_FIELD}" value="1"{missed}>
 It did not happen (missed)</label>
-<button type="submit">Log session {plan.number}</button>
+<button type="submit">Log session {upcoming.number}</button>
 </form>
 </details>"""
 
@@ -157,7 +158,7 @@ class LogForm:
     def _program(self) -> Program:
         return load_program(str(self.program_file))
 
-    def _plan(self, program: Program, store: LogStore | None) -> NextSession:
+    def _upcoming(self, program: Program, store: LogStore | None) -> NextSession:
         return next_in_log(store, program) if store else next_session(program, [])
 
     def extra(self, shown: Shown, logged_number: int | None = None) -> WeekExtra:
@@ -166,21 +167,21 @@ class LogForm:
             program = self._program()
             if self.db_path.exists():
                 with LogStore(self.db_path, readonly=True) as store:
-                    plan = self._plan(program, store)
+                    upcoming = self._upcoming(program, store)
                     if logged_number is not None and shown.logged is None:
                         found = [
                             s for s in store.sessions(program.title) if s.number == logged_number
                         ]
                         if found:
                             shown = Shown(at=shown.at, logged=found[0])
-            else:  # nothing logged yet: plan from an empty log, create no file on a GET
-                plan = self._plan(program, None)
+            else:  # nothing logged yet: the first session, create no file on a GET
+                upcoming = self._upcoming(program, None)
         except VoicecoachError as exc:
             message = f"Logging is not available: {exc}"
             return lambda episode: unavailable_html(message)
-        fields = fields_for(program, plan)
+        fields = fields_for(program, upcoming)
         today = datetime.date.today()
-        return lambda episode: form_html(episode, plan, fields, today, shown)
+        return lambda episode: form_html(episode, upcoming, fields, today, shown)
 
     def progress_png(self) -> bytes | None:
         """The progress picture (``history --plot``) of what is logged, as PNG bytes;
@@ -216,10 +217,10 @@ class LogForm:
         made_for = values.pop(SESSION_FIELD, "")
         program = self._program()
         with self._lock, LogStore(self.db_path) as store:
-            plan = next_in_log(store, program)
-            if made_for != str(plan.number):
+            upcoming = next_in_log(store, program)
+            if made_for != str(upcoming.number):
                 raise LogError(
                     f"this form was for session {made_for or '?'}, but the log has moved on: "
-                    f"it is at session {plan.number} now; check the boxes and send again"
+                    f"it is at session {upcoming.number} now; check the boxes and send again"
                 )
             return record_form(store, program, values)

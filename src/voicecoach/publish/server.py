@@ -222,16 +222,15 @@ def make_app(
             response.cache_control.no_store = True
             return response
         if rest == [FEED_FILE]:
-            current = load_site(folder) or site  # publish may have added weeks meanwhile
             base = served.base_url or f"{request.host_url}{site.secret}/"
-            response = Response(feed_xml(current, base), mimetype="application/rss+xml")
+            response = Response(feed_xml(current_site(), base), mimetype="application/rss+xml")
             response.add_etag()
             response.cache_control.max_age = MAX_AGE
             return response.make_conditional(request)
-        path = _file_in(root, rest)
-        if path is None:
-            raise NotFound()
-        if path.name.endswith(CHAPTERS_SUFFIX):
+        if rest and rest[-1].endswith(CHAPTERS_SUFFIX):
+            path = _file_in(root, rest)
+            if path is None:
+                raise NotFound()
             # The cards' addresses made absolute on the host the phone used, like the feed's.
             base = served.base_url or f"{request.host_url}{site.secret}/"
             response = Response(
@@ -240,17 +239,7 @@ def make_app(
             response.add_etag()
             response.cache_control.max_age = MAX_AGE
             return response.make_conditional(request)
-        mimetype = MIME_TYPES.get(path.suffix.lower(), "application/octet-stream")
-        environ = dict(request.environ)  # werkzeug reads the Range header from here
-        if "HTTP_RANGE" in environ:
-            stat = path.stat()
-            modified = datetime.datetime.fromtimestamp(stat.st_mtime, datetime.timezone.utc)
-            usable = usable_range(environ["HTTP_RANGE"], stat.st_size)
-            if usable is None or not range_applies(environ.get("HTTP_IF_RANGE"), modified):
-                del environ["HTTP_RANGE"]  # If-Range goes with it: it only qualifies a Range
-            else:
-                environ["HTTP_RANGE"] = usable
-        return send_file(path, environ, mimetype=mimetype, conditional=True, max_age=MAX_AGE)
+        return _send_file(root, rest, request)
 
     @SiteRequest.application  # type: ignore[arg-type]
     def app(request: Request) -> Response:
@@ -262,6 +251,24 @@ def make_app(
                             mimetype="text/plain")  # fmt: skip
 
     return app, served
+
+
+def _send_file(root: Path, rest: list[str], request: Request) -> Response:
+    """A file of the site, with byte ranges as players ask for them (publish/ranges.py)."""
+    path = _file_in(root, rest)
+    if path is None:
+        raise NotFound()
+    mimetype = MIME_TYPES.get(path.suffix.lower(), "application/octet-stream")
+    environ = dict(request.environ)  # werkzeug reads the Range header from here
+    if "HTTP_RANGE" in environ:
+        stat = path.stat()
+        modified = datetime.datetime.fromtimestamp(stat.st_mtime, datetime.timezone.utc)
+        usable = usable_range(environ["HTTP_RANGE"], stat.st_size)
+        if usable is None or not range_applies(environ.get("HTTP_IF_RANGE"), modified):
+            del environ["HTTP_RANGE"]  # If-Range goes with it: it only qualifies a Range
+        else:
+            environ["HTTP_RANGE"] = usable
+    return send_file(path, environ, mimetype=mimetype, conditional=True, max_age=MAX_AGE)
 
 
 def lan_address() -> str:

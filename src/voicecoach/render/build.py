@@ -235,9 +235,10 @@ def render_track(
             folder = parts_folder(job.path)
             bed = _bed(tracks, settings, job.timeline, level)
             staged = files.stage_folder(folder)
-            write_parts(
-                job.timeline, library, staged, folder, level, settings.bitrate, bed, artwork
-            )
+            with bed or contextlib.nullcontext():  # its decoders stop whatever happens
+                write_parts(
+                    job.timeline, library, staged, folder, level, settings.bitrate, bed, artwork
+                )
         render: dict[str, Any] = {
             "key": job.key,
             "gain_db": round(level.gain_db, 3),

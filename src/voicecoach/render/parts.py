@@ -12,7 +12,6 @@ the part's start: it covers that chapter only.
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 from voicecoach.compiler import Timeline
@@ -43,20 +42,6 @@ def write_parts(
     still hidden parts folder that becomes ``shown``, e.g. ``week-03/``); returns the
     parts in order. The levelling and the music ``bed`` (levelled by it, not yet played)
     are the whole week's, so the parts played one after the other sound as the week does."""
-    with bed or contextlib.nullcontext():
-        return _write(timeline, library, folder, shown, level, bitrate_kbps, bed, artwork)
-
-
-def _write(
-    timeline: Timeline,
-    library: ClipLibrary,
-    folder: Path,
-    shown: Path,
-    level: Levelling,
-    bitrate_kbps: int,
-    bed: MusicBed | None,
-    artwork: Artwork | None,
-) -> list[Path]:
     spans = timeline.chapter_spans()
     bounds = [(ms_to_samples(start), ms_to_samples(end), title) for start, end, title in spans]
     sound = cue_sounds(library, tone_bank(), limit_dbfs=level.limit_dbfs)

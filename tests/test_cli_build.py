@@ -216,7 +216,8 @@ def test_single_week_split_writes_one_track_per_chapter(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     week = tmp_path / "alternating-week-01.mp3"
     parts = tmp_path / "alternating-week-01"
-    chapters = json.loads((tmp_path / "alternating-week-01.chapters.json").read_text())["chapters"]
+    document = json.loads((tmp_path / "alternating-week-01.chapters.json").read_text())
+    chapters = [c for c in document["chapters"] if c.get("toc", True)]  # not the end card
     playlist = (parts / "alternating-week-01.m3u8").read_text().splitlines()
     names = [line for line in playlist if line.endswith(".mp3")]
     assert names == ["01-introduction.mp3", "02-renegade-row.mp3", "03-russian-twist.mp3"]

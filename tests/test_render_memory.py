@@ -18,6 +18,7 @@ from voicecoach.compiler import CompileOptions, Timeline, compile_program
 from voicecoach.naming import chapters_path, timeline_path
 from voicecoach.program import Program, load_program
 from voicecoach.render.sidecars import chapters_document, write_sidecars
+from voicecoach.render.transcript import transcript_vtt, write_transcript
 
 
 def _times(program: Program, times: int) -> Program:
@@ -70,3 +71,15 @@ def test_sidecars_are_streamed_not_built_as_one_text(tmp_path: Path) -> None:
     assert timeline_path(mp3).read_text(encoding="utf-8") == expected
     chapters = json.dumps(chapters_document(timeline), indent=1, ensure_ascii=False)
     assert chapters_path(mp3).read_text(encoding="utf-8") == chapters
+
+
+def test_the_transcript_is_streamed_not_built_as_one_text(tmp_path: Path) -> None:
+    """X.vtt of the 5.4-hour session is written cue by cue: the peak is a small fraction of
+    the file, and the file is exactly transcript_vtt's text."""
+    timeline = _session(4)
+    path = tmp_path / "long.vtt"
+    writing_bytes = _traced_peak(lambda: write_transcript(path, timeline))
+    size = path.stat().st_size
+    built_bytes = _traced_peak(lambda: transcript_vtt(timeline))  # the whole text at once
+    assert writing_bytes < built_bytes / 2, (writing_bytes, built_bytes, size)
+    assert path.read_text(encoding="utf-8") == transcript_vtt(timeline)

@@ -1,11 +1,11 @@
 """A track and its sidecars are one unit: they appear together or not at all.
 
-Each file of a track's set (the MP3, its timeline and chapters sidecars, its parts folder)
-is made to fail while it is written, by a real filesystem obstacle where its temporary
-would go (a folder where a file should be, a file where a folder should be). Afterwards
-the folder holds either the complete old set or nothing, and no temporary. A real tmpfs
-that fills, a real ``kill -9`` of a real build, and a site whose feed cannot be written
-check the same from the outside."""
+Each file of a track's set (the MP3, its timeline and chapters sidecars, its transcript,
+its cards folder, its parts folder) is made to fail while it is written, by a real
+filesystem obstacle where its temporary would go (a folder where a file should be, a file
+where a folder should be). Afterwards the folder holds either the complete old set or
+nothing, and no temporary. A real tmpfs that fills, a real ``kill -9`` of a real build,
+and a site whose feed cannot be written check the same from the outside."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
-SET = ["w.mp3", "w.timeline.json", "w.chapters.json", "w"]
+SET = ["w.mp3", "w.timeline.json", "w.chapters.json", "w.vtt", "w.cards", "w"]
 
 
 @pytest.mark.parametrize("failing", SET)
@@ -52,10 +52,12 @@ def test_a_file_that_cannot_be_written_leaves_the_old_set_whole(
     out = tmp_path / "out"
     old = build_week(program, 1, out / "w.mp3", settings(tmp_path / "c", split=True))
     before = snapshot(out)
-    assert set(before) >= {"w.mp3", "w.timeline.json", "w.chapters.json", "w/w.m3u8"}
+    assert set(before) >= {
+        "w.mp3", "w.timeline.json", "w.chapters.json", "w.vtt", "w.cards/end.png", "w/w.m3u8"
+    }  # fmt: skip
     # The same week, louder (so every file of the set changes), with one file blocked.
     temporary = out / f".{failing}.{os.getpid()}.part"
-    if failing == "w":
+    if failing in ("w", "w.cards"):
         temporary.write_text("a file where the new parts folder goes")
     else:
         temporary.mkdir()
@@ -128,4 +130,5 @@ def test_temporaries_of_a_killed_build_are_removed_next_time(tmp_path: Path) -> 
     assert again.returncode == 0, again.stderr
     assert "Removed 1 unfinished file" in again.stderr and "interrupted build" in again.stderr
     assert not list(out.glob(".*.part"))
-    assert sorted(p.name for p in out.iterdir()) == ["w.chapters.json", "w.mp3", "w.timeline.json"]
+    names = ["w.cards", "w.chapters.json", "w.mp3", "w.timeline.json", "w.vtt"]
+    assert sorted(p.name for p in out.iterdir()) == names

@@ -17,6 +17,7 @@ from pathlib import Path
 MAX_STEM = 60
 TIMELINE_SUFFIX = ".timeline.json"
 CHAPTERS_SUFFIX = ".chapters.json"
+TRANSCRIPT_SUFFIX = ".vtt"
 
 
 def slugify(text: str, fallback: str = "program") -> str:
@@ -91,6 +92,16 @@ def timeline_path(mp3: Path) -> Path:
 def chapters_path(mp3: Path) -> Path:
     """``week-03.chapters.json`` beside ``week-03.mp3``: Podcasting 2.0 JSON chapters."""
     return mp3.with_name(mp3.stem + CHAPTERS_SUFFIX)
+
+
+def transcript_path(mp3: Path) -> Path:
+    """``week-03.vtt`` beside ``week-03.mp3``: the WebVTT transcript of what is said."""
+    return mp3.with_name(mp3.stem + TRANSCRIPT_SUFFIX)
+
+
+def cards_folder(mp3: Path) -> Path:
+    """``week-03.cards/`` beside ``week-03.mp3``: a picture per chapter (render/cards.py)."""
+    return mp3.with_name(mp3.stem + ".cards")
 
 
 def parts_folder(mp3: Path) -> Path:

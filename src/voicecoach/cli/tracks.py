@@ -33,6 +33,7 @@ from voicecoach.render import (
     build_weeks,
     list_voices,
     plan_timeline,
+    transcript_vtt,
     write_previews,
 )
 from voicecoach.report import format_plan, summarize_program
@@ -57,6 +58,9 @@ def validate(program: str) -> None:
 @click.option("--week", "-w", type=WEEK, default=None, help="Progression week [default: 1].")
 @click.option("--next", "from_log", is_flag=True, help="The next session, from the training log.")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole timeline as JSON.")
+@click.option(
+    "--vtt", "as_vtt", is_flag=True, help="Print the transcript (WebVTT) the track will carry."
+)
 @only_option("Compile just this exercise (name or number); repeatable.")
 @plan_options
 @db_option
@@ -65,6 +69,7 @@ def plan(
     week: int | None,
     from_log: bool,
     as_json: bool,
+    as_vtt: bool,
     settings: RenderSettings,
     db: str | None,
 ) -> None:
@@ -78,12 +83,15 @@ def plan(
     Examples:
       voicecoach plan programs/alleviating-back-pain.yaml --week 3
       voicecoach plan programs/alleviating-back-pain.yaml --week 3 --json > week3.json
+      voicecoach plan programs/alleviating-back-pain.yaml --week 3 --vtt
       voicecoach plan programs/alleviating-back-pain.yaml --only "Russian Twist"
       voicecoach plan programs/alleviating-back-pain.yaml --week 3 --talk brief
       voicecoach plan programs/alleviating-back-pain.yaml --next
     """
     if week is not None and from_log:
         raise click.UsageError("give --week or --next, not both")
+    if as_json and as_vtt:
+        raise click.UsageError("give --json or --vtt, not both")
     loaded = load_program(program)
     upcoming = None
     if from_log:
@@ -93,6 +101,9 @@ def plan(
     result = plan_timeline(loaded, prescribed, settings)
     if as_json:
         click.echo(result.timeline.to_json())
+        return
+    if as_vtt:
+        click.echo(transcript_vtt(result.timeline), nl=False)
         return
     click.echo(format_plan(loaded, prescribed, result.timeline) + "\n\n" + result.note())
     if upcoming:

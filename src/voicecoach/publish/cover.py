@@ -2,43 +2,18 @@
 
 Apple Podcasts asks for a square JPEG or PNG of 1400 to 3000 pixels a side. The font is
 the one Pillow ships (``ImageFont.load_default(size=...)``), so nothing depends on the
-fonts a machine happens to have.
+fonts a machine happens to have. It is drawn by render/cards.py, with the chapter cards in
+its style (the cover is each track's own picture too).
 """
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
-
 from voicecoach.outputs import atomic_output
+from voicecoach.render import draw_cover
 
-SIZE = 1400
-BACKGROUND = (20, 83, 74)
-ACCENT = (244, 196, 48)
-INK = (255, 255, 255)
-
-
-def draw_cover(title: str, subtitle: str = "voice-guided training") -> Image.Image:
-    image = Image.new("RGB", (SIZE, SIZE), BACKGROUND)
-    draw = ImageDraw.Draw(image)
-    margin = SIZE // 10
-    draw.rectangle((margin, margin, margin + SIZE // 6, margin + SIZE // 60), fill=ACCENT)
-    # The largest size at which the wrapped title fits the tile's width.
-    for size in range(160, 40, -8):
-        font = ImageFont.load_default(size=size)
-        lines = textwrap.wrap(title, width=max(6, int(SIZE * 1.6 / size))) or [title]
-        widest = max(draw.textlength(line, font=font) for line in lines)
-        if widest <= SIZE - 2 * margin and len(lines) * size * 1.2 <= SIZE * 0.55:
-            break
-    top = SIZE // 4
-    for line in lines:
-        draw.text((margin, top), line, font=font, fill=INK)
-        top += int(size * 1.2)
-    small = ImageFont.load_default(size=56)
-    draw.text((margin, SIZE - margin - 56), subtitle, font=small, fill=ACCENT)
-    return image
+__all__ = ["draw_cover", "write_cover"]
 
 
 def write_cover(path: Path, title: str) -> Path:

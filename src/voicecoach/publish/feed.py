@@ -3,7 +3,8 @@
 One item per week, newest first (``itunes:episode`` keeps the order), each with a
 stable guid, the week's focus as description, its duration, an ``audio/mpeg``
 enclosure whose length is the file's byte size, and ``podcast:chapters`` pointing at
-the week's JSON chapters. Sessions made from the training log (``publish --next``)
+the week's JSON chapters and ``podcast:transcript`` at its WebVTT transcript
+(``text/vtt``). Sessions made from the training log (``publish --next``)
 come after every week: the weeks are season 1, numbered by week; the sessions are
 season 2, numbered by the log's session number, with guids of their own
 (``...:session-7``). So publishing more weeks or more sessions never renumbers an
@@ -25,6 +26,7 @@ from voicecoach.publish.state import Episode, Site
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
 ATOM = "http://www.w3.org/2005/Atom"
+TRANSCRIPT_TYPE = "text/vtt"  # WebVTT: the transcript format Apple Podcasts ingests
 CATEGORY, SUBCATEGORY = "Health & Fitness", "Fitness"
 
 ET.register_namespace("itunes", ITUNES)
@@ -109,6 +111,9 @@ def feed_xml(site: Site, base_url: str | None) -> str:
         sub(item, f"{{{ITUNES}}}explicit", "false")
         sub(item, f"{{{PODCAST}}}chapters", url=url(episode.chapters_file),
             type="application/json+chapters")  # fmt: skip
+        if episode.transcript_file:
+            sub(item, f"{{{PODCAST}}}transcript", url=url(episode.transcript_file),
+                type=TRANSCRIPT_TYPE)  # fmt: skip
         sub(item, f"{{{PODCAST}}}season", str(season), name=SEASON_NAMES[season])
     ET.indent(rss, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, encoding="unicode") + "\n"

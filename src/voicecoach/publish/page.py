@@ -4,7 +4,8 @@ One self-contained HTML file: inline CSS and a few lines of script, no external
 fonts, scripts or stylesheets, so it works on a phone that reaches nothing but the
 server. Tapping a chapter moves that week's player to the chapter's start and plays.
 The feed's address is filled in from the page's own address, so it is right on
-whatever host serves the page.
+whatever host serves the page. Under each player, the coach screen (publish/coach.py)
+shows what to do now, read off the track's timeline at the player's time.
 
 Other features can add to each week (the server's "log this session" form,
 publish/log_form.py) through ``page_html(site, week_extra=..., extra_style=...)``: a
@@ -21,6 +22,9 @@ from urllib.parse import quote
 
 from voicecoach.compiler import counted
 from voicecoach.naming import COVER_FILE, FEED_FILE, playlist_file_name
+from voicecoach.publish.coach import SCRIPT as COACH_SCRIPT
+from voicecoach.publish.coach import STYLE as COACH_STYLE
+from voicecoach.publish.coach import coach_html, coach_words_json
 from voicecoach.publish.state import Episode, Site
 from voicecoach.report import clock
 
@@ -111,6 +115,7 @@ def _week(episode: Episode, extra: WeekExtra | None) -> str:
 <h2>{escape(episode.title)}</h2>
 <p class="meta">{escape(episode.focus)} · {clock(episode.duration_ms)}</p>
 <audio id="{audio_id}" controls preload="metadata" src="{quote(episode.file)}"></audio>
+{coach_html(audio_id, episode.timeline_file)}
 <ol class="chapters">
 {chapters}
 </ol>
@@ -139,7 +144,7 @@ def page_html(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(site.title)}</title>
 <link rel="alternate" type="application/rss+xml" title="{escape(site.title)}" href="{FEED_FILE}">
-<style>{STYLE}{extra_style}</style>
+<style>{STYLE}{COACH_STYLE}{extra_style}</style>
 </head>
 <body>
 <header>
@@ -156,7 +161,8 @@ def page_html(
 Playlist for music players: <a href="{playlist}">{escape(playlist_file_name(site.title))}</a></p>
 {weeks}
 {after}
-<script>{SCRIPT.replace("FEED", FEED_FILE)}</script>
+<script type="application/json" id="coach-words">{coach_words_json()}</script>
+<script>{SCRIPT.replace("FEED", FEED_FILE)}{COACH_SCRIPT}</script>
 </body>
 </html>
 """

@@ -14,7 +14,8 @@ survive restarts). Anything else is 404. Read-only; only regular, non-hidden fil
 inside the site folder are served: ``..`` (also percent-encoded), absolute paths,
 hidden files (the state file) and symlinks that lead out are 404; there are no
 directory listings. The feed is rendered per request with absolute addresses on the
-host the phone used, unless ``--base-url`` fixes them.
+host the phone used, unless ``--base-url`` fixes them; so are the chapter images (``img``)
+of every ``X.chapters.json``.
 
 With a training-log database (``serve --db``, else the log's usual place) and a site
 that recorded its program file, the page is rendered per request with a "log this
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import datetime
 import hmac
+import json
 import os
 import socket
 import sys
@@ -36,6 +38,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import quote, urljoin
 
 from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed, NotFound
 from werkzeug.security import safe_join
@@ -44,7 +47,7 @@ from werkzeug.utils import redirect, send_file
 from werkzeug.wrappers import Request, Response
 
 from voicecoach.errors import VoicecoachError
-from voicecoach.naming import FEED_FILE, PAGE_FILE
+from voicecoach.naming import CHAPTERS_SUFFIX, FEED_FILE, PAGE_FILE
 from voicecoach.publish.feed import feed_xml
 from voicecoach.publish.log_form import (
     DATE_FIELD,
@@ -67,6 +70,8 @@ MIME_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".png": "image/png",
     ".xml": "application/rss+xml",
+    ".vtt": "text/vtt",  # the feed's podcast:transcript type (werkzeug adds the charset)
+    ".jpg": "image/jpeg",
 }
 MAX_AGE = 60  # seconds: a phone rechecks soon after a new publish (ETag keeps it cheap)
 # A connection is closed once it has been idle this long: no byte received while waiting
@@ -117,6 +122,19 @@ def _file_in(root: Path, parts: list[str]) -> Path | None:
     if not real.is_relative_to(root) or not real.is_file():  # symlinks out, folders
         return None
     return real
+
+
+def absolute_images(chapters_file: Path, address: str) -> str:
+    """The JSON chapters at ``chapters_file`` (served at ``address``) with every ``img``
+    made absolute against it: apps fetch chapter images by absolute URL."""
+    try:
+        document = json.loads(chapters_file.read_text(encoding="utf-8"))
+        for chapter in document.get("chapters", []):
+            if isinstance(chapter, dict) and isinstance(chapter.get("img"), str):
+                chapter["img"] = urljoin(address, quote(chapter["img"]))
+    except (OSError, ValueError, AttributeError):
+        raise NotFound() from None
+    return json.dumps(document, indent=1, ensure_ascii=False)
 
 
 def make_app(
@@ -206,6 +224,18 @@ def make_app(
         if rest == [FEED_FILE]:
             base = served.base_url or f"{request.host_url}{site.secret}/"
             response = Response(feed_xml(current_site(), base), mimetype="application/rss+xml")
+            response.add_etag()
+            response.cache_control.max_age = MAX_AGE
+            return response.make_conditional(request)
+        if rest and rest[-1].endswith(CHAPTERS_SUFFIX):
+            path = _file_in(root, rest)
+            if path is None:
+                raise NotFound()
+            # The cards' addresses made absolute on the host the phone used, like the feed's.
+            base = served.base_url or f"{request.host_url}{site.secret}/"
+            response = Response(
+                absolute_images(path, base + "/".join(rest)), mimetype="application/json"
+            )
             response.add_etag()
             response.cache_control.max_age = MAX_AGE
             return response.make_conditional(request)

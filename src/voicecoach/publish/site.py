@@ -4,7 +4,7 @@ feed, the page, the cover and the playlist.
 The site folder is plain static files any web server can host::
 
     index.html  feed.xml  cover.png  <program>.m3u8
-    <program>-week-01.mp3 (.timeline.json, .chapters.json, and with --split a folder)
+    <program>-week-01.mp3 (.timeline.json, .chapters.json, .vtt, and with --split a folder)
     .voicecoach-site.json   hidden: the episodes' details, first-publish dates, the
                             server's secret path (``voicecoach serve`` never serves it)
 
@@ -35,6 +35,7 @@ from voicecoach.naming import (
     playlist_file_name,
     session_file_name,
     timeline_path,
+    transcript_path,
 )
 from voicecoach.outputs import FileSet
 from voicecoach.program import Program
@@ -94,6 +95,7 @@ def episode_for(
         parts=parts,
         parts_playlist=f"{parts_dir.name}/{playlist.name}" if parts else None,
         session=session.number if session else None,
+        transcript_file=transcript_path(result.path).relative_to(folder).as_posix(),
     )
 
 

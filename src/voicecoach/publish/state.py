@@ -38,6 +38,7 @@ class Episode:
     parts: list[str] = field(default_factory=list)  # --split tracks, in order
     parts_playlist: str | None = None
     session: int | None = None  # the log's session number, for a track made by --next
+    transcript_file: str | None = None  # the WebVTT transcript (None: published before it)
 
     @property
     def anchor(self) -> str:

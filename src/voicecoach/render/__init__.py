@@ -12,12 +12,14 @@ mixer     cues placed into fixed-size PCM blocks, exact to the sample
 loudness  the BS.1770 meter
 levelling the track's gain and the speech's peak limit, music and all, on the target
 encoder   PCM -> MP3 through ffmpeg's LAME
-tagging   ID3 tags and chapters
+tagging   ID3 tags and chapters (with the cover and a card per chapter)
+cards     the chapter cards and the cover, drawn with Pillow
 audio     the one internal sample format and its helpers
 settings  one render's settings (every option that changes the audio) and its render key
 build     the one path that renders a track: prepare, render, commit its files together
 parts     a week split into one MP3 per chapter (--split)
 sidecars  the timeline and chapters files beside every track
+transcript the WebVTT transcript beside every track (counts grouped per phase)
 playlist  the .m3u8 writer
 batch     many weeks side by side on the cores, incremental, with a playlist
 """
@@ -25,6 +27,7 @@ batch     many weeks side by side on the cores, incremental, with a playlist
 from voicecoach.render.batch import build_weeks
 from voicecoach.render.build import BuildResult, Progress, build_week, no_progress
 from voicecoach.render.cache import default_cache_dir
+from voicecoach.render.cards import Card, chapter_cards, draw_card, draw_cover
 from voicecoach.render.encoder import DEFAULT_BITRATE_KBPS
 from voicecoach.render.engines import (
     DEFAULT_ENGINE,
@@ -44,6 +47,7 @@ from voicecoach.render.settings import (
     RenderSettings,
 )
 from voicecoach.render.tones import write_previews
+from voicecoach.render.transcript import TranscriptCue, transcript_cues, transcript_vtt
 
 __all__ = [
     "Progress",
@@ -57,6 +61,10 @@ __all__ = [
     "DEFAULT_TIMEOUT_S",
     "ENGINES",
     "BuildResult",
+    "Card",
+    "chapter_cards",
+    "draw_card",
+    "draw_cover",
     "EngineSpec",
     "Plan",
     "RenderSettings",
@@ -67,6 +75,9 @@ __all__ = [
     "list_voices",
     "plan_timeline",
     "playlist_text",
+    "TranscriptCue",
+    "transcript_cues",
+    "transcript_vtt",
     "write_playlist",
     "write_previews",
 ]

@@ -8,7 +8,8 @@
 
 ``build_week`` does it for one week; ``build_weeks`` (batch.py) prepares many and runs
 the same ``render_track`` for each, side by side. Both passes stream fixed-size blocks
-(mixer.py). A track's files (MP3, timeline and chapters sidecars, parts folder) are one
+(mixer.py). A track's files (MP3, timeline and chapters sidecars, WebVTT transcript, the
+chapter cards' folder, parts folder with a transcript per part) are one
 ``FileSet``: written as temporaries, renamed only when all are complete, the MP3 last,
 so an interrupted or failed build leaves no partial file and never touches the old set.
 """
@@ -24,13 +25,21 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from voicecoach.compiler import Timeline, Week, compile_program, estimate_speech_ms
+from voicecoach.compiler import Timeline, Week, compile_program, estimate_speech_ms, prescribe_week
 from voicecoach.errors import TimelineDidNotSettle
-from voicecoach.naming import chapters_path, parts_folder, parts_playlist_name, timeline_path
+from voicecoach.naming import (
+    cards_folder,
+    chapters_path,
+    parts_folder,
+    parts_playlist_name,
+    timeline_path,
+    transcript_path,
+)
 from voicecoach.outputs import FileSet
 from voicecoach.program import Program
 from voicecoach.render.audio import ms_to_samples
 from voicecoach.render.cache import ClipCache
+from voicecoach.render.cards import Card, chapter_cards, draw_card, draw_cover, encode_picture
 from voicecoach.render.clips import ClipLibrary, cue_sounds
 from voicecoach.render.encoder import Mp3Encoder, encoder_gain_db, require_ffmpeg
 from voicecoach.render.engines import open_engine
@@ -42,8 +51,9 @@ from voicecoach.render.music_files import Track, find_music, load_tracks
 from voicecoach.render.parts import write_parts
 from voicecoach.render.settings import RenderSettings
 from voicecoach.render.sidecars import read_render_record, write_sidecars
-from voicecoach.render.tagging import write_tags
+from voicecoach.render.tagging import Artwork, write_tags
 from voicecoach.render.tones import tone_bank
+from voicecoach.render.transcript import write_transcript
 
 # Compile rounds before prepare_timeline gives up on measured lengths (two are usual).
 MEASURE_ROUNDS = 6
@@ -80,6 +90,7 @@ class Prepared:
     timeline: Timeline
     synthesized: int
     repaired: int = 0  # damaged clips found in the cache (made again among the new ones)
+    cards: tuple[Card, ...] = ()  # what each chapter's picture says (render/cards.py)
 
 
 def cached_measure(library: ClipLibrary) -> tuple[Callable[[str], int], set[str]]:
@@ -123,7 +134,9 @@ def prepare_timeline(
             with progress(f"Speaking {len(missing)} new {noun}", len(missing)) as advance:
                 made += library.synthesize(missing, advance)
         elif not estimated.intersection(texts):
-            return Prepared(timeline, made, library.cache.repaired - repaired_before)
+            prescribed = week if isinstance(week, Week) else prescribe_week(program, week)
+            cards = chapter_cards(program, prescribed, timeline)
+            return Prepared(timeline, made, library.cache.repaired - repaired_before, cards)
         del timeline, texts  # not held while the next round compiles (4 MB for 5 hours)
     raise TimelineDidNotSettle(
         f"week {week} did not settle on measured speech lengths in {MEASURE_ROUNDS} rounds; "
@@ -148,6 +161,7 @@ class TrackJob:
     key: str  # RenderSettings.render_key of all of the above
     synthesized: int
     repaired: int = 0  # damaged clips made again while preparing it
+    cards: tuple[Card, ...] = ()  # the chapter cards (in the key too)
 
 
 def track_job(
@@ -163,9 +177,10 @@ def track_job(
         path=path,
         settings=settings,
         track_total=track_total,
-        key=settings.render_key(timeline, library.identity, track_total),
+        key=settings.render_key(timeline, library.identity, track_total, prepared.cards),
         synthesized=prepared.synthesized,
         repaired=prepared.repaired,
+        cards=prepared.cards,
     )
 
 
@@ -173,6 +188,10 @@ def reuse(job: TrackJob) -> BuildResult | None:
     """The track's existing result when its files were rendered with the same key."""
     render = read_render_record(job.path)
     if render is None or render.get("key") != job.key:
+        return None
+    if not transcript_path(job.path).exists():  # built before transcripts were written
+        return None
+    if job.cards and not cards_folder(job.path).is_dir():
         return None
     if job.settings.split and not (parts_folder(job.path) / parts_playlist_name(job.path)).exists():
         return None
@@ -203,15 +222,23 @@ def render_track(
     tracks = _music_tracks(settings, progress)
     with FileSet() as files:
         temporary = files.stage(job.path)
-        level, peak = render_timeline(
-            job.timeline, library, temporary, job.path, settings, tracks, progress, job.track_total
+        pictures = [encode_picture(draw_card(card)) for card in job.cards]
+        artwork = Artwork(
+            cover=encode_picture(draw_cover(job.timeline.program)),
+            chapters={c.chapter: p for c, p in zip(job.cards, pictures) if c.chapter is not None},
         )
+        level, peak = render_timeline(
+            job.timeline, library, temporary, job.path, settings, tracks, progress,
+            job.track_total, artwork,
+        )  # fmt: skip
         if settings.split:
             folder = parts_folder(job.path)
             bed = _bed(tracks, settings, job.timeline, level)
             staged = files.stage_folder(folder)
             with bed or contextlib.nullcontext():  # its decoders stop whatever happens
-                write_parts(job.timeline, library, staged, folder, level, settings.bitrate, bed)
+                write_parts(
+                    job.timeline, library, staged, folder, level, settings.bitrate, bed, artwork
+                )
         render: dict[str, Any] = {
             "key": job.key,
             "gain_db": round(level.gain_db, 3),
@@ -222,12 +249,21 @@ def render_track(
             "speech": library.identity,
             "split": settings.split,
         }
+        images: list[tuple[Card, str]] = []
+        if job.cards:
+            folder = cards_folder(job.path)
+            staged = files.stage_folder(folder)
+            for card, picture in zip(job.cards, pictures):
+                (staged / card.name).write_bytes(picture)
+                images.append((card, f"{folder.name}/{card.name}"))
         write_sidecars(
             files.stage(timeline_path(job.path)),
             files.stage(chapters_path(job.path)),
             job.timeline,
             extra={"render": render},
+            images=images,
         )
+        write_transcript(files.stage(transcript_path(job.path)), job.timeline)
         size = temporary.stat().st_size
     return BuildResult(
         path=job.path,
@@ -250,6 +286,7 @@ def render_timeline(
     tracks: list[Track] | None,
     progress: Progress = no_progress,
     track_total: int | None = None,
+    artwork: Artwork | None = None,
 ) -> tuple[Levelling, float]:
     """Mix, level, encode and tag ``timeline`` into ``temporary`` (to become ``path``),
     with the music ``tracks`` under it if any.
@@ -286,7 +323,7 @@ def render_timeline(
                 for block in mix_blocks(timeline, plain, gain=gain, bed=playing):
                     encoder.write(block)
                     advance(1)
-        write_tags(str(temporary), timeline, track_total, shown_as=str(path))
+        write_tags(str(temporary), timeline, track_total, shown_as=str(path), artwork=artwork)
     if bed is not None:
         return level, bed.mix_peak_dbtp(level.peak_dbtp)
     return level, level.peak_dbtp

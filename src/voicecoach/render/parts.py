@@ -6,6 +6,8 @@ where each chapter starts, and each is encoded on its own with LAME's gapless he
 decoded and concatenated, they are the week's timeline to the sample. Each part is
 tagged with its track number and the week as album, and listed in a relative
 ``.m3u8`` inside the parts folder, so a headset's "next" skips to the next exercise.
+Each part has its own WebVTT transcript beside it (``02-goblet-squat.vtt``), timed from
+the part's start: it covers that chapter only.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from voicecoach.compiler import Timeline
-from voicecoach.naming import part_file_name
+from voicecoach.naming import part_file_name, transcript_path
 from voicecoach.render.audio import ms_to_samples
 from voicecoach.render.clips import ClipLibrary, cue_sounds
 from voicecoach.render.encoder import Mp3Encoder
@@ -21,8 +23,9 @@ from voicecoach.render.levelling import Levelling
 from voicecoach.render.mixer import mix_blocks
 from voicecoach.render.music import MusicBed
 from voicecoach.render.playlist import playlist_text
-from voicecoach.render.tagging import write_part_tags
+from voicecoach.render.tagging import Artwork, write_part_tags
 from voicecoach.render.tones import tone_bank
+from voicecoach.render.transcript import write_transcript
 
 
 def write_parts(
@@ -33,6 +36,7 @@ def write_parts(
     level: Levelling,
     bitrate_kbps: int,
     bed: MusicBed | None = None,
+    artwork: Artwork | None = None,
 ) -> list[Path]:
     """Write ``01-introduction.mp3`` ... and ``week-NN.m3u8`` into ``folder`` (the new,
     still hidden parts folder that becomes ``shown``, e.g. ``week-03/``); returns the
@@ -56,7 +60,10 @@ def write_parts(
                 encoder.write(pending[:take])
                 position += take
                 pending = pending[take:] if take < len(pending) else next(blocks, None)
-        write_part_tags(str(path), timeline, title, number, len(bounds), shown_as)
+        card = artwork.chapters.get(number - 1) if artwork is not None else None
+        write_part_tags(str(path), timeline, title, number, len(bounds), shown_as, card)
+        start_ms, end_ms, _title = spans[number - 1]
+        write_transcript(transcript_path(path), timeline, start_ms, end_ms)
         assert position == last, "a chapter boundary fell outside the mix"
         paths.append(path)
     entries = [

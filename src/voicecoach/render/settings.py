@@ -31,7 +31,7 @@ DEFAULT_LOUDNESS = -19.0  # LUFS integrated: spoken-word mono (docs/audio.md)
 DEFAULT_MUSIC_LEVEL_LU = 12.0  # the music sits this far under the voice
 DEFAULT_DUCK_DB = 10.0  # and dips this much further under every cue
 DEFAULT_JOBS = 2
-KEY_VERSION = 2  # bump when a change to the renderer should re-render published tracks
+KEY_VERSION = 3  # bump when a change to the renderer should re-render published tracks
 
 
 @dataclass(frozen=True)
@@ -73,11 +73,16 @@ class RenderSettings:
         )
 
     def render_key(
-        self, timeline: Timeline, speech: dict[str, object], track_total: int | None
+        self,
+        timeline: Timeline,
+        speech: dict[str, object],
+        track_total: int | None,
+        cards: object = (),
     ) -> str:
         """The hash of what a track's files depend on: its timeline, the voice's identity
-        (``speech``: the engine's, with its model's hash), the track number's total, every
-        setting that changes the audio, and the music files as they are now."""
+        (``speech``: the engine's, with its model's hash), the track number's total, what
+        its chapter cards say (``cards``, render/cards.Card values), every setting that
+        changes the audio, and the music files as they are now."""
         blob = json.dumps(
             {
                 "key_version": KEY_VERSION,
@@ -88,6 +93,7 @@ class RenderSettings:
                 "bitrate": self.bitrate,
                 "track_total": track_total,
                 "split": self.split,
+                "cards": repr(cards),
                 "music": self._music_identity(),
             },
             sort_keys=True,

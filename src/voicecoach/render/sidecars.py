@@ -2,7 +2,9 @@
 
 ``X.timeline.json`` is the timeline the audio follows to the sample, in the ``plan --json``
 format (with the measured speech lengths); ``X.chapters.json`` is the chapter list in
-the Podcasting 2.0 JSON chapters format (version 1.2.0) that podcast apps read.
+the Podcasting 2.0 JSON chapters format (version 1.2.0) that podcast apps read, each
+chapter's ``img`` its card in ``X.cards/`` (relative to the chapters file; ``serve`` sends
+them absolute).
 Both are written as temporaries of the track's ``FileSet`` (render/build.py) and appear
 with the MP3, never beside another one. They are streamed into the file:
 ``json.dumps(..., indent=1)`` would build the whole text from a list of millions of small
@@ -13,24 +15,38 @@ in one piece; docs/performance.md).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from voicecoach.compiler import Timeline
 from voicecoach.naming import timeline_path
+from voicecoach.render.cards import Card
 
 CHAPTERS_VERSION = "1.2.0"
 
 
-def chapters_document(timeline: Timeline) -> dict[str, Any]:
-    """The Podcasting 2.0 JSON chapters of ``timeline`` (start times in seconds)."""
-    return {
-        "version": CHAPTERS_VERSION,
-        "chapters": [
-            {"startTime": chapter.start_ms / 1000, "title": chapter.title}
-            for chapter in timeline.chapters
-        ],
-    }
+def chapters_document(
+    timeline: Timeline, images: Sequence[tuple[Card, str]] = ()
+) -> dict[str, Any]:
+    """The Podcasting 2.0 JSON chapters of ``timeline`` (start times in seconds), each with
+    its card's address (``images``: a card and its path relative to the chapters file) as
+    ``img``; the end card, which is no chapter, is a ``"toc": false`` entry (an image
+    shown from its time on, not listed and not a place to skip to)."""
+    shown = {card.chapter: address for card, address in images if card.chapter is not None}
+    chapters: list[dict[str, Any]] = []
+    for index, chapter in enumerate(timeline.chapters):
+        item: dict[str, Any] = {"startTime": chapter.start_ms / 1000, "title": chapter.title}
+        if index in shown:
+            item["img"] = shown[index]
+        chapters.append(item)
+    for card, address in images:
+        if card.chapter is None:
+            chapters.append(
+                {"startTime": card.start_ms / 1000, "title": card.title, "img": address,
+                 "toc": False}
+            )  # fmt: skip
+    return {"version": CHAPTERS_VERSION, "chapters": chapters}
 
 
 def write_sidecars(
@@ -38,6 +54,7 @@ def write_sidecars(
     chapters_file: Path,
     timeline: Timeline,
     extra: dict[str, Any] | None = None,
+    images: Sequence[tuple[Card, str]] = (),
 ) -> None:
     """Write the timeline document and the chapters (to the temporaries a FileSet gave).
 
@@ -47,7 +64,7 @@ def write_sidecars(
     if extra:
         document.update(extra)
     write_json(timeline_file, document)
-    write_json(chapters_file, chapters_document(timeline))
+    write_json(chapters_file, chapters_document(timeline, images))
 
 
 def read_render_record(mp3: Path) -> dict[str, Any] | None:

@@ -2,13 +2,17 @@
 
 Title "Program — week N", album the program, artist, track number the week, a comment
 with the week's focus, and one CHAP frame per chapter in time order with a CTOC table
-of contents, so players (and ``ffprobe -show_chapters``) list them in order.
+of contents, so players (and ``ffprobe -show_chapters``) list them in order. The cover is
+the track's APIC; each CHAP frame carries its chapter card as an APIC sub-frame.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from mutagen import MutagenError
 from mutagen.id3 import (
+    APIC,
     CHAP,
     COMM,
     CTOC,
@@ -26,6 +30,21 @@ from mutagen.id3._tags import save_frame  # see _FramesInOrder
 from voicecoach.compiler import Timeline
 from voicecoach.errors import OutputError
 
+PICTURE_MIME = "image/png"  # render/cards.py encodes palette PNGs
+
+
+@dataclass(frozen=True)
+class Artwork:
+    """The pictures a track carries: the cover (the track's own APIC, type 3 "front
+    cover") and each chapter's card by chapter index (an APIC inside its CHAP frame)."""
+
+    cover: bytes
+    chapters: dict[int, bytes] = field(default_factory=dict)
+
+
+def picture(data: bytes, description: str, kind: int = 3) -> APIC:
+    return APIC(encoding=3, mime=PICTURE_MIME, type=kind, desc=description, data=data)
+
 
 class _FramesInOrder(ID3):
     """ID3 that writes frames in the order they were added.
@@ -40,9 +59,14 @@ class _FramesInOrder(ID3):
 
 
 def write_tags(
-    path: str, timeline: Timeline, track_total: int | None = None, shown_as: str | None = None
+    path: str,
+    timeline: Timeline,
+    track_total: int | None = None,
+    shown_as: str | None = None,
+    artwork: Artwork | None = None,
 ) -> None:
-    """Write the ID3v2.3 tags and chapters of ``timeline`` into the MP3 at ``path``."""
+    """Write the ID3v2.3 tags and chapters of ``timeline`` into the MP3 at ``path``, with
+    the ``artwork``'s cover and chapter cards if given."""
     tags = _FramesInOrder()
     tags.add(TIT2(encoding=3, text=[timeline.title]))
     tags.add(TALB(encoding=3, text=[timeline.program]))
@@ -54,10 +78,16 @@ def write_tags(
     tags.add(
         COMM(encoding=3, lang="eng", desc="", text=[f"Week {timeline.week}: {timeline.focus}"])
     )
+    if artwork is not None:
+        tags.add(picture(artwork.cover, "Cover"))
     ids = []
     for index, (start, end, title) in enumerate(timeline.chapter_spans()):
         element = f"chp{index:03d}"
         ids.append(element)
+        sub_frames: list[object] = [TIT2(encoding=3, text=[title])]
+        if artwork is not None and index in artwork.chapters:
+            # Type 0 "other": a chapter's image (ID3v2 chapter addendum, section 3.1).
+            sub_frames.append(picture(artwork.chapters[index], title, kind=0))
         tags.add(
             CHAP(
                 element_id=element,
@@ -65,7 +95,7 @@ def write_tags(
                 end_time=end,
                 start_offset=0xFFFFFFFF,
                 end_offset=0xFFFFFFFF,
-                sub_frames=[TIT2(encoding=3, text=[title])],
+                sub_frames=sub_frames,
             )
         )
     tags.add(
@@ -87,11 +117,19 @@ def write_tags(
 
 
 def write_part_tags(
-    path: str, timeline: Timeline, title: str, number: int, total: int, shown_as: str | None = None
+    path: str,
+    timeline: Timeline,
+    title: str,
+    number: int,
+    total: int,
+    shown_as: str | None = None,
+    card: bytes | None = None,
 ) -> None:
     """Tags of one exercise's track from a split week: the album is the week, so a music
-    player lists the parts together in track order."""
+    player lists the parts together in track order; its chapter's ``card`` is its picture."""
     tags = ID3()
+    if card is not None:
+        tags.add(picture(card, title))
     tags.add(TIT2(encoding=3, text=[title]))
     tags.add(TALB(encoding=3, text=[timeline.title]))
     tags.add(TPE1(encoding=3, text=[timeline.artist]))

@@ -88,7 +88,7 @@ def test_the_form_on_a_phone_adds_the_same_rows_as_the_command_line(
     browser: webdriver.Chrome, short_site: Path, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     page_db, cli_db = tmp_path / "page.sqlite3", tmp_path / "cli.sqlite3"
-    with served(short_site, "--db", str(page_db)) as (page_url, printed):
+    with served(short_site, "--db", str(page_db), "--no-render-next") as (page_url, printed):
         assert f"Log: sessions logged on the page go to {page_db}" in printed
         browser.get(page_url)
         assert not page_db.exists()  # showing the page writes nothing, not even a new log
@@ -162,7 +162,7 @@ def test_wrong_input_shows_the_form_again_with_one_line_and_writes_nothing(
     browser: webdriver.Chrome, short_site: Path, tmp_path: Path
 ) -> None:
     db = tmp_path / "log.sqlite3"
-    with served(short_site, "--db", str(db)) as (page_url, _):
+    with served(short_site, "--db", str(db), "--no-render-next") as (page_url, _):
         browser.get(page_url)
         assert browser.find_element(By.ID, "log-week-1").get_attribute("open") is None
         open_form(browser, "week-1")
@@ -204,7 +204,7 @@ def test_only_the_form_address_takes_a_post_and_bodies_are_capped(
 ) -> None:
     db = tmp_path / "log.sqlite3"
     form = {"session": "1", "date": "", "ex-1": "", "ex-2": "", "ex-3": ""}
-    with served(short_site, "--db", str(db)) as (page_url, _):
+    with served(short_site, "--db", str(db), "--no-render-next") as (page_url, _):
         origin = page_url.rsplit("/", 2)[0]
         body = urllib.parse.urlencode(form).encode()
         assert post(page_url + "feed.xml", body)[0] == 405
@@ -265,7 +265,7 @@ def test_values_out_of_bounds_and_repeated_fields_are_refused_and_write_nothing(
     short_site: Path, tmp_path: Path
 ) -> None:
     db = tmp_path / "log.sqlite3"
-    with served(short_site, "--db", str(db)) as (page_url, _):
+    with served(short_site, "--db", str(db), "--no-render-next") as (page_url, _):
         for fields, status, message in REFUSED:
             given = [f"{k}={v}" for k, v in BASE.items() if f"{k}=" not in fields]
             body = "&".join([*given, fields]).encode()
@@ -374,7 +374,7 @@ def test_the_page_shows_the_progress_picture_once_something_is_logged(
     from PIL import Image
 
     db = tmp_path / "log.sqlite3"
-    with served(short_site, "--db", str(db)) as (page_url, _):
+    with served(short_site, "--db", str(db), "--no-render-next") as (page_url, _):
         assert 'src="progress.png"' not in post(page_url, method="GET")[1]  # nothing logged
         assert post(page_url + "progress.png", method="GET")[0] == 404
         form = {"session": "1", "date": "", "ex-1": "", "ex-2": "", "ex-3": ""}

@@ -119,16 +119,31 @@ def publish(
     "--base-url", metavar="URL", help="Public address of the site (a tunnel, a proxy) for the feed."
 )
 @click.option("--no-qr", is_flag=True, help="Do not print the QR code.")
+@click.option(
+    "--no-render-next",
+    is_flag=True,
+    help="Do not render the log's next session after each one logged (see docs/publish.md).",
+)
 @db_option
+@render_options
 def serve(
-    site: str, host: str, port: int, base_url: str | None, no_qr: bool, db: str | None
+    site: str,
+    host: str,
+    port: int,
+    base_url: str | None,
+    no_qr: bool,
+    no_render_next: bool,
+    db: str | None,
+    settings: RenderSettings,
 ) -> None:
     """Serve a published site to phones on the same network, under a secret path.
 
     Prints the page's and the feed's addresses and a QR code to scan with the phone.
     The secret path is kept in the site folder, so subscriptions survive restarts.
     The page has a "log this session" form; what it logs goes into the training log
-    (--db), the only file the server writes.
+    (--db). Each session logged (on the page, or with `voicecoach log` against the same
+    --db) makes the server render the log's next session into the site in the
+    background, as `publish --next` would, with build's speech and audio options.
 
     \b
     Examples:
@@ -140,7 +155,10 @@ def serve(
     from voicecoach.publish import serve as serve_site
 
     try:
-        serve_site(Path(site), host, port, base_url, qr=not no_qr, db_path=resolve_db_path(db))
+        serve_site(
+            Path(site), host, port, base_url, qr=not no_qr, db_path=resolve_db_path(db),
+            settings=None if no_render_next else settings,
+        )  # fmt: skip
     except OSError as exc:
         raise OutputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     except KeyboardInterrupt:

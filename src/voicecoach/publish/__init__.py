@@ -6,6 +6,7 @@ page     index.html: players, tappable chapters, plans; ``week_extra`` adds to a
 log_form the served page's "log this session" form and what a submission does
 cover    the square cover image
 server   ``voicecoach serve``: the site under a secret path, with byte ranges
+jobs     serve's background renders of the log's next session (a Huey task queue)
 """
 
 from voicecoach.publish.cover import draw_cover, write_cover

@@ -126,10 +126,15 @@ def _week(episode: Episode, extra: WeekExtra | None) -> str:
 
 
 def page_html(
-    site: Site, week_extra: WeekExtra | None = None, extra_style: str = "", after: str = ""
+    site: Site,
+    week_extra: WeekExtra | None = None,
+    extra_style: str = "",
+    after: str = "",
+    before: str = "",
 ) -> str:
     """The page for ``site``; ``week_extra(episode)`` may add HTML to each week (with
-    ``extra_style``, CSS for it); ``after`` is HTML after the weeks (the progress picture)."""
+    ``extra_style``, CSS for it); ``after`` is HTML after the weeks (the progress picture),
+    ``before`` HTML before them (the next session being prepared, publish/jobs.py)."""
     episodes = site.in_order
     total = sum(e.duration_ms for e in episodes)
     count = counted(len(site.episodes), "week")
@@ -159,6 +164,7 @@ def page_html(
 <p class="meta">Feed address (paste it into any podcast app):<br>
 <code id="feed-url">{FEED_FILE}</code><br>
 Playlist for music players: <a href="{playlist}">{escape(playlist_file_name(site.title))}</a></p>
+{before}
 {weeks}
 {after}
 <script type="application/json" id="coach-words">{coach_words_json()}</script>

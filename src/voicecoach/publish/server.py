@@ -21,13 +21,15 @@ With a training-log database (``serve --db``, else the log's usual place) and a 
 that recorded its program file, the page is rendered per request with a "log this
 session" form in each section (publish/log_form.py). The form posts to
 ``/<secret>/log``, the one address that takes a POST (elsewhere: 405 under the secret
-path, 404 outside it); bodies over 16 KB get 413. The database is the only file the
-server ever writes. A POST repeating a field is 400 (the page sends each once). A
+path, 404 outside it); bodies over 16 KB get 413. Besides the database, the server
+writes only the next session it renders after each one logged, and that job queue
+(publish/jobs.py). A POST repeating a field is 400 (the page sends each once). A
 connection on which nothing moves for IDLE_TIMEOUT_S is closed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hmac
 import json
@@ -49,6 +51,8 @@ from werkzeug.wrappers import Request, Response
 from voicecoach.errors import VoicecoachError
 from voicecoach.naming import CHAPTERS_SUFFIX, FEED_FILE, PAGE_FILE
 from voicecoach.publish.feed import feed_xml
+from voicecoach.publish.jobs import STYLE as JOB_STYLE
+from voicecoach.publish.jobs import NextSessionJobs, status_html
 from voicecoach.publish.log_form import (
     DATE_FIELD,
     FORM_PATH,
@@ -62,6 +66,7 @@ from voicecoach.publish.log_form import (
 from voicecoach.publish.page import page_html
 from voicecoach.publish.ranges import range_applies, usable_range
 from voicecoach.publish.state import Site, ensure_secret, load_site
+from voicecoach.render import RenderSettings
 
 MIME_TYPES = {
     ".mp3": "audio/mpeg",
@@ -138,10 +143,14 @@ def absolute_images(chapters_file: Path, address: str) -> str:
 
 
 def make_app(
-    folder: Path, base_url: str | None = None, db_path: Path | None = None
+    folder: Path,
+    base_url: str | None = None,
+    db_path: Path | None = None,
+    jobs: NextSessionJobs | None = None,
 ) -> tuple[WsgiApp, ServedSite]:
     """The WSGI application serving ``folder``; raises OutputError if no site is there.
-    With ``db_path``, the page gets the log form (if the site knows its program file)."""
+    With ``db_path``, the page gets the log form (if the site knows its program file);
+    with ``jobs``, a logged session asks for the next one and the page says how it goes."""
     root = Path(os.path.realpath(folder))
     site = ensure_secret(folder)
     log_form, log_off = None, ""
@@ -158,9 +167,14 @@ def make_app(
 
     def page(form: LogForm, shown: Shown, logged: int | None = None, status: int = 200) -> Response:
         extra = form.extra(shown, logged)
+        preparing = status_html(jobs.current()) if jobs is not None else ""
         response = Response(
             page_html(
-                current_site(), week_extra=extra, extra_style=STYLE, after=form.progress_html()
+                current_site(),
+                week_extra=extra,
+                extra_style=STYLE + JOB_STYLE,
+                after=form.progress_html(),
+                before=preparing,
             ),
             status,
             mimetype="text/html",
@@ -191,6 +205,8 @@ def make_app(
         except VoicecoachError as exc:
             # Shown again with the one error line and what was typed; nothing written.
             return page(form, Shown(at=at, error=str(exc), typed=submitted), status=422)
+        if jobs is not None:
+            jobs.ask()  # at once: the poller would only notice it in a few seconds
         where = f"&at={at}#log-{at}" if at else ""
         return redirect(f"/{site.secret}/?logged={record.number}{where}", code=303)
 
@@ -296,11 +312,19 @@ def serve(
     qr: bool = True,
     db_path: Path | None = None,
     idle_timeout_s: float = IDLE_TIMEOUT_S,
+    settings: RenderSettings | None = None,
 ) -> None:
     """Serve the site until interrupted, after printing its addresses and a QR code.
-    With ``db_path``, sessions logged on the page go into that training log. A connection
-    on which nothing moves for ``idle_timeout_s`` is closed (see IDLE_TIMEOUT_S)."""
-    app, served = make_app(folder, base_url, db_path)
+    With ``db_path``, sessions logged on the page go into that training log; with
+    ``settings`` too, the log's next session is rendered into the site in the background
+    whenever one is logged (publish/jobs.py). A connection on which nothing moves for
+    ``idle_timeout_s`` is closed (see IDLE_TIMEOUT_S)."""
+    jobs = None
+    if db_path is not None and settings is not None:
+        site = ensure_secret(folder)
+        if site.program_file:
+            jobs = NextSessionJobs(folder, db_path, settings)
+    app, served = make_app(folder, base_url, db_path, jobs)
 
     class Handler(WSGIRequestHandler):
         timeout = idle_timeout_s  # socketserver sets it on each connection's socket
@@ -318,8 +342,11 @@ def serve(
     if qr:
         print("Scan with the phone to open the page:", file=out)
         print_qr(page, out)
+    if jobs is not None:
+        print("Next: each session logged is followed by the next one in the feed", file=out)
     print("Press Ctrl-C to stop.", file=out, flush=True)
     try:
-        server.serve_forever()
+        with jobs.running() if jobs is not None else contextlib.nullcontext():
+            server.serve_forever()
     finally:
         server.server_close()

@@ -1,0 +1,217 @@
+"""The next session renders itself: a real `voicecoach serve` process with its Huey
+consumer (SqliteHuey in the site folder), a real SQLite training log, the page's form
+posted as its HTML builds it, and the new episode read back from the served feed."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from audiotools import decode
+from conftest import CASES
+from publishing import run_cli, start_serve, stop_serve
+
+pytestmark = pytest.mark.slow
+
+SHORT = CASES / "log_short.yaml"
+ENGINE = ("--engine", "espeak")
+WAIT_S = 120  # the bound on waiting for an episode (a poll, not a timed assertion)
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """log_short.yaml week 1, published with espeak (copy it to change it)."""
+    root = tmp_path_factory.mktemp("next")
+    result = run_cli(
+        "publish", str(SHORT), "--weeks", "1", "--site", str(root / "site"),
+        "--cache-dir", str(root / "cache"), "-q", *ENGINE,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return root / "site"
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def post(url: str, data: bytes) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data), timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def form_of(page: str, section: str) -> tuple[str, bytes]:
+    """The form of ``section`` as the browser sends it: its action, and every named input
+    with its value (text and hidden; an unchecked checkbox is not sent)."""
+    start = page.index(f'<details class="log" id="log-{section}"')
+    form = page[start : page.index("</form>", start)]
+    action = html.unescape(re.search(r'<form [^>]*action="([^"]*)"', form).group(1))  # type: ignore[union-attr]
+    fields = []
+    for tag in re.findall(r"<input [^>]*>", form):
+        kind = re.search(r'type="([^"]*)"', tag)
+        if kind and kind.group(1) == "checkbox":
+            continue
+        name = re.search(r'name="([^"]*)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name:
+            fields.append(
+                (html.unescape(name.group(1)), html.unescape(value.group(1) if value else ""))
+            )
+    return action, urllib.parse.urlencode(fields).encode()
+
+
+def wait_for_episode(page_url: str, guid: str) -> tuple[float, feedparser.FeedParserDict]:
+    """Poll the served feed until it carries ``guid``; the seconds it took, and the feed."""
+    started = time.monotonic()
+    while time.monotonic() - started < WAIT_S:
+        feed = feedparser.parse(get(page_url + "feed.xml")[1])
+        if any(e.id == guid for e in feed.entries):
+            return time.monotonic() - started, feed
+        time.sleep(0.5)
+    raise AssertionError(f"no {guid} in the feed after {WAIT_S} s")
+
+
+def serve_args(db: Path, site: Path, *extra: str) -> list[str]:
+    return ["--db", str(db), "--cache-dir", str(site.parent / "cache"), *ENGINE, *extra]
+
+
+def plan_next(db: Path, site: Path) -> dict:  # type: ignore[type-arg]
+    result = run_cli("plan", str(SHORT), "--next", "--json", *serve_args(db, site))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def prescribed(timeline: dict) -> dict:  # type: ignore[type-arg]
+    """A timeline without its render record: what the session prescribes, cue by cue."""
+    return {key: value for key, value in timeline.items() if key != "render"}
+
+
+def test_a_session_logged_on_the_page_brings_the_next_one_into_the_feed(
+    published: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(published, site)
+    shutil.copytree(published.parent / "cache", tmp_path / "cache")
+    db = tmp_path / "log.sqlite3"
+    process, page_url, printed = start_serve(site, *serve_args(db, site))
+    try:
+        assert "Next: each session logged is followed by the next one in the feed" in printed
+        status, page = get(page_url)
+        action, body = form_of(page, "week-1")
+        assert action == "log?at=week-1"
+        status, after = post(page_url + action, body)  # 303, followed to the page
+        assert status == 200
+        assert 'id="next-job"' in after and "Preparing session 2…" in after, after
+        took, feed = wait_for_episode(page_url, "voicecoach:log-short:session-2")
+        print(f"session 2 appeared in the served feed {took:.1f} s after the POST")
+
+        # The same form again: the log has moved on, one line, nothing written.
+        status, again = post(page_url + action, body)
+        assert status == 422
+        lines = re.findall(r'<p class="error"[^>]*>(.*?)</p>', again)
+        assert [html.unescape(line) for line in lines] == [
+            "this form was for session 1, but the log has moved on: it is at session 2 now; "
+            "check the boxes and send again"
+        ]
+
+        entry = next(e for e in feed.entries if e.id == "voicecoach:log-short:session-2")
+        mp3_name = entry.enclosures[0].href.rsplit("/", 1)[1]
+        assert mp3_name == "log-short-session-002.mp3"
+        with urllib.request.urlopen(entry.enclosures[0].href, timeout=30) as response:
+            (tmp_path / "got.mp3").write_bytes(response.read())
+        served_timeline = json.loads(get(page_url + "log-short-session-002.timeline.json")[1])
+        # The MP3 decodes, as long as its timeline to the sample (24 per ms).
+        assert len(decode(str(tmp_path / "got.mp3"))) == served_timeline["duration_ms"] * 24
+        # The page now has the track, and no longer says it is preparing.
+        page = get(page_url)[1]
+        assert 'id="session-2"' in page and 'id="next-job"' not in page
+    finally:
+        stop_serve(process)
+    # Its targets (every segment, every cue spoken) are what `plan --next` decides.
+    assert prescribed(served_timeline) == prescribed(plan_next(db, site))
+
+
+def test_a_server_killed_mid_render_publishes_the_episode_once_after_a_restart(
+    published: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(published, site)
+    shutil.copytree(published.parent / "cache", tmp_path / "cache")
+    db = tmp_path / "log.sqlite3"
+    process, page_url, _ = start_serve(site, *serve_args(db, site))
+    try:
+        # Logged on the command line against the same log: the server notices by itself.
+        result = run_cli("log", str(SHORT), "--db", str(db), "--as-prescribed")
+        assert result.returncode == 0, result.stderr
+        deadline = time.monotonic() + WAIT_S
+        while "Preparing session 2… (" not in get(page_url)[1]:  # a render step shown
+            assert time.monotonic() < deadline, "the server never started on session 2"
+            time.sleep(0.2)
+    finally:
+        stop_serve(process, kill=True)  # SIGKILL: nothing of the server runs on
+    assert not (site / "log-short-session-002.mp3").exists()
+    assert "session-2" not in (site / "feed.xml").read_text()
+
+    process, page_url, _ = start_serve(site, *serve_args(db, site))
+    try:
+        took, feed = wait_for_episode(page_url, "voicecoach:log-short:session-2")
+        print(f"session 2 appeared {took:.1f} s after the restart")
+        time.sleep(2 * 3.0)  # two of the poller's rounds: nothing more is rendered
+        feed = feedparser.parse(get(page_url + "feed.xml")[1])
+    finally:
+        stop_serve(process)
+    assert [e.id for e in feed.entries] == [
+        "voicecoach:log-short:session-2",
+        "voicecoach:log-short:week-1",
+    ]
+    state = json.loads((site / ".voicecoach-site.json").read_text())
+    assert [s["session"] for s in state["sessions"]] == [2]
+    assert sorted(p.name for p in site.glob("*session*.mp3")) == ["log-short-session-002.mp3"]
+
+
+def test_a_failed_render_shows_its_line_and_leaves_the_site_as_it_was(
+    published: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(published, site)
+    shutil.copytree(published.parent / "cache", tmp_path / "cache")
+    db = tmp_path / "log.sqlite3"
+    before = {p.name: p.read_bytes() for p in site.iterdir() if p.is_file()}
+    missing = tmp_path / "no-such-music"
+    process, page_url, _ = start_serve(site, *serve_args(db, site, "--music", str(missing)))
+    try:
+        action, body = form_of(get(page_url)[1], "week-1")
+        assert post(page_url + action, body)[0] == 200
+        deadline = time.monotonic() + WAIT_S
+        while 'class="job failed"' not in (page := get(page_url)[1]):
+            assert time.monotonic() < deadline, "the render never failed"
+            time.sleep(0.3)
+        line = re.search(r'<p class="job failed"[^>]*>(.*?)</p>', page).group(1)  # type: ignore[union-attr]
+        assert html.unescape(line).startswith("Session 2 could not be prepared: ")
+        assert str(missing) in html.unescape(line) and "\n" not in line
+        feed = feedparser.parse(get(page_url + "feed.xml")[1])
+        assert [e.id for e in feed.entries] == ["voicecoach:log-short:week-1"]
+    finally:
+        stop_serve(process)
+    after = {
+        p.name: p.read_bytes()
+        for p in site.iterdir()
+        if p.is_file() and not p.name.startswith(".voicecoach-jobs")
+    }
+    assert after == before

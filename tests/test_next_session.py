@@ -138,6 +138,8 @@ def test_a_session_logged_on_the_page_brings_the_next_one_into_the_feed(
         served_timeline = json.loads(get(page_url + "log-short-session-002.timeline.json")[1])
         # The MP3 decodes, as long as its timeline to the sample (24 per ms).
         assert len(decode(str(tmp_path / "got.mp3"))) == served_timeline["duration_ms"] * 24
+        assert get(page_url + ".voicecoach-jobs.sqlite3")[0] == 404  # the queue is hidden
+        assert (site / ".voicecoach-jobs.sqlite3").is_file()
         # The page now has the track, and no longer says it is preparing.
         page = get(page_url)[1]
         assert 'id="session-2"' in page and 'id="next-job"' not in page

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -222,7 +223,10 @@ class NextSessionJobs:
 
         def poll() -> None:
             while not stop.is_set():
-                self.ask()
+                try:
+                    self.ask()
+                except Exception as exc:  # a log busy or unreadable now: look again later
+                    print(f"next session: {type(exc).__name__}: {exc}", file=sys.stderr)
                 stop.wait(poll_s)
 
         poller = threading.Thread(target=poll, name="voicecoach-next-session", daemon=True)

@@ -138,15 +138,27 @@ def test_a_session_logged_on_the_page_brings_the_next_one_into_the_feed(
         served_timeline = json.loads(get(page_url + "log-short-session-002.timeline.json")[1])
         # The MP3 decodes, as long as its timeline to the sample (24 per ms).
         assert len(decode(str(tmp_path / "got.mp3"))) == served_timeline["duration_ms"] * 24
+        # Its targets (every segment, every cue spoken) are what `plan --next` decides.
+        assert prescribed(served_timeline) == prescribed(plan_next(db, site))
         assert get(page_url + ".voicecoach-jobs.sqlite3")[0] == 404  # the queue is hidden
         assert (site / ".voicecoach-jobs.sqlite3").is_file()
         # The page now has the track, and no longer says it is preparing.
         page = get(page_url)[1]
         assert 'id="session-2"' in page and 'id="next-job"' not in page
+
+        # The loop goes on: sessions 2-4 logged from the page, each brings the next.
+        for number in (2, 3, 4):
+            action, body = form_of(get(page_url)[1], f"session-{number}")
+            assert post(page_url + action, body)[0] == 200
+            guid = f"voicecoach:log-short:session-{number + 1}"
+            took, feed = wait_for_episode(page_url, guid)
+            print(f"session {number + 1} appeared in the served feed {took:.1f} s after the POST")
+        ids = [e.id for e in feed.entries]
+        assert ids == [f"voicecoach:log-short:session-{n}" for n in (5, 4, 3, 2)] + [
+            "voicecoach:log-short:week-1"
+        ]
     finally:
         stop_serve(process)
-    # Its targets (every segment, every cue spoken) are what `plan --next` decides.
-    assert prescribed(served_timeline) == prescribed(plan_next(db, site))
 
 
 def test_a_server_killed_mid_render_publishes_the_episode_once_after_a_restart(

@@ -197,6 +197,7 @@ def test_a_server_killed_mid_render_publishes_the_episode_once_after_a_restart(
     state = json.loads((site / ".voicecoach-site.json").read_text())
     assert [s["session"] for s in state["sessions"]] == [2]
     assert sorted(p.name for p in site.glob("*session*.mp3")) == ["log-short-session-002.mp3"]
+    assert not list(site.glob(".*.part"))  # the killed render's temporaries are gone
 
 
 def test_a_failed_render_shows_its_line_and_leaves_the_site_as_it_was(

@@ -34,6 +34,7 @@ from huey.exceptions import RetryTask, TaskLockedException
 
 from voicecoach.errors import VoicecoachError
 from voicecoach.log import LogStore, next_in_log
+from voicecoach.outputs import remove_stale_temporaries
 from voicecoach.program import load_program
 from voicecoach.publish.state import load_site
 from voicecoach.render import Progress, RenderSettings
@@ -218,6 +219,7 @@ class NextSessionJobs:
             self.huey, workers=1, worker_type="thread", periodic=False, flush_locks=True,
             check_worker_health=False, max_delay=1.0,
         )  # fmt: skip
+        remove_stale_temporaries(self.folder)  # a render killed with the server before
         self.forget_unfinished()
         stop = threading.Event()
 

@@ -363,7 +363,7 @@ def test_publish_next_adds_the_logs_next_session_as_an_episode(
     # And on the page, after the weeks, with its player and chapters.
     page = (site / "index.html").read_text()
     assert page.index('id="week-2"') < page.index('id="session-4"')
-    assert f'<audio id="audio-session-4" controls preload="metadata" src="{mp3.name}">' in page
+    assert f'<audio id="audio-session-4" controls preload="metadata" src="{mp3.name}"' in page
     assert "2 weeks · 1 session from the log" in page
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from PIL import Image, ImageStat
@@ -90,3 +91,57 @@ def test_page_plays_and_chapters_seek_on_a_phone(
     (tmp_path / "page.png").write_bytes(png)
     if request.config.getoption("--update-screenshots"):
         SCREENSHOT.write_bytes(png)
+
+
+def test_the_lock_screen_and_headset_follow_the_chapters(
+    browser: webdriver.Chrome, published_site: Path
+) -> None:
+    """On a phone the page is the iPhone's player: once a track plays, the Media Session
+    names it with its cover, and next / previous (what a headset or the lock screen sends)
+    move by chapter. A download link keeps the file; the home screen gets the cover."""
+    timeline = json.loads((published_site / "tempo-basic-week-01.timeline.json").read_text())
+    starts = [c["start_ms"] / 1000 for c in timeline["chapters"]]
+    assert len(starts) == 2
+    with served(published_site) as (page_url, _):
+        browser.get(page_url)
+        browser.execute_script("document.getElementById('audio-1').play()")
+        metadata = wait_for(
+            browser,
+            "const m = navigator.mediaSession.metadata;"
+            "return m && {title: m.title, artist: m.artist, album: m.album,"
+            " art: m.artwork.map(a => a.src)}",
+            lambda m: bool(m),
+        )
+        assert metadata == {
+            "title": "Tempo Basic — week 1",
+            "artist": "voicecoach",
+            "album": "Tempo Basic",
+            "art": [page_url + "cover.png"],
+        }
+        audio = "document.getElementById('audio-1')"
+        landed = (
+            "const [step, done] = arguments; const a = " + audio + ";"
+            "a.addEventListener('seeked', () => done(a.currentTime), {once: true});"
+            "window.voicecoach[step](a);"
+        )
+        browser.execute_script(f"{audio}.pause(); {audio}.currentTime = 0.2")
+        wait_for(browser, f"return {audio}.currentTime", lambda t: abs(t - 0.2) < 0.05)
+        assert abs(browser.execute_async_script(landed, "nextChapter") - starts[1]) < 0.05
+        browser.execute_script(f"{audio}.currentTime = {starts[1] + 5}")
+        wait_for(browser, f"return {audio}.currentTime", lambda t: abs(t - starts[1] - 5) < 0.1)
+        # More than 3 s into a chapter, "previous" goes back to its start; then the one before.
+        assert abs(browser.execute_async_script(landed, "previousChapter") - starts[1]) < 0.05
+        browser.execute_script(f"{audio}.currentTime = {starts[1] + 1}")
+        wait_for(browser, f"return {audio}.currentTime", lambda t: abs(t - starts[1] - 1) < 0.1)
+        assert abs(browser.execute_async_script(landed, "previousChapter") - starts[0]) < 0.05
+
+        download = browser.find_element(By.CSS_SELECTOR, "#week-1 a[download]")
+        assert download.get_attribute("href") == page_url + "tempo-basic-week-01.mp3"
+        icons = browser.find_elements(By.CSS_SELECTOR, "link[rel='apple-touch-icon']")
+        assert [i.get_attribute("href") for i in icons] == [page_url + "cover.png"]
+        antenna = browser.find_element(By.ID, "subscribe-antennapod").get_attribute("href")
+        assert antenna == (
+            "https://antennapod.org/deeplink/subscribe?url="
+            + quote(page_url + "feed.xml", safe="")
+            + "&title=Tempo%20Basic"
+        )

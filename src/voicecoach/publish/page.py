@@ -41,7 +41,8 @@ h1 { font-size: 1.35rem; margin: 0; }
 h2 { font-size: 1.15rem; margin: 0 0 .25rem; }
 .meta { opacity: .75; font-size: .9rem; margin: .2rem 0; }
 .subscribe { background: var(--accent); color: #fff; padding: .55rem .9rem;
-             border-radius: .4rem; text-decoration: none; display: inline-block; }
+             border-radius: .4rem; text-decoration: none; display: inline-block;
+             margin: 0 .4rem .4rem 0; }
 code { word-break: break-all; font-size: .85rem; }
 section.week { border-top: 1px solid #8884; padding: 1rem 0; }
 audio { width: 100%; margin: .5rem 0; }
@@ -62,7 +63,52 @@ th, td { padding: .25rem .4rem; border-bottom: 1px solid #8884; text-align: left
 SCRIPT = """
 const feed = new URL("FEED", location.href);
 document.getElementById("feed-url").textContent = feed.href;
+// podcast:// is what Apple Podcasts and Downcast document; it drops the scheme (the app
+// guesses it), and Apple's app fetches the feed through Apple's servers, so it cannot
+// reach a feed on a home network. AntennaPod documents an app link that keeps the whole
+// address and is fetched by the phone itself.
 document.getElementById("subscribe").href = "podcast://" + feed.host + feed.pathname;
+document.getElementById("subscribe-antennapod").href =
+  "https://antennapod.org/deeplink/subscribe?url=" + encodeURIComponent(feed.href) +
+  "&title=" + encodeURIComponent(document.title);
+// The lock screen and a headset's buttons (Media Session API, where the browser has it):
+// the track's title and cover, and next / previous meaning the next / previous chapter.
+const voicecoach = {
+  chapterStarts(audio) {
+    return [...document.querySelectorAll(`button[data-audio="${audio.id}"]`)]
+      .map(b => Number(b.dataset.start));
+  },
+  nextChapter(audio) {
+    const next = this.chapterStarts(audio).find(t => t > audio.currentTime + 0.5);
+    if (next !== undefined) audio.currentTime = next;
+  },
+  previousChapter(audio) {
+    // Within 3 s of a chapter's start, the one before it; else back to this one's start.
+    const starts = this.chapterStarts(audio).filter(t => t < audio.currentTime - 3);
+    audio.currentTime = starts.length ? starts[starts.length - 1] : 0;
+  },
+  playing: null,
+  announce(audio) {
+    this.playing = audio;
+    if (!("mediaSession" in navigator)) return;
+    const cover = new URL("COVER", location.href).href;
+    navigator.mediaSession.metadata = new MediaMetadata({
+      title: audio.dataset.title, artist: audio.dataset.artist, album: document.title,
+      artwork: [{src: cover, sizes: "1400x1400", type: "image/png"}],
+    });
+    const on = (action, handler) => {
+      try { navigator.mediaSession.setActionHandler(action, handler); } catch (e) {}
+    };
+    on("nexttrack", () => this.nextChapter(this.playing));
+    on("previoustrack", () => this.previousChapter(this.playing));
+    on("seekforward", () => { this.playing.currentTime += 10; });
+    on("seekbackward", () => { this.playing.currentTime -= 10; });
+  },
+};
+for (const audio of document.querySelectorAll("audio")) {
+  audio.addEventListener("play", () => voicecoach.announce(audio));
+}
+window.voicecoach = voicecoach;
 for (const button of document.querySelectorAll("button[data-start]")) {
   button.addEventListener("click", () => {
     const audio = document.getElementById(button.dataset.audio);
@@ -81,7 +127,7 @@ for (const audio of document.querySelectorAll("audio")) {
 """
 
 
-def _week(episode: Episode, extra: WeekExtra | None) -> str:
+def _week(episode: Episode, extra: WeekExtra | None, artist: str = "") -> str:
     # Weeks keep their short ids (audio-3): links and tests made before sessions use them.
     audio_id = f"audio-{episode.week}" if episode.session is None else f"audio-{episode.anchor}"
     chapters = "\n".join(
@@ -114,7 +160,10 @@ def _week(episode: Episode, extra: WeekExtra | None) -> str:
     return f"""<section class="week" id="{episode.anchor}">
 <h2>{escape(episode.title)}</h2>
 <p class="meta">{escape(episode.focus)} · {clock(episode.duration_ms)}</p>
-<audio id="{audio_id}" controls preload="metadata" src="{quote(episode.file)}"></audio>
+<audio id="{audio_id}" controls preload="metadata" src="{quote(episode.file)}"
+ data-title="{escape(episode.title)}" data-artist="{escape(artist)}"></audio>
+<p class="meta"><a href="{quote(episode.file)}" download>Download the MP3</a>
+({episode.size_bytes / 1_000_000:.1f} MB) to keep it on the phone</p>
 {coach_html(audio_id, episode.timeline_file)}
 <ol class="chapters">
 {chapters}
@@ -140,7 +189,7 @@ def page_html(
     count = counted(len(site.episodes), "week")
     if site.sessions:
         count += f" · {counted(len(site.sessions), 'session')} from the log"
-    weeks = "\n".join(_week(e, week_extra) for e in episodes)
+    weeks = "\n".join(_week(e, week_extra, site.author) for e in episodes)
     playlist = quote(playlist_file_name(site.title))
     return f"""<!doctype html>
 <html lang="{escape(site.language)}">
@@ -148,6 +197,12 @@ def page_html(
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(site.title)}</title>
+<link rel="icon" href="{COVER_FILE}">
+<link rel="apple-touch-icon" href="{COVER_FILE}">
+<meta name="apple-mobile-web-app-capable" content="yes">
+<meta name="mobile-web-app-capable" content="yes">
+<meta name="apple-mobile-web-app-title" content="{escape(site.title)}">
+<meta name="theme-color" content="#14534a">
 <link rel="alternate" type="application/rss+xml" title="{escape(site.title)}" href="{FEED_FILE}">
 <style>{STYLE}{COACH_STYLE}{extra_style}</style>
 </head>
@@ -160,7 +215,12 @@ def page_html(
 </div>
 </header>
 <p>{escape(site.description)}</p>
-<p><a class="subscribe" id="subscribe" href="{FEED_FILE}">Subscribe in a podcast app</a></p>
+<p><a class="subscribe" id="subscribe-antennapod" href="{FEED_FILE}">Subscribe in
+AntennaPod</a> <a class="subscribe" id="subscribe" href="{FEED_FILE}">Other podcast
+apps</a></p>
+<p class="meta">On an iPhone, play here: Apple Podcasts, Overcast and Pocket Casts fetch
+feeds through their own servers, which cannot reach this home network. The lock screen
+and a headset's next / previous buttons follow the chapters.</p>
 <p class="meta">Feed address (paste it into any podcast app):<br>
 <code id="feed-url">{FEED_FILE}</code><br>
 Playlist for music players: <a href="{playlist}">{escape(playlist_file_name(site.title))}</a></p>
@@ -168,7 +228,7 @@ Playlist for music players: <a href="{playlist}">{escape(playlist_file_name(site
 {weeks}
 {after}
 <script type="application/json" id="coach-words">{coach_words_json()}</script>
-<script>{SCRIPT.replace("FEED", FEED_FILE)}{COACH_SCRIPT}</script>
+<script>{SCRIPT.replace("FEED", FEED_FILE).replace("COVER", COVER_FILE)}{COACH_SCRIPT}</script>
 </body>
 </html>
 """

@@ -97,6 +97,14 @@ def plan_next(db: Path, site: Path) -> dict:  # type: ignore[type-arg]
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
+def own_copy(published: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A test's own copy of the published site and its clip cache, and a log path in it."""
+    site = tmp_path / "site"
+    shutil.copytree(published, site)
+    shutil.copytree(published.parent / "cache", tmp_path / "cache")
+    return site, tmp_path / "log.sqlite3"
+
+
 def prescribed(timeline: dict) -> dict:  # type: ignore[type-arg]
     """A timeline without its render record: what the session prescribes, cue by cue."""
     return {key: value for key, value in timeline.items() if key != "render"}
@@ -105,10 +113,7 @@ def prescribed(timeline: dict) -> dict:  # type: ignore[type-arg]
 def test_a_session_logged_on_the_page_brings_the_next_one_into_the_feed(
     published: Path, tmp_path: Path
 ) -> None:
-    site = tmp_path / "site"
-    shutil.copytree(published, site)
-    shutil.copytree(published.parent / "cache", tmp_path / "cache")
-    db = tmp_path / "log.sqlite3"
+    site, db = own_copy(published, tmp_path)
     process, page_url, printed = start_serve(site, *serve_args(db, site))
     try:
         assert "Next: each session logged is followed by the next one in the feed" in printed
@@ -164,10 +169,7 @@ def test_a_session_logged_on_the_page_brings_the_next_one_into_the_feed(
 def test_a_server_killed_mid_render_publishes_the_episode_once_after_a_restart(
     published: Path, tmp_path: Path
 ) -> None:
-    site = tmp_path / "site"
-    shutil.copytree(published, site)
-    shutil.copytree(published.parent / "cache", tmp_path / "cache")
-    db = tmp_path / "log.sqlite3"
+    site, db = own_copy(published, tmp_path)
     process, page_url, _ = start_serve(site, *serve_args(db, site))
     try:
         # Logged on the command line against the same log: the server notices by itself.
@@ -203,10 +205,7 @@ def test_a_server_killed_mid_render_publishes_the_episode_once_after_a_restart(
 def test_a_failed_render_shows_its_line_and_leaves_the_site_as_it_was(
     published: Path, tmp_path: Path
 ) -> None:
-    site = tmp_path / "site"
-    shutil.copytree(published, site)
-    shutil.copytree(published.parent / "cache", tmp_path / "cache")
-    db = tmp_path / "log.sqlite3"
+    site, db = own_copy(published, tmp_path)
     before = {p.name: p.read_bytes() for p in site.iterdir() if p.is_file()}
     missing = tmp_path / "no-such-music"
     process, page_url, _ = start_serve(site, *serve_args(db, site, "--music", str(missing)))

@@ -360,9 +360,9 @@ def test_publish_next_adds_the_logs_next_session_as_an_episode(
     assert session.title == "Log Short — session 4 (week 2)"
     assert session.enclosures[0].href == mp3.name
     assert int(session.enclosures[0].length) == mp3.stat().st_size
-    # And on the page, after the weeks, with its player and chapters.
+    # And on the page, the newest session before the program's weeks, with its player.
     page = (site / "index.html").read_text()
-    assert page.index('id="week-2"') < page.index('id="session-4"')
+    assert page.index('id="session-4"') < page.index('id="week-1"') < page.index('id="week-2"')
     assert f'<audio id="audio-session-4" controls preload="metadata" src="{mp3.name}"' in page
     assert "2 weeks · 1 session from the log" in page
 

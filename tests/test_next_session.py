@@ -118,87 +118,139 @@ def test_a_session_logged_on_the_page_brings_the_next_one_into_the_feed(
     try:
         assert "Next: each session logged is followed by the next one in the feed" in printed
         status, page = get(page_url)
-        action, body = form_of(page, "week-1")
-        assert action == "log?at=week-1"
+        # The top of the page is the next session (the first), with week 1's track and
+        # its own form, before any other section.
+        assert page.index('id="next"') < page.index('id="log-next"') < page.index('id="week-1"')
+        assert "Next: session 1" in page
+        action, body = form_of(page, "next")
+        assert action == "log?at=next"
         status, after = post(page_url + action, body)  # 303, followed to the page
         assert status == 200
-        assert 'id="next-job"' in after and "Preparing session 2…" in after, after
-        took, feed = wait_for_episode(page_url, "voicecoach:log-short:session-2")
-        print(f"session 2 appeared in the served feed {took:.1f} s after the POST")
+        # Session 2 is the foundation again, the same session as week 1: it shares its
+        # track, so nothing renders and the feed gains no copy of it.
+        deadline = time.monotonic() + WAIT_S
+        while 'id="audio-next"' not in (page := get(page_url)[1]):
+            assert time.monotonic() < deadline, "session 2 never got its track"
+            time.sleep(0.3)
+        assert "Next: session 2" in page
+        assert re.search(r'<audio id="audio-next"[^>]* src="log-short-week-01.mp3"', page)
+        feed = feedparser.parse(get(page_url + "feed.xml")[1])
+        assert [e.id for e in feed.entries] == ["voicecoach:log-short:week-1"]
+
+        action, body = form_of(page, "next")
+        status, after = post(page_url + action, body)
+        assert status == 200
+        assert 'id="next-job"' in after and "Preparing session 3…" in after, after
+        took, feed = wait_for_episode(page_url, "voicecoach:log-short:session-3")
+        print(f"session 3 appeared in the served feed {took:.1f} s after the POST")
 
         # The same form again: the log has moved on, one line, nothing written.
         status, again = post(page_url + action, body)
         assert status == 422
         lines = re.findall(r'<p class="error"[^>]*>(.*?)</p>', again)
         assert [html.unescape(line) for line in lines] == [
-            "this form was for session 1, but the log has moved on: it is at session 2 now; "
+            "this form was for session 2, but the log has moved on: it is at session 3 now; "
             "check the boxes and send again"
         ]
 
-        entry = next(e for e in feed.entries if e.id == "voicecoach:log-short:session-2")
+        entry = next(e for e in feed.entries if e.id == "voicecoach:log-short:session-3")
         mp3_name = entry.enclosures[0].href.rsplit("/", 1)[1]
-        assert mp3_name == "log-short-session-002.mp3"
+        assert mp3_name == "log-short-session-003.mp3"
         with urllib.request.urlopen(entry.enclosures[0].href, timeout=30) as response:
             (tmp_path / "got.mp3").write_bytes(response.read())
-        served_timeline = json.loads(get(page_url + "log-short-session-002.timeline.json")[1])
+        served_timeline = json.loads(get(page_url + "log-short-session-003.timeline.json")[1])
         # The MP3 decodes, as long as its timeline to the sample (24 per ms).
         assert len(decode(str(tmp_path / "got.mp3"))) == served_timeline["duration_ms"] * 24
         # Its targets (every segment, every cue spoken) are what `plan --next` decides.
         assert prescribed(served_timeline) == prescribed(plan_next(db, site))
         assert get(page_url + ".voicecoach-jobs.sqlite3")[0] == 404  # the queue is hidden
         assert (site / ".voicecoach-jobs.sqlite3").is_file()
-        # The page now has the track, and no longer says it is preparing.
+        # The page now has the track on top, and no longer says it is preparing; the
+        # sessions logged are below it with what was logged.
         page = get(page_url)[1]
-        assert 'id="session-2"' in page and 'id="next-job"' not in page
+        assert 'id="next-job"' not in page and "Next: session 3" in page
+        assert re.search(r'<audio id="audio-next"[^>]* src="log-short-session-003.mp3"', page)
+        assert page.index('id="next"') < page.index('id="session-2"') < page.index('id="week-1"')
+        assert "Logged on " in page[page.index('id="session-2"') :]
 
-        # The loop goes on: sessions 2-4 logged from the page, each brings the next.
-        for number in (2, 3, 4):
-            action, body = form_of(get(page_url)[1], f"session-{number}")
+        # The loop goes on: sessions 3-6 logged from the page, each brings the next.
+        for number in (3, 4, 5, 6):
+            action, body = form_of(get(page_url)[1], "next")
             assert post(page_url + action, body)[0] == 200
             guid = f"voicecoach:log-short:session-{number + 1}"
             took, feed = wait_for_episode(page_url, guid)
             print(f"session {number + 1} appeared in the served feed {took:.1f} s after the POST")
         ids = [e.id for e in feed.entries]
-        assert ids == [f"voicecoach:log-short:session-{n}" for n in (5, 4, 3, 2)] + [
+        assert ids == [f"voicecoach:log-short:session-{n}" for n in (7, 6, 5, 4, 3)] + [
             "voicecoach:log-short:week-1"
         ]
     finally:
         stop_serve(process)
 
 
+def test_a_form_under_a_program_week_logs_that_weeks_targets(
+    published: Path, tmp_path: Path
+) -> None:
+    """Trained to week 1's track after the log moved past the foundation: "as prescribed"
+    means what that track asked, not what the log would have."""
+    site, db = own_copy(published, tmp_path)
+    for _ in range(2):  # the foundation done: the log's next session is a build one
+        assert run_cli("log", str(SHORT), "--db", str(db), "--as-prescribed").returncode == 0
+    process, page_url, _ = start_serve(site, *serve_args(db, site, "--no-render-next"))
+    try:
+        page = get(page_url)[1]
+        action, body = form_of(page, "week-1")
+        assert action == "log?at=week-1"
+        assert post(page_url + action, body)[0] == 200
+    finally:
+        stop_serve(process)
+    from voicecoach.log import LogStore
+
+    with LogStore(db, readonly=True) as store:
+        third = store.sessions("Log Short")[2]
+    # Week 1 asks for the bottom of every range: 2 reps of the split squat, per side; the
+    # log's own third session would have asked for 3.
+    assert third.targets["Split Squat"].amount == 2
+    squat = [s for s in third.sets if s.exercise == "Split Squat"]
+    assert squat and {s.amount for s in squat} == {2}
+
+
 def test_a_server_killed_mid_render_publishes_the_episode_once_after_a_restart(
     published: Path, tmp_path: Path
 ) -> None:
     site, db = own_copy(published, tmp_path)
+    # The foundation logged first: its second session shares week 1's track.
+    assert run_cli("log", str(SHORT), "--db", str(db), "--as-prescribed").returncode == 0
     process, page_url, _ = start_serve(site, *serve_args(db, site))
     try:
         # Logged on the command line against the same log: the server notices by itself.
         result = run_cli("log", str(SHORT), "--db", str(db), "--as-prescribed")
         assert result.returncode == 0, result.stderr
         deadline = time.monotonic() + WAIT_S
-        while "Preparing session 2… (" not in get(page_url)[1]:  # a render step shown
-            assert time.monotonic() < deadline, "the server never started on session 2"
+        while "Preparing session 3… (" not in get(page_url)[1]:  # a render step shown
+            assert time.monotonic() < deadline, "the server never started on session 3"
             time.sleep(0.2)
     finally:
         stop_serve(process, kill=True)  # SIGKILL: nothing of the server runs on
-    assert not (site / "log-short-session-002.mp3").exists()
-    assert "session-2" not in (site / "feed.xml").read_text()
+    assert not (site / "log-short-session-003.mp3").exists()
+    assert "session-3" not in (site / "feed.xml").read_text()
 
     process, page_url, _ = start_serve(site, *serve_args(db, site))
     try:
-        took, feed = wait_for_episode(page_url, "voicecoach:log-short:session-2")
-        print(f"session 2 appeared {took:.1f} s after the restart")
+        took, feed = wait_for_episode(page_url, "voicecoach:log-short:session-3")
+        print(f"session 3 appeared {took:.1f} s after the restart")
         time.sleep(2 * 3.0)  # two of the poller's rounds: nothing more is rendered
         feed = feedparser.parse(get(page_url + "feed.xml")[1])
     finally:
         stop_serve(process)
     assert [e.id for e in feed.entries] == [
-        "voicecoach:log-short:session-2",
+        "voicecoach:log-short:session-3",
         "voicecoach:log-short:week-1",
     ]
     state = json.loads((site / ".voicecoach-site.json").read_text())
-    assert [s["session"] for s in state["sessions"]] == [2]
-    assert sorted(p.name for p in site.glob("*session*.mp3")) == ["log-short-session-002.mp3"]
+    assert [s["session"] for s in state["sessions"]] == [2, 3]  # 2 shares week 1's file
+    assert state["sessions"][0]["file"] == "log-short-week-01.mp3"
+    assert sorted(p.name for p in site.glob("*session*.mp3")) == ["log-short-session-003.mp3"]
     assert not list(site.glob(".*.part"))  # the killed render's temporaries are gone
 
 
@@ -210,14 +262,15 @@ def test_a_failed_render_shows_its_line_and_leaves_the_site_as_it_was(
     missing = tmp_path / "no-such-music"
     process, page_url, _ = start_serve(site, *serve_args(db, site, "--music", str(missing)))
     try:
-        action, body = form_of(get(page_url)[1], "week-1")
-        assert post(page_url + action, body)[0] == 200
+        for _ in range(2):  # the foundation (session 2 shares week 1's track, renders nothing)
+            action, body = form_of(get(page_url)[1], "next")
+            assert post(page_url + action, body)[0] == 200
         deadline = time.monotonic() + WAIT_S
         while 'class="job failed"' not in (page := get(page_url)[1]):
             assert time.monotonic() < deadline, "the render never failed"
             time.sleep(0.3)
         line = re.search(r'<p class="job failed"[^>]*>(.*?)</p>', page).group(1)  # type: ignore[union-attr]
-        assert html.unescape(line).startswith("Session 2 could not be prepared: ")
+        assert html.unescape(line).startswith("Session 3 could not be prepared: ")
         assert str(missing) in html.unescape(line) and "\n" not in line
         feed = feedparser.parse(get(page_url + "feed.xml")[1])
         assert [e.id for e in feed.entries] == ["voicecoach:log-short:week-1"]

@@ -59,10 +59,12 @@ def _loses_words(text: str) -> bool:
     return False
 
 
-def week_file_name(title: str, week: int, last_week: int = 99) -> str:
-    """``alleviating-back-pain-week-03.mp3``: zero-padded so names sort by week."""
+def week_file_name(title: str, week: int, last_week: int = 99, through: int | None = None) -> str:
+    """``alleviating-back-pain-week-03.mp3``: zero-padded so names sort by week; a track
+    that serves a run of weeks names both ends (``-week-01-02.mp3``)."""
     digits = max(2, len(str(last_week)))
-    return f"{title_stem(title)}-week-{week:0{digits}d}.mp3"
+    run = f"-{through:0{digits}d}" if through is not None and through != week else ""
+    return f"{title_stem(title)}-week-{week:0{digits}d}{run}.mp3"
 
 
 def preview_file_name(title: str, week: int, only: tuple[str, ...]) -> str:
@@ -107,6 +109,15 @@ def cards_folder(mp3: Path) -> Path:
 def parts_folder(mp3: Path) -> Path:
     """``week-03/`` beside ``week-03.mp3``: the week split into one track per chapter."""
     return mp3.with_name(mp3.stem)
+
+
+def track_files(mp3: Path) -> list[Path]:
+    """A track and everything built beside it (sidecars, cards, parts): what to remove
+    when a site no longer has the track."""
+    return [
+        mp3, timeline_path(mp3), chapters_path(mp3), transcript_path(mp3),
+        cards_folder(mp3), parts_folder(mp3),
+    ]  # fmt: skip
 
 
 def part_file_name(number: int, chapter_title: str) -> str:

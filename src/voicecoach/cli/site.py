@@ -15,7 +15,7 @@ from voicecoach.cli.options import (
     quiet_option,
     render_options,
 )
-from voicecoach.compiler import clock
+from voicecoach.compiler import clock, counted
 from voicecoach.errors import OutputError
 from voicecoach.log import LogStore, describe_next, next_in_log, resolve_db_path
 from voicecoach.program import load_program
@@ -59,10 +59,12 @@ def publish(
     """Publish weeks as a private podcast feed and a page to play them on a phone.
 
     Renders only the weeks whose timeline or settings changed (the rest are kept), then
-    rewrites feed.xml, index.html and the playlist. Publishing more weeks later adds
-    them as new episodes. With --next, the training log's next session becomes an
-    episode too (season 2 of the feed, numbered by session). Also takes build's speech
-    and audio options.
+    rewrites feed.xml, index.html and the playlist. Weeks that are the same session
+    (the foundation weeks) are one episode. Publishing more weeks later adds them as
+    new episodes. With --next, the training log's next session becomes an episode too
+    (season 2 of the feed, numbered by session), unless it is the same session as one
+    already there, whose track it then shares. The newest 12 sessions are kept. Also
+    takes build's speech and audio options.
 
     \b
     Examples:
@@ -89,14 +91,19 @@ def publish(
     result = publish_site(
         loaded, weeks, Path(site), settings, base_url, Bars(quiet), session=session
     )
-    episodes = result.site.in_order
+    episodes = result.site.feed_episodes  # one per track: a shared session is not twice
     total = sum(e.duration_ms for e in episodes)
     click.echo(
-        f"Published {len(episodes)} episodes ({clock(total)} of audio) to {site}: "
+        f"Published {counted(len(episodes), 'episode')} ({clock(total)} of audio) to {site}: "
         # Every episode is one or the other: those not rendered now were kept as they were.
         f"{len(result.rendered)} rendered, {len(episodes) - len(result.rendered)} unchanged, "
         f"in {time.monotonic() - started:.1f} s"
     )
+    for shared in result.shared:
+        click.echo(
+            f"Session {shared.session} is the same session as {shared.weeks}: "
+            f"it shares {shared.file}"
+        )
     if not result.site.base_url:
         click.echo(
             f"Serve it with: voicecoach serve {site}   (or host the folder and publish again "

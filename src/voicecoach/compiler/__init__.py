@@ -23,6 +23,8 @@ from voicecoach.compiler.progression import (
     Week,
     prescribe_amount,
     prescribe_week,
+    session_run,
+    session_runs,
     step_of,
 )
 from voicecoach.compiler.session import (
@@ -74,5 +76,7 @@ __all__ = [
     "session_floor",
     "prescribe_week",
     "prescribe_amount",
+    "session_run",
+    "session_runs",
     "step_of",
 ]

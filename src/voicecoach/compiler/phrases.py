@@ -38,7 +38,7 @@ def session_intro(
 ) -> list[str]:
     """The opening talk: title and week, the week's focus, what today holds (brief: no
     focus or description; full: the description every week)."""
-    lines = [f"{program.title}. Week {week.number}."]
+    lines = [f"{program.title}. {week.label}."]
     if talk != "brief":
         lines += sentences(week.stage.focus)
     if talk == "full" or (talk == "normal" and week.full_instructions):
@@ -166,9 +166,10 @@ def transition(next_name: str) -> str:
     return f"Next up: {next_name}."
 
 
-def outro(program: Program, week: int) -> list[str]:
+def outro(program: Program, week: Week) -> list[str]:
     """The closing words before the session-end tone."""
-    return [f"Session complete. That was week {week} of {program.title}.", "Well done."]
+    weeks = week.label[0].lower() + week.label[1:]
+    return [f"Session complete. That was {weeks} of {program.title}.", "Well done."]
 
 
 # A schedule that says how often itself ("three times per week on ...") is not prefixed

@@ -14,7 +14,7 @@ range. The same rule is documented in docs/progression.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from voicecoach.program import Exercise, Kind, Program, Span, Stage
 
@@ -71,11 +71,26 @@ class Week:
     foundation: bool
     stage: Stage
     prescriptions: tuple[Prescription, ...]
+    # The last week of a run of weeks that are all this same session (the foundation
+    # weeks): one track serves them all and says so ("Weeks 1 and 2"). None: one week.
+    through: int | None = None
 
     @property
     def full_instructions(self) -> bool:
         """True when this week speaks every setup and execution text."""
         return self.stage.instructions == "full"
+
+    @property
+    def label(self) -> str:
+        """ "Week 3", "Weeks 1 and 2", "Weeks 1 to 4": the weeks this session is for."""
+        if self.through is None or self.through == self.number:
+            return f"Week {self.number}"
+        joiner = "and" if self.through == self.number + 1 else "to"
+        return f"Weeks {self.number} {joiner} {self.through}"
+
+    def same_session(self, other: Week) -> bool:
+        """True when both would be the same track but for the week numbers they name."""
+        return replace(self, number=0, through=None) == replace(other, number=0, through=None)
 
 
 def prescribe_week(program: Program, week: int) -> Week:
@@ -95,6 +110,37 @@ def prescribe_week(program: Program, week: int) -> Week:
             for exercise in program.exercises
         ),
     )
+
+
+def session_run(program: Program, week: Week, limit: int) -> Week:
+    """``week`` as the run of weeks it is the same session as, within weeks 1..``limit``
+    (never shorter than the foundation): ``Week 1`` of the shipped program is
+    ``Weeks 1 and 2``. A week that is no program week (a training log's decisions in it)
+    or the same as no other is returned as it is."""
+    number = week.number
+    if not week.same_session(prescribe_week(program, number)):
+        return week
+    limit = min(max(limit, program.progression.foundation_weeks, number), MAX_WEEK)
+    first = last = number
+    while first > 1 and prescribe_week(program, first - 1).same_session(week):
+        first -= 1
+    while last < limit and prescribe_week(program, last + 1).same_session(week):
+        last += 1
+    if first == last:
+        return week
+    return replace(week, number=first, through=last)
+
+
+def session_runs(program: Program, weeks: list[int]) -> list[Week]:
+    """The sessions that ``weeks`` need, in order: one ``Week`` per run of weeks that are
+    the same session (``session_run``), so weeks 1-12 of the shipped program are 11."""
+    runs: list[Week] = []
+    limit = max(weeks, default=1)
+    for number in sorted(set(weeks)):
+        if runs and number <= (runs[-1].through or runs[-1].number):
+            continue
+        runs.append(session_run(program, prescribe_week(program, number), limit))
+    return runs
 
 
 def step_of(program: Program, exercise: Exercise) -> int:

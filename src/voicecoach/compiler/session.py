@@ -445,6 +445,7 @@ class _Session:
         return Timeline(
             program=program.title,
             week=week.number,
+            through=week.through,
             duration_ms=self.t,
             focus=week.stage.focus,
             artist=program.artist,
@@ -456,7 +457,7 @@ class _Session:
     def outro(self) -> None:
         """The closing words and the session-end tone."""
         start = at = self.t
-        for index, line in enumerate(phrases.outro(self.program, self.week.number)):
+        for index, line in enumerate(phrases.outro(self.program, self.week)):
             at = self.say(at + (LINE_GAP_MS if index else 0), line)
         end = self.tone(at + OUTRO_TONE_GAP_MS, "session_end") + OUTRO_TAIL_MS
         self.segment(end - start, "talk")

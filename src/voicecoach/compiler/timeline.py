@@ -79,11 +79,19 @@ class Timeline:
     segments: tuple[Segment, ...]
     cues: tuple[Cue, ...]
     chapters: tuple[Chapter, ...]
+    through: int | None = None  # the last week of the run it serves (Week.through)
+
+    @property
+    def weeks(self) -> str:
+        """ "week 3", or "weeks 1–2" for a session that is the same for several weeks."""
+        if self.through is None or self.through == self.week:
+            return f"week {self.week}"
+        return f"weeks {self.week}–{self.through}"
 
     @property
     def title(self) -> str:
-        """ "Program — week N": the track's title."""
-        return f"{self.program} — week {self.week}"
+        """ "Program — week N" (or "weeks 1–2"): the track's title."""
+        return f"{self.program} — {self.weeks}"
 
     def speech_texts(self) -> list[str]:
         """Every distinct phrase, in order of first appearance."""
@@ -114,9 +122,10 @@ class Timeline:
                 item["hz"] = c.hz
             return item
 
-        return {
-            "program": self.program,
-            "week": self.week,
+        document: dict[str, Any] = {"program": self.program, "week": self.week}
+        if self.through is not None:  # only then: a one-week document stays as it was
+            document["through"] = self.through
+        return document | {
             "title": self.title,
             "focus": self.focus,
             "duration_ms": self.duration_ms,

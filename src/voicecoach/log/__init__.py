@@ -18,8 +18,14 @@ The log feeds the progression: it builds a ``compiler.Week`` and hands it to
 from voicecoach.log.csvio import export_csv, import_csv, read_csv, sessions_to_csv
 from voicecoach.log.entries import Entry, parse_entry, split_set_option
 from voicecoach.log.form import FormField, fields_for, form_fields, record_form
-from voicecoach.log.history import history_table, plot_history
-from voicecoach.log.next_session import LogRule, NextSession, next_session, target_text
+from voicecoach.log.history import history_table, logged_lines, plot_history
+from voicecoach.log.next_session import (
+    LogRule,
+    NextSession,
+    next_session,
+    target_text,
+    trained_to,
+)
 from voicecoach.log.record import (
     ask_answers,
     describe_next,
@@ -60,11 +66,13 @@ __all__ = [
     "find_exercise",
     "form_fields",
     "history_table",
+    "logged_lines",
     "import_csv",
     "next_session",
     "parse_date",
     "parse_entry",
     "next_in_log",
+    "trained_to",
     "plot_history",
     "program_hash",
     "read_csv",

@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from voicecoach.compiler import Week
 from voicecoach.errors import LogError
 from voicecoach.log.next_session import NextSession, target_text
 from voicecoach.log.record import next_in_log, parse_date, record_session
@@ -62,10 +63,12 @@ def record_form(
     program: Program,
     form: Mapping[str, str],
     today: datetime.date | None = None,
+    trained: Week | None = None,
 ) -> SessionRecord:
     """Record a submitted form: ``date`` (ISO, empty = today), ``missed`` (any non-empty
     value), and ``ex-N`` values in the ``--set`` grammar. Raises LogError (one line, for
-    the page to show beside the form) and writes nothing when any field is wrong."""
+    the page to show beside the form) and writes nothing when any field is wrong.
+    ``trained``: the week whose track the form was under (``record_session``)."""
     known = {DATE_FIELD, MISSED_FIELD} | {field_name(i) for i in range(len(program.exercises))}
     unknown = sorted(set(form) - known)
     if unknown:
@@ -79,4 +82,4 @@ def record_form(
     ]
     if missed:
         answers = []
-    return record_session(store, program, answers, date=date, missed=missed)
+    return record_session(store, program, answers, date=date, missed=missed, trained=trained)

@@ -116,6 +116,21 @@ def glance(exercise: Exercise, rows: Sequence[Row]) -> str:
     return f"{exercise.name}: {amounts}{weight} over {counted(len(rows), 'session')}; last: {done}"
 
 
+def logged_lines(program: Program, session: SessionRecord) -> list[str]:
+    """What was logged for one session, a line per exercise as ``history`` shows it:
+    "Split Squat: 2 × 10/10, 10/9 at 12 kg; knee ok", "Plank: skipped", or "Missed"."""
+    if session.status == "missed":
+        return ["Missed: it did not happen (the next session repeats its targets)."]
+    lines = []
+    for exercise in program.exercises:
+        _, _, sets, weight, _, note = _cells(exercise, session)
+        if sets == "-":  # not in this session's targets (the program changed since)
+            continue
+        at = f" at {weight}" if weight not in ("", "-") else ""
+        lines.append(f"{exercise.name}: {sets}{at}" + (f"; {note}" if note else ""))
+    return lines
+
+
 def _cells(exercise: Exercise, session: SessionRecord) -> tuple[str, ...]:
     number, date = str(session.number), session.date.isoformat()
     if session.status == "missed":

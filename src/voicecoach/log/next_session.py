@@ -21,7 +21,7 @@ builds a ``Week`` and hands it to ``compile_program``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from voicecoach.compiler import (
     MAX_WEEK,
@@ -80,7 +80,12 @@ def next_session(program: Program, sessions: Sequence[SessionRecord]) -> NextSes
                 for exercise in program.exercises
             ),
         )
-    targets = {
+    return NextSession(len(sessions) + 1, done, week, targets_of(program, week), weights)
+
+
+def targets_of(program: Program, week: Week) -> dict[str, Target]:
+    """What ``week``'s track asks of each exercise, in the log's units."""
+    return {
         exercise.name: Target(
             amount=to_log_units(exercise, _value(p)),
             sets=exercise.sets,
@@ -88,7 +93,12 @@ def next_session(program: Program, sessions: Sequence[SessionRecord]) -> NextSes
         )
         for exercise, p in zip(program.exercises, week.prescriptions)
     }
-    return NextSession(len(sessions) + 1, done, week, targets, weights)
+
+
+def trained_to(program: Program, upcoming: NextSession, week: Week) -> NextSession:
+    """The log's next session, trained to ``week``'s track instead of the one the log
+    prescribed (a week of the program played from the page): same number, its targets."""
+    return replace(upcoming, week=week, targets=targets_of(program, week))
 
 
 def to_log_units(exercise: Exercise, value: int) -> int:

@@ -12,9 +12,10 @@ import hashlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from voicecoach.compiler import Week
 from voicecoach.errors import LogError
 from voicecoach.log.entries import Entry, parse_entry
-from voicecoach.log.next_session import NextSession, next_session, target_text
+from voicecoach.log.next_session import NextSession, next_session, target_text, trained_to
 from voicecoach.log.records import SessionRecord, SetRecord
 from voicecoach.log.rules import Broken, check_date, check_session, find_exercise
 from voicecoach.log.store import LogStore
@@ -79,12 +80,15 @@ def record_session(
     answers: Sequence[tuple[str, str]] = (),
     date: datetime.date | None = None,
     missed: bool = False,
+    trained: Week | None = None,
 ) -> SessionRecord:
     """Log the next session of ``program``.
 
     ``answers`` are (exercise name, VALUE) pairs in the grammar of ``log.entries``; an
     exercise not answered was done as prescribed. ``missed`` records a session that did not
-    happen (its targets are repeated next time); it takes no answers.
+    happen (its targets are repeated next time); it takes no answers. ``trained`` is the
+    week whose track was trained to, when not the one the log prescribed (a program week
+    played on the page): "as prescribed" then means that track's targets.
     """
     today = datetime.date.today()
     date = date or today
@@ -92,6 +96,8 @@ def record_session(
         raise LogError("a missed session has no sets; leave out --set")
     sessions = store.sessions(program.title)
     upcoming = next_session(program, sessions)
+    if trained is not None:
+        upcoming = trained_to(program, upcoming, trained)
     rows: list[SetRecord] = []
     if not missed:
         for entry in parse_answers(program, upcoming, answers):

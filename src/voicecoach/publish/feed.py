@@ -94,7 +94,7 @@ def feed_xml(site: Site, base_url: str | None) -> str:
     sub(image, "title", site.title)
     sub(image, "link", url(PAGE_FILE))
     sub(channel, f"{{{PODCAST}}}locked", "yes")  # a private feed: not to be imported elsewhere
-    for episode in site.newest_first:
+    for episode in site.feed_episodes:
         item = sub(channel, "item")
         sub(item, "title", episode.title)
         sub(item, "description", episode.focus)

@@ -1,11 +1,12 @@
 """The served page's "log this session" form: its HTML, and what a submission does.
 
-``voicecoach serve`` adds the form to every section of the page (weeks and sessions made
-from the log) when the site knows its program file. It is a plain HTML form: no script,
-so it works on any phone browser; a ``<details>`` box keeps it folded until tapped.
-Every form logs the same thing, the training log's next session (the log does not know
-which week's track was played: its targets are the log's own, voicecoach.log), so each
-is labelled with that session's number and targets.
+``voicecoach serve`` builds the top of the page from the training log when the site
+knows its program file: the next session's card (publish/page.py ``NextCard``) with its
+own form, open. Each form logs the session its track prescribes: the card's, the log's
+next session against the log's targets; a program week's (folded under its track), the
+log's next session against that week's targets, since that is what was trained to. The
+log's earlier sessions show what was logged for them. The forms are plain HTML: no
+script, so they work on any phone browser.
 
 A submission goes to ``record_form`` (the same path ``voicecoach log --set`` takes):
 either the whole session is written in one transaction, or nothing is and the form comes
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
+from voicecoach.compiler import MAX_WEEK, Week, prescribe_week
 from voicecoach.errors import LogError, VoicecoachError
 from voicecoach.log import (
     FormField,
@@ -31,18 +33,23 @@ from voicecoach.log import (
     NextSession,
     SessionRecord,
     fields_for,
+    logged_lines,
     next_in_log,
     next_session,
     plot_history,
     record_form,
+    trained_to,
 )
 from voicecoach.program import Program, load_program
-from voicecoach.publish.page import WeekExtra
-from voicecoach.publish.state import Episode
+from voicecoach.publish.page import Earlier, NextCard, WeekExtra
+from voicecoach.publish.site import KEEP_SESSIONS
+from voicecoach.publish.state import Episode, Site
 
 FORM_PATH = "log"  # under the secret path: the only address that takes a POST
 PROGRESS_FILE = "progress.png"  # drawn per request from the log (history --plot)
 SESSION_FIELD = "session"  # hidden: the session number the form was made for
+TRACK_FIELD = "track"  # hidden: the track it was under ("next", or "week-3")
+NEXT = "next"  # the top card's anchor and track
 DATE_FIELD = "date"
 MISSED_FIELD = "missed"
 MAX_FORM_BYTES = 16 * 1024  # a form of 30 exercises is under 2 KB
@@ -65,6 +72,8 @@ form.log button { width: 100%; font: inherit; padding: .7rem; margin-top: 1rem; 
 .log .error { border-left: .3rem solid #d33; padding: .4rem .6rem; background: #d331; }
 .log .done { border-left: .3rem solid var(--accent); padding: .4rem .6rem;
              background: #14534a22; }
+div.logged { border-left: .3rem solid #8886; padding: .2rem .7rem; margin-top: .6rem; }
+div.logged ul { margin: .2rem 0; padding-left: 1.1rem; }
 """
 
 
@@ -73,7 +82,7 @@ class Shown:
     """What one request shows beside the forms: an error (with what was typed) in the
     section it came from, or the confirmation of a session just logged."""
 
-    at: str = ""  # the section's anchor: "week-3", "session-7"
+    at: str = ""  # the section's anchor: "next", "week-3"
     error: str = ""
     typed: Mapping[str, str] = field(default_factory=dict)
     logged: SessionRecord | None = None
@@ -89,23 +98,33 @@ def describe_logged(record: SessionRecord) -> str:
 
 
 def form_html(
-    episode: Episode,
+    anchor: str,
     upcoming: NextSession,
     fields: list[FormField],
     today: datetime.date,
     shown: Shown,
 ) -> str:
-    """One section's form; open, with the error or the confirmation, if ``shown`` is for it."""
-    here = shown.at == episode.anchor
+    """The form in section ``anchor`` for ``upcoming`` (trained to that section's track);
+    the top card's is open, and any is open with its error or confirmation."""
+    here = shown.at == anchor
     typed = shown.typed if here and shown.error else {}
     notes = ""
     if here and shown.error:
         notes = f'<p class="error" role="alert">{escape(shown.error)}</p>'
     elif here and shown.logged:
         notes = f'<p class="done" role="status">{escape(describe_logged(shown.logged))}</p>'
-    prefix = f"log-{episode.anchor}"
+    prefix = f"log-{anchor}"
     stage = "foundation" if upcoming.week.foundation else "build"
-    week = upcoming.week.number
+    number = upcoming.number
+    if anchor == NEXT:
+        summary = f"Log session {number}"
+        what = f"Session {number} in your training log ({upcoming.week.label.lower()}, {stage})."
+    else:
+        summary = "Trained to this track? Log it"
+        what = (
+            f"Logs session {number} in your training log with this track's targets "
+            f"({upcoming.week.label.lower()}, {stage})."
+        )
     inputs = "\n".join(
         f'<label for="{prefix}-{f.name}">{escape(f.label)} '
         f'<span class="target">{escape(f.target)}</span></label>'
@@ -117,24 +136,60 @@ def form_html(
     )
     date = typed.get(DATE_FIELD, today.isoformat())
     missed = " checked" if typed.get(MISSED_FIELD) else ""
-    return f"""<details class="log" id="{prefix}"{" open" if here else ""}>
-<summary>Log this session</summary>
-<form class="log" method="post" action="{FORM_PATH}?at={episode.anchor}">
+    opened = " open" if here or anchor == NEXT else ""
+    return f"""<details class="log" id="{prefix}"{opened}>
+<summary>{escape(summary)}</summary>
+<form class="log" method="post" action="{FORM_PATH}?at={anchor}">
 {notes}
-<p class="meta">Session {upcoming.number} in your training log (week {week}, {stage}).
+<p class="meta">{escape(what)}
 Leave a box empty if it went as prescribed; otherwise type what you did:
 <code>10,10,9</code> reps per set, <code>10/10,10/9</code> left/right, <code>30s</code>
 a hold, <code>@12kg</code> the weight, <code>skip</code>.</p>
-<input type="hidden" name="{SESSION_FIELD}" value="{upcoming.number}">
+<input type="hidden" name="{SESSION_FIELD}" value="{number}">
+<input type="hidden" name="{TRACK_FIELD}" value="{anchor}">
 <label for="{prefix}-date">Date</label>
 <input type="date" id="{prefix}-date" name="{DATE_FIELD}" value="{escape(date)}"
  max="{today.isoformat()}">
 {inputs}
 <label class="check"><input type="checkbox" name="{MISSED_FIELD}" value="1"{missed}>
 It did not happen (missed)</label>
-<button type="submit">Log session {upcoming.number}</button>
+<button type="submit">Log session {number}</button>
 </form>
 </details>"""
+
+
+def logged_html(program: Program, record: SessionRecord) -> str:
+    """What was logged for an earlier session, under its track."""
+    lines = "".join(f"<li>{escape(line)}</li>" for line in logged_lines(program, record))
+    return (
+        f'<div class="logged"><p class="meta">Logged on {record.date.isoformat()}:</p>'
+        f"<ul>{lines}</ul></div>"
+    )
+
+
+def changes(program: Program, upcoming: NextSession) -> list[str]:
+    """What the log changed for the next session, in the track's own words."""
+    said = [
+        f"{exercise.name}: {prescription.decision}"
+        for exercise, prescription in zip(program.exercises, upcoming.week.prescriptions)
+        if prescription.decision
+    ]
+    if said:
+        return said
+    if upcoming.number == 1:
+        return ["Your first session: the program as it is written."]
+    return ["The same targets as last time: the foundation, as the program writes it."]
+
+
+def week_track(program: Program, site: Site, week: Week) -> Episode | None:
+    """The program week's episode that is ``week``'s track, if ``week`` is a week of the
+    program as written (a foundation session) and the site has it."""
+    if not week.same_session(prescribe_week(program, week.number)):
+        return None  # the log decided something: no program week says it
+    for episode in site.episodes.values():
+        if episode.week <= week.number <= (episode.through or episode.week):
+            return episode
+    return None
 
 
 def unavailable_html(message: str) -> str:
@@ -158,30 +213,52 @@ class LogForm:
     def _program(self) -> Program:
         return load_program(str(self.program_file))
 
-    def _upcoming(self, program: Program, store: LogStore | None) -> NextSession:
-        return next_in_log(store, program) if store else next_session(program, [])
-
-    def extra(self, shown: Shown, logged_number: int | None = None) -> WeekExtra:
-        """The function page_html calls per section; reads the log once, for all."""
+    def view(
+        self, site: Site, shown: Shown, logged_number: int | None = None, status: str = ""
+    ) -> tuple[NextCard | None, WeekExtra]:
+        """The top card and the function page_html calls per section; reads the log once.
+        ``status`` is the line about the next session's track being prepared."""
+        records: dict[int, SessionRecord] = {}
         try:
             program = self._program()
             if self.db_path.exists():
                 with LogStore(self.db_path, readonly=True) as store:
-                    upcoming = self._upcoming(program, store)
-                    if logged_number is not None and shown.logged is None:
-                        found = [
-                            s for s in store.sessions(program.title) if s.number == logged_number
-                        ]
-                        if found:
-                            shown = Shown(at=shown.at, logged=found[0])
+                    sessions = store.sessions(program.title)
+                upcoming = next_session(program, sessions)
+                records = {s.number: s for s in sessions}
             else:  # nothing logged yet: the first session, create no file on a GET
-                upcoming = self._upcoming(program, None)
+                upcoming = next_session(program, [])
         except VoicecoachError as exc:
             message = f"Logging is not available: {exc}"
-            return lambda episode: unavailable_html(message)
-        fields = fields_for(program, upcoming)
+            return None, lambda episode: unavailable_html(message)
+        if logged_number is not None and shown.logged is None and logged_number in records:
+            shown = Shown(at=shown.at, logged=records[logged_number])
         today = datetime.date.today()
-        return lambda episode: form_html(episode, upcoming, fields, today, shown)
+        episode = site.sessions.get(upcoming.number) or week_track(program, site, upcoming.week)
+        card = NextCard(
+            number=upcoming.number,
+            weeks=episode.weeks if episode else upcoming.week.label.lower(),
+            stage="foundation" if upcoming.week.foundation else "build",
+            changes=changes(program, upcoming),
+            episode=episode,
+            form=form_html(NEXT, upcoming, fields_for(program, upcoming), today, shown),
+            status=status,
+            earlier=[
+                Earlier(n, logged_html(program, records[n]), site.sessions.get(n))
+                for n in sorted(records, reverse=True)[:KEEP_SESSIONS]
+            ],
+        )
+
+        def extra(episode: Episode) -> str:
+            if episode.session is not None:
+                record = records.get(episode.session)
+                return logged_html(program, record) if record else ""
+            week = prescribe_week(program, episode.week)
+            trained = trained_to(program, upcoming, week)
+            fields = fields_for(program, trained)
+            return form_html(episode.anchor, trained, fields, today, shown)
+
+        return card, extra
 
     def progress_png(self) -> bytes | None:
         """The progress picture (``history --plot``) of what is logged, as PNG bytes;
@@ -216,6 +293,7 @@ class LogForm:
         values = dict(form)
         made_for = values.pop(SESSION_FIELD, "")
         program = self._program()
+        trained = trained_week(values.pop(TRACK_FIELD, NEXT))
         with self._lock, LogStore(self.db_path) as store:
             upcoming = next_in_log(store, program)
             if made_for != str(upcoming.number):
@@ -223,4 +301,15 @@ class LogForm:
                     f"this form was for session {made_for or '?'}, but the log has moved on: "
                     f"it is at session {upcoming.number} now; check the boxes and send again"
                 )
-            return record_form(store, program, values)
+            week = prescribe_week(program, trained) if trained is not None else None
+            return record_form(store, program, values, trained=week)
+
+
+def trained_week(track: str) -> int | None:
+    """The week number of a form's track ("week-3"), or None for the next session's."""
+    if track == NEXT:
+        return None
+    number = track.removeprefix("week-")
+    if track.startswith("week-") and number.isdigit() and 1 <= int(number) <= MAX_WEEK:
+        return int(number)
+    raise LogError(f"the form's track is {track!r}; expected {NEXT!r} or week-1 to week-{MAX_WEEK}")

@@ -1,4 +1,5 @@
-"""The site's page: every week with a player, its chapters and its plan, for a phone.
+"""The site's page: the next session on top, then every session with a player, its
+chapters and its plan, for a phone.
 
 One self-contained HTML file: inline CSS and a few lines of script, no external
 fonts, scripts or stylesheets, so it works on a phone that reaches nothing but the
@@ -7,16 +8,19 @@ The feed's address is filled in from the page's own address, so it is right on
 whatever host serves the page. Under each player, the coach screen (publish/coach.py)
 shows what to do now, read off the track's timeline at the player's time.
 
-Other features can add to each week (the server's "log this session" form,
-publish/log_form.py) through ``page_html(site, week_extra=..., extra_style=...)``: a
-function from an Episode to an HTML fragment, placed at the end of that week's section,
-and the CSS it needs. Sessions made from the training log (``publish --next``) follow
-the weeks, each a section like a week's.
+The order is the order of training: the next session to train (``NextCard``, when
+the server knows the training log: its number, week and stage, what the log changed,
+its player and its own log form, all before anything else), then the log's earlier
+sessions, newest first, then the program's weeks. Other features add to each section
+(the server's forms and what was logged, publish/log_form.py) through
+``page_html(site, week_extra=..., extra_style=...)``: a function from an Episode to an
+HTML fragment placed at the end of its section, and the CSS it needs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from html import escape
 from urllib.parse import quote
 
@@ -45,6 +49,14 @@ h2 { font-size: 1.15rem; margin: 0 0 .25rem; }
              margin: 0 .4rem .4rem 0; }
 code { word-break: break-all; font-size: .85rem; }
 section.week { border-top: 1px solid #8884; padding: 1rem 0; }
+section.next { border: 2px solid var(--accent); border-radius: .6rem; padding: .8rem;
+               margin: 1rem 0; }
+section.next h2 { font-size: 1.3rem; }
+ul.changes { margin: .4rem 0; padding-left: 1.1rem; }
+ul.changes li { margin: .15rem 0; }
+h2.list { font-size: 1rem; text-transform: uppercase; letter-spacing: .05em; opacity: .7;
+          margin: 1.6rem 0 0; }
+details.chapters > summary { padding: .3rem 0; cursor: pointer; }
 audio { width: 100%; margin: .5rem 0; }
 ol.chapters { list-style: none; padding: 0; margin: 0; }
 ol.chapters button { width: 100%; text-align: left; font: inherit; padding: .6rem .5rem;
@@ -127,18 +139,43 @@ for (const audio of document.querySelectorAll("audio")) {
 """
 
 
-def _week(episode: Episode, extra: WeekExtra | None, artist: str = "") -> str:
-    # Weeks keep their short ids (audio-3): links and tests made before sessions use them.
-    audio_id = f"audio-{episode.week}" if episode.session is None else f"audio-{episode.anchor}"
-    chapters = "\n".join(
+@dataclass(frozen=True)
+class NextCard:
+    """The session to train next, as the top of the page shows it (the server makes it
+    from the training log: publish/log_form.py)."""
+
+    number: int  # its number in the log
+    weeks: str  # "week 3", "weeks 1–2"
+    stage: str  # "foundation", "build"
+    changes: list[str] = field(default_factory=list)  # what the log changed, per exercise
+    episode: Episode | None = None  # its track, once the site has it
+    form: str = ""  # its log form
+    status: str = ""  # the track being prepared, or why it could not be
+    earlier: list[Earlier] = field(default_factory=list)  # the sessions logged, newest first
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """A session logged before, under the next one: its track if the site has one."""
+
+    number: int
+    logged: str  # what was logged, as HTML
+    episode: Episode | None = None
+
+
+def _chapters(episode: Episode, audio_id: str) -> str:
+    return "\n".join(
         f'<li><button type="button" data-audio="{audio_id}" '
         f'data-start="{chapter["start_ms"] / 1000:g}"><span class="at">'
         f"{clock(chapter['start_ms'])}</span><span>{escape(chapter['title'])}</span>"
         f"</button></li>"
         for chapter in episode.chapters
     )
+
+
+def _plan(episode: Episode) -> str:
     header, *rows = episode.plan or [[]]
-    table = (
+    return (
         "<table><thead><tr>"
         + "".join(f"<th>{escape(cell)}</th>" for cell in header)
         + "</tr></thead><tbody>"
@@ -147,6 +184,10 @@ def _week(episode: Episode, extra: WeekExtra | None, artist: str = "") -> str:
         )
         + "</tbody></table>"
     )
+
+
+def _player(episode: Episode, audio_id: str, artist: str, folded: bool) -> str:
+    """The player, its download link, the coach screen, the chapters and the plan."""
     parts = ""
     if episode.parts:
         links = " · ".join(
@@ -157,20 +198,53 @@ def _week(episode: Episode, extra: WeekExtra | None, artist: str = "") -> str:
             f'<details><summary>One track per exercise (<a href="{playlist}">playlist</a>)'
             f"</summary><p>{links}</p></details>"
         )
-    return f"""<section class="week" id="{episode.anchor}">
-<h2>{escape(episode.title)}</h2>
-<p class="meta">{escape(episode.focus)} · {clock(episode.duration_ms)}</p>
-<audio id="{audio_id}" controls preload="metadata" src="{quote(episode.file)}"
+    chapters = f'<ol class="chapters">\n{_chapters(episode, audio_id)}\n</ol>'
+    if folded:  # the top card: its form comes before a long list of chapters
+        chapters = (
+            f'<details class="chapters"><summary>Chapters ({len(episode.chapters)})</summary>'
+            f"{chapters}</details>"
+        )
+    return f"""<audio id="{audio_id}" controls preload="metadata" src="{quote(episode.file)}"
  data-title="{escape(episode.title)}" data-artist="{escape(artist)}"></audio>
 <p class="meta"><a href="{quote(episode.file)}" download>Download the MP3</a>
 ({episode.size_bytes / 1_000_000:.1f} MB) to keep it on the phone</p>
 {coach_html(audio_id, episode.timeline_file)}
-<ol class="chapters">
 {chapters}
-</ol>
-<details><summary>Plan</summary>{table}</details>
-{parts}
+<details><summary>Plan</summary>{_plan(episode)}</details>
+{parts}"""
+
+
+def _week(episode: Episode, extra: WeekExtra | None, artist: str = "") -> str:
+    # Weeks keep their short ids (audio-3): links and tests made before sessions use them.
+    audio_id = f"audio-{episode.week}" if episode.session is None else f"audio-{episode.anchor}"
+    return f"""<section class="week" id="{episode.anchor}">
+<h2>{escape(episode.title)}</h2>
+<p class="meta">{escape(episode.focus)} · {clock(episode.duration_ms)}</p>
+{_player(episode, audio_id, artist, folded=False)}
 {extra(episode) if extra else ""}
+</section>"""
+
+
+def _earlier(session: Earlier, extra: WeekExtra | None, artist: str) -> str:
+    if session.episode is not None:
+        return _week(session.episode, lambda episode: session.logged, artist)
+    return f"""<section class="week" id="session-{session.number}">
+<h2>Session {session.number}</h2>
+{session.logged}
+</section>"""
+
+
+def _next_card(card: NextCard, artist: str) -> str:
+    length = f" · {clock(card.episode.duration_ms)}" if card.episode else ""
+    changes = "".join(f"<li>{escape(line)}</li>" for line in card.changes)
+    player = _player(card.episode, "audio-next", artist, folded=True) if card.episode else ""
+    return f"""<section class="next" id="next" aria-labelledby="next-title">
+<h2 id="next-title">Next: session {card.number}</h2>
+<p class="meta">{escape(card.weeks.capitalize())} · {escape(card.stage)}{length}</p>
+<ul class="changes">{changes}</ul>
+{card.status}
+{player}
+{card.form}
 </section>"""
 
 
@@ -179,17 +253,32 @@ def page_html(
     week_extra: WeekExtra | None = None,
     extra_style: str = "",
     after: str = "",
-    before: str = "",
+    next_card: NextCard | None = None,
 ) -> str:
-    """The page for ``site``; ``week_extra(episode)`` may add HTML to each week (with
-    ``extra_style``, CSS for it); ``after`` is HTML after the weeks (the progress picture),
-    ``before`` HTML before them (the next session being prepared, publish/jobs.py)."""
-    episodes = site.in_order
-    total = sum(e.duration_ms for e in episodes)
-    count = counted(len(site.episodes), "week")
+    """The page for ``site``; ``next_card`` on top; ``week_extra(episode)`` may add HTML
+    to each section below it (with ``extra_style``, CSS for it); ``after`` is HTML after
+    them (the progress picture)."""
+    weeks = sum((e.through or e.week) - e.week + 1 for e in site.episodes.values())
+    count = counted(weeks, "week")
     if site.sessions:
         count += f" · {counted(len(site.sessions), 'session')} from the log"
-    weeks = "\n".join(_week(e, week_extra, site.author) for e in episodes)
+    total = sum(e.duration_ms for e in site.feed_episodes)
+    program = sorted(site.episodes.values(), key=lambda e: e.week)
+    sections = []
+    if next_card is not None:
+        sections.append(_next_card(next_card, site.author))
+        if next_card.earlier:
+            sections.append('<h2 class="list">Earlier sessions</h2>')
+            sections += [_earlier(e, week_extra, site.author) for e in next_card.earlier]
+    else:  # the static page knows no log: the sessions it has, newest first
+        sessions = [e for e in reversed(site.in_order) if e.session is not None]
+        if sessions:
+            sections.append('<h2 class="list">Sessions from the log</h2>')
+            sections += [_week(e, week_extra, site.author) for e in sessions]
+    if program:
+        sections.append('<h2 class="list">The program, week by week</h2>')
+        sections += [_week(e, week_extra, site.author) for e in program]
+    body = "\n".join(sections)
     playlist = quote(playlist_file_name(site.title))
     return f"""<!doctype html>
 <html lang="{escape(site.language)}">
@@ -224,8 +313,7 @@ and a headset's next / previous buttons follow the chapters.</p>
 <p class="meta">Feed address (paste it into any podcast app):<br>
 <code id="feed-url">{FEED_FILE}</code><br>
 Playlist for music players: <a href="{playlist}">{escape(playlist_file_name(site.title))}</a></p>
-{before}
-{weeks}
+{body}
 {after}
 <script type="application/json" id="coach-words">{coach_words_json()}</script>
 <script>{SCRIPT.replace("FEED", FEED_FILE).replace("COVER", COVER_FILE)}{COACH_SCRIPT}</script>

@@ -57,6 +57,7 @@ from voicecoach.publish.log_form import (
     DATE_FIELD,
     FORM_PATH,
     MAX_FORM_BYTES,
+    NEXT,
     PROGRESS_FILE,
     SESSION_FIELD,
     STYLE,
@@ -166,15 +167,16 @@ def make_app(
         return load_site(folder) or site  # publish may have added episodes meanwhile
 
     def page(form: LogForm, shown: Shown, logged: int | None = None, status: int = 200) -> Response:
-        extra = form.extra(shown, logged)
         preparing = status_html(jobs.current()) if jobs is not None else ""
+        now = current_site()
+        card, extra = form.view(now, shown, logged, preparing)
         response = Response(
             page_html(
-                current_site(),
+                now,
                 week_extra=extra,
                 extra_style=STYLE + JOB_STYLE,
                 after=form.progress_html(),
-                before=preparing,
+                next_card=card,
             ),
             status,
             mimetype="text/html",
@@ -185,9 +187,9 @@ def make_app(
     def section_of(request: Request) -> str:
         """The section a form was sent from (``?at=week-3``), else the first one: an
         error or a confirmation always has a form to be shown in."""
-        anchors = [e.anchor for e in current_site().in_order]
+        anchors = [NEXT] + [e.anchor for e in current_site().in_order]
         at = request.args.get("at", "")
-        return at if at in anchors else (anchors[0] if anchors else "")
+        return at if at in anchors else NEXT
 
     def log_session(form: LogForm, request: Request) -> Response:
         submitted = request.form.to_dict()  # 413 here when the body is over the cap

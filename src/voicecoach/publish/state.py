@@ -39,11 +39,22 @@ class Episode:
     parts_playlist: str | None = None
     session: int | None = None  # the log's session number, for a track made by --next
     transcript_file: str | None = None  # the WebVTT transcript (None: published before it)
+    through: int | None = None  # the last week of the run of weeks this session serves
+    # Which session this is, whatever its week numbers (publish/site.py, session_identity):
+    # episodes with the same identity share one file.
+    identity: str = ""
 
     @property
     def anchor(self) -> str:
         """The page's id for this episode's section: ``week-3`` or ``session-7``."""
         return f"session-{self.session}" if self.session else f"week-{self.week}"
+
+    @property
+    def weeks(self) -> str:
+        """ "week 3", or "weeks 1–2" for a run of weeks that are the same session."""
+        if self.through is None or self.through == self.week:
+            return f"week {self.week}"
+        return f"weeks {self.week}–{self.through}"
 
 
 @dataclass
@@ -56,7 +67,7 @@ class Site:
     language: str
     secret: str
     base_url: str | None = None
-    episodes: dict[int, Episode] = field(default_factory=dict)  # by week
+    episodes: dict[int, Episode] = field(default_factory=dict)  # by (first) week
     sessions: dict[int, Episode] = field(default_factory=dict)  # by the log's session number
     program_file: str | None = None  # absolute, as published: what `serve` logs against
 
@@ -71,6 +82,21 @@ class Site:
         """The page's order: the weeks, then the sessions made from the log."""
         weeks = sorted(self.episodes.values(), key=lambda e: e.week)
         return weeks + sorted(self.sessions.values(), key=lambda e: e.session or 0)
+
+    @property
+    def feed_episodes(self) -> list[Episode]:
+        """The feed's items, newest first: one per file. A session that shares its track
+        with a week (or an earlier session) is that episode, not a second copy of it."""
+        first: dict[str, Episode] = {}
+        for episode in sorted(self.in_order, key=lambda e: e.published):
+            first.setdefault(episode.file, episode)
+        kept = {id(e) for e in first.values()}
+        return [e for e in self.newest_first if id(e) in kept]
+
+    def track_for(self, identity: str) -> Episode | None:
+        """The earliest episode holding the session ``identity``, to share its file."""
+        same = [e for e in self.in_order if identity and e.identity == identity]
+        return min(same, key=lambda e: e.published) if same else None
 
     def to_json(self) -> str:
         document = {

@@ -19,10 +19,11 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 
+from voicecoach.compiler import Week
 from voicecoach.naming import playlist_file_name, week_file_name
 from voicecoach.program import Program
 from voicecoach.render.build import (
@@ -64,7 +65,7 @@ def default_workers() -> int:
 
 def build_weeks(
     program: Program,
-    weeks: list[int],
+    weeks: Sequence[int | Week],
     folder: Path,
     settings: RenderSettings,
     progress: Progress = no_progress,
@@ -80,21 +81,23 @@ def build_weeks(
     ``incremental`` reuses weeks whose files match their render key; ``workers`` is how
     many weeks render at once (default: one per core); ``track_total`` tags tracks as
     "3/12" (a published feed leaves it out, as later weeks may be added); ``playlist``
-    False leaves the playlist to the caller (a site lists all its episodes)."""
+    False leaves the playlist to the caller (a site lists all its episodes). A ``Week``
+    may serve a run of weeks (``Week.through``): its file names both ends."""
     settings = settings.for_program(program)
     library = open_library(settings)
     check_music(settings)
-    last = max(weeks)
+    ends = [(w, None) if isinstance(w, int) else (w.number, w.through) for w in weeks]
+    last = max(through or number for number, through in ends)
     total = last if track_total else None
     jobs = [
         track_job(
             prepare_timeline(program, week, settings, library, progress),
-            folder / week_file_name(program.title, week, last),
+            folder / week_file_name(program.title, number, last, through),
             settings,
             library,
             total,
         )
-        for week in weeks
+        for week, (number, through) in zip(weeks, ends)
     ]
     results: list[BuildResult] = []
 

@@ -76,7 +76,8 @@ def write_tags(
     tags.add(TCON(encoding=3, text=["Speech"]))
     tags.add(TLEN(encoding=3, text=[str(timeline.duration_ms)]))
     tags.add(
-        COMM(encoding=3, lang="eng", desc="", text=[f"Week {timeline.week}: {timeline.focus}"])
+        COMM(encoding=3, lang="eng", desc="",
+             text=[f"{timeline.weeks.capitalize()}: {timeline.focus}"])  # fmt: skip
     )
     if artwork is not None:
         tags.add(picture(artwork.cover, "Cover"))

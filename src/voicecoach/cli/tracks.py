@@ -260,7 +260,7 @@ def voices(engine: str | None, voice_model: str | None, needle: str | None) -> N
 
 
 def _voice_line(voice: VoiceInfo) -> str:
-    languages = f"  ({voice.languages})" if voice.languages else ""
+    languages = f"  ({', '.join(voice.languages)})" if voice.languages else ""
     details = f"  {voice.details}" if voice.details else ""
     if voice.name != voice.id:
         return f"{voice.id}  {voice.name}{languages}{details}"

@@ -1,6 +1,7 @@
 """Voices per language, through the real engines: one matcher of a voice to a language
-code, the voice each engine picks for a language (or the one line it stops with), and the
-cache identity a language changes (and, for English, does not)."""
+code, the voice each engine picks for a language (or the one line it stops with), the
+``voices --language`` listing, and the cache identity a language changes (and, for
+English, does not)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import os
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from conftest import CASES
+from voicecoach.cli import cli
 from voicecoach.compiler import compile_program
 from voicecoach.errors import SpeechError
 from voicecoach.program import parse_program
@@ -65,6 +68,51 @@ def test_voice_languages_are_held_normalised() -> None:
     assert language_tag("EN_us") == "en-us"
     with pytest.raises(SpeechError, match="'German language' is not a language code"):
         language_tag("German language")
+
+
+# -- voicecoach voices --language -------------------------------------------------------------
+
+
+def _voices(*args: str) -> list[str]:
+    result = CliRunner().invoke(cli, ["voices", *args])
+    assert result.exit_code == 0, result.output
+    return result.output.splitlines()
+
+
+def _languages(line: str) -> tuple[str, ...]:
+    """The languages a `voices` line lists: ``id  name  (en-gb, en)  details``."""
+    fields = line.strip().split("  ")
+    listed = next(f for f in fields[1:] if f.startswith("(") and f.endswith(")"))
+    return tuple(listed[1:-1].split(", "))
+
+
+def test_voices_language_de_lists_german_voices_only() -> None:
+    header, *rows = _voices("--engine", "espeak", "--language", "de")
+    assert header == f"espeak: {len(rows)} voice" + ("s" if len(rows) != 1 else "")
+    assert rows and any(row.split()[0] == "de" for row in rows)
+    for row in rows:
+        assert matches_language(_voice(*_languages(row)), "de"), row
+
+
+def test_voices_language_en_lists_no_bengali_french_or_quenya() -> None:
+    header, *rows = _voices("--engine", "espeak", "--language", "en")
+    listing = "\n".join(rows)
+    assert "en-us" in listing and "en-gb" in listing
+    for other in ("Bengali", "French", "Quenya"):
+        assert other not in listing
+    for row in rows:
+        assert matches_language(_voice(*_languages(row)), "en"), row
+    # --filter stays plain text on the id and the name
+    found = _voices("--engine", "espeak", "--filter", "SCOTLAND")[1:]
+    assert [row.split()[0] for row in found] == ["en-gb-scotland"]
+
+
+def test_voices_with_a_code_that_is_not_one_is_one_line_exit_2() -> None:
+    result = CliRunner().invoke(cli, ["voices", "--language", "de DE"])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "error: 'de DE' is not a language code; use one like de, es or en-US"
+    ]
 
 
 # -- espeak-ng: any language it knows ---------------------------------------------------------
@@ -145,6 +193,11 @@ def test_a_piper_model_is_taken_for_its_own_language_and_refused_for_another(
         "de_DE-fake-medium.onnx.json); give a Piper voice for es with --voice-model "
         "FILE.onnx, or use --engine espeak, which speaks es"
     )
+    header, row = _voices("--engine", "piper", "--voice-model", model, "--language", "de")
+    assert header == "piper: 1 voice" and row.startswith("  de_DE-fake-medium  (de-de, de)")
+    assert _voices("--engine", "piper", "--voice-model", model, "--language", "es") == [
+        "piper: 0 voices"
+    ]
 
 
 # -- the cache: a language that changes the voice changes every key; English changes none -----

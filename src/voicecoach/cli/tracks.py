@@ -31,7 +31,9 @@ from voicecoach.render import (
     VoiceInfo,
     build_week,
     build_weeks,
+    language_tag,
     list_voices,
+    matches_language,
     plan_timeline,
     transcript_vtt,
     write_previews,
@@ -231,17 +233,34 @@ def describe_result(result: BuildResult) -> str:
     type=click.Path(dir_okay=False),
     help="For piper: describe this Piper voice (PATH.onnx) instead of the bundled one.",
 )
-@click.option("--filter", "needle", help="Only voices whose id, name or language contains this.")
-def voices(engine: str | None, voice_model: str | None, needle: str | None) -> None:
+@click.option(
+    "--language",
+    metavar="CODE",
+    help="Only voices that speak this language: de lists de, de-DE, de_AT; en-US lists "
+    "en-us, en_US but not en-GB.",
+)
+@click.option(
+    "--filter", "needle", help="Only voices whose id or name contains this text (any case)."
+)
+def voices(
+    engine: str | None, voice_model: str | None, language: str | None, needle: str | None
+) -> None:
     """List the voices each speech engine offers (use one with build --voice, or
-    --voice-model for Piper).
+    --voice-model for Piper), with the languages each speaks.
+
+    --language matches language codes (the same way build picks a voice for a language);
+    --filter is plain text on the id and name (--filter en also finds French).
 
     \b
     Examples:
       voicecoach voices
       voicecoach voices --engine piper
-      voicecoach voices --engine espeak --filter en
+      voicecoach voices --engine espeak --language de
+      voicecoach voices --language en-US
+      voicecoach voices --engine espeak --filter scotland
     """
+    if language is not None:
+        language_tag(language)  # a code that is not one: one line, before any engine runs
     names = [engine] if engine else [name for name in ENGINES if name != "command"]
     for name in names:
         model = voice_model if name == "piper" else None
@@ -252,15 +271,17 @@ def voices(engine: str | None, voice_model: str | None, needle: str | None) -> N
                 raise
             click.echo(f"{name}: not available here ({exc})")
             continue
+        if language:
+            rows = [row for row in rows if matches_language(row, language)]
         if needle:
-            rows = [row for row in rows if needle.casefold() in _voice_line(row).casefold()]
+            rows = [row for row in rows if needle.casefold() in f"{row.id} {row.name}".casefold()]
         click.echo(f"{name}: {len(rows)} voice{'s' if len(rows) != 1 else ''}")
         for row in rows:
             click.echo("  " + _voice_line(row))
 
 
 def _voice_line(voice: VoiceInfo) -> str:
-    languages = f"  ({voice.languages})" if voice.languages else ""
+    languages = f"  ({', '.join(voice.languages)})" if voice.languages else ""
     details = f"  {voice.details}" if voice.details else ""
     if voice.name != voice.id:
         return f"{voice.id}  {voice.name}{languages}{details}"

@@ -35,7 +35,10 @@ from voicecoach.render.engines import (
     ENGINES,
     EngineSpec,
     VoiceInfo,
+    language_tag,
     list_voices,
+    matches_language,
+    resolve_voice,
 )
 from voicecoach.render.plan import Plan, plan_timeline
 from voicecoach.render.playlist import playlist_text, write_playlist
@@ -72,7 +75,10 @@ __all__ = [
     "build_week",
     "build_weeks",
     "default_cache_dir",
+    "language_tag",
     "list_voices",
+    "matches_language",
+    "resolve_voice",
     "plan_timeline",
     "playlist_text",
     "TranscriptCue",

@@ -8,7 +8,10 @@ An engine is one class in one module of this package, registered by one line in
 * ``speak(text)``: the phrase as ``Speech`` (float samples and their rate); it raises
   ``NoAudio`` when the engine produced nothing (no file, an empty file), which the worker
   pool treats like a silent result: the phrase is tried again on a fresh engine;
-* ``voices()``: the voices it offers, for ``voicecoach voices``;
+* ``voices()``: the voices it offers, for ``voicecoach voices``, each with the language
+  codes it speaks (normalised, see ``language_tag``);
+* ``for_language(spec)``: the spec with its ``language`` turned into a concrete voice (the
+  one the engine speaks it with), or a one-line ``SpeechError`` naming the voices it has;
 * ``persistent``: True when it wants one long-lived instance per worker process (a
   loaded neural voice, a pyttsx3 driver); False when each phrase is its own process
   anyway (espeak-ng, a command line), so threads drive it.
@@ -18,12 +21,13 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shlex
 import shutil
 import subprocess
 import tempfile
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -45,6 +49,9 @@ class EngineSpec:
     rate: int | None = None  # words per minute
     command: str | None = None  # the command engine's template
     speech_timeout: float = DEFAULT_TIMEOUT_S  # seconds one phrase may take
+    # The language to speak (en, de, es, en-US, pt_BR ...; None: the engine's own voice, as
+    # before languages existed). Engine.for_language turns it into a concrete voice.
+    language: str | None = None
 
     @property
     def kind(self) -> str:
@@ -81,12 +88,17 @@ class Speech:
 
 @dataclass(frozen=True)
 class VoiceInfo:
-    """One voice an engine offers: what ``--voice`` takes, and what a person reads."""
+    """One voice an engine offers: what ``--voice`` takes, what a person reads, and the
+    languages it speaks (normalised by ``language_tag`` whatever form the engine gave)."""
 
     id: str
     name: str
-    languages: str = ""
+    languages: tuple[str, ...] = ()
     details: str = ""
+
+    def __post_init__(self) -> None:
+        tags = (language_tag(code, strict=False) for code in self.languages)
+        object.__setattr__(self, "languages", tuple(dict.fromkeys(t for t in tags if t)))
 
 
 class NoAudio(Exception):
@@ -107,6 +119,15 @@ class Engine(ABC):
     def check(cls, spec: EngineSpec) -> None:
         """Fail early, saying what to install, when the engine cannot run here."""
         return None
+
+    @classmethod
+    def for_language(cls, spec: EngineSpec) -> EngineSpec:
+        """``spec`` with its language turned into the voice that speaks it, so that the
+        identity (and every cache key) names that voice; a ``SpeechError`` when the engine
+        has none. With no language, or one the engine's own voice speaks, ``spec`` as it
+        is: the same voice and the same keys as before languages existed. By default the
+        language is passed through untouched (an engine with no voices to choose from)."""
+        return spec
 
     def identity(self) -> dict[str, object]:
         """What makes this engine's clips sound as they do (part of every cache key)."""
@@ -133,6 +154,88 @@ class Engine(ABC):
         return None
 
 
+# -- languages: one normal form, one matcher -------------------------------------------------
+
+_TAG = re.compile(r"[a-z]{2,8}(-[a-z0-9]{1,8})*")
+_LEADING = "".join(map(chr, range(33)))  # a priority byte, controls, spaces
+
+
+def language_tag(code: str | bytes, strict: bool = True) -> str:
+    """A language code in one form: lower case, ``-`` between subtags (``en_US``, ``en-US``
+    and ``EN-us`` are all ``en-us``). The espeak driver of older pyttsx3 gives bytes with
+    a priority byte in front (``b"\\x05en"``); that is dropped. ``strict``: anything that
+    is not a code like ``de`` or ``pt-BR`` is a ``SpeechError`` (a user's code); else it
+    becomes ``""`` (an engine's odd entry, left out)."""
+    text = code.decode("utf-8", errors="replace") if isinstance(code, bytes) else str(code)
+    tag = text.lstrip(_LEADING).strip().replace("_", "-").casefold()
+    if _TAG.fullmatch(tag):
+        return tag
+    if strict:
+        raise SpeechError(f"{text!r} is not a language code; use one like de, es or en-US")
+    return ""
+
+
+def matches_language(voice: VoiceInfo, code: str) -> bool:
+    """Whether ``voice`` speaks ``code``: one of its languages is the code or starts with it
+    and a ``-`` (RFC 4647 basic filtering): ``de`` matches ``de``, ``de-DE`` and ``de_AT``;
+    ``en-US`` matches ``en-us`` and ``en_US``, not ``en-GB`` nor a plain ``en``."""
+    wanted = language_tag(code)
+    return any(tag == wanted or tag.startswith(wanted + "-") for tag in voice.languages)
+
+
+def choose_voice(
+    voices: Sequence[VoiceInfo], code: str, rank: Callable[[VoiceInfo], int] | None = None
+) -> VoiceInfo | None:
+    """The voice to speak ``code`` with, of those ``matches_language`` accepts: one that
+    names the code exactly before one that only starts with it (``es`` before
+    ``es-419``), then the lowest ``rank`` (an engine's own preference), then the first."""
+    wanted = language_tag(code)
+    found = [
+        (wanted not in voice.languages, rank(voice) if rank else 0, index, voice)
+        for index, voice in enumerate(voices)
+        if matches_language(voice, wanted)
+    ]
+    return min(found, key=lambda entry: entry[:3])[3] if found else None
+
+
+def voice_names(voices: Iterable[VoiceInfo]) -> str:
+    """Voice ids for a one-line message: the first few, and how many more."""
+    ids = [voice.id for voice in voices]
+    if not ids:
+        return "none"
+    return ", ".join(ids[:6]) + (f" and {len(ids) - 6} more" if len(ids) > 6 else "")
+
+
+def no_voice_for(
+    synthesizer: str, code: str, voices: Sequence[VoiceInfo], engine: str
+) -> SpeechError:
+    """The one line for an engine with no voice for ``code``: the voices it has for the
+    code's primary language if any (``de`` when ``de-AT`` was asked), else how to list all."""
+    wanted = language_tag(code)
+    primary = wanted.split("-")[0]
+    near = [voice for voice in voices if matches_language(voice, primary)]
+    if near:
+        return SpeechError(
+            f'{synthesizer} has no voice for "{wanted}"; for "{primary}" it has '
+            f'{voice_names(near)} (ask for language "{primary}")'
+        )
+    return SpeechError(
+        f'{synthesizer} has no voice for "{wanted}" (voicecoach voices --engine {engine} '
+        f"lists the {len(voices)} it has)"
+    )
+
+
+def check_voice_language(voice: VoiceInfo, code: str, voices: Sequence[VoiceInfo]) -> None:
+    """A voice the user chose must speak the language asked for: one line if it does not."""
+    if not matches_language(voice, code):
+        speakers = [v for v in voices if matches_language(v, code)]
+        spoken = ", ".join(voice.languages) or "no language it names"
+        raise SpeechError(
+            f'the voice {voice.id!r} speaks {spoken}, not "{language_tag(code)}"; '
+            f"voices that do: {voice_names(speakers)}"
+        )
+
+
 # -- running a synthesizer's command line safely ----------------------------------------------
 
 
@@ -146,12 +249,15 @@ def safe_argument(text: str) -> str:
     return " " + text if text.startswith("-") else text
 
 
-def command_argv(template: str, text: str, output: str, text_file: str) -> list[str]:
+def command_argv(
+    template: str, text: str, output: str, text_file: str, language: str = ""
+) -> list[str]:
     """The argv for one phrase; placeholders are replaced inside already-split words, so
     text is one argument and never reaches a shell."""
     argv = []
     for word in shlex.split(template):
         word = word.replace("{output}", output).replace("{text_file}", text_file)
+        word = word.replace("{language}", language)
         if "{text}" in word:
             word = word.replace("{text}", safe_argument(text))
         argv.append(word)

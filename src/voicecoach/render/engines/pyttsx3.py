@@ -6,6 +6,12 @@ Its known pitfalls are designed around here: exactly one ``save_to_file`` per
 and deleted at once (a later ``say()`` could overwrite the last saved file); the espeak
 driver's "Audio saved" print goes to /dev/null.
 
+Languages: the voice for a language is chosen when the driver starts, in the worker (the
+parent never starts a driver): the system's default voice if it speaks it, else the best
+match among the driver's voices (their languages normalised; the espeak driver of older
+pyttsx3 gives them as bytes). The voices are only known in the worker, so the identity
+carries the language itself whenever one is asked for without ``--voice``.
+
 The espeak driver (pyttsx3 2.99) often writes no file for the first phrase a fresh driver
 saves, the longer the phrase the likelier (measured: "Today: 14 exercises in 4 phases,
 about 81 minutes." as the first save, 21 times in 24; as the second, never). So each
@@ -23,7 +29,18 @@ import tempfile
 from typing import Any
 
 from voicecoach.errors import SpeechError, ToolMissingError
-from voicecoach.render.engines.base import Engine, EngineSpec, NoAudio, Speech, VoiceInfo
+from voicecoach.render.engines.base import (
+    Engine,
+    EngineSpec,
+    NoAudio,
+    Speech,
+    VoiceInfo,
+    check_voice_language,
+    choose_voice,
+    language_tag,
+    matches_language,
+    no_voice_for,
+)
 
 WARM_UP = "Ready."  # said once by every new driver and thrown away (see above)
 WARM_UP_TRIES = 3
@@ -53,12 +70,40 @@ class Pyttsx3Engine(Engine):
 
             with quiet_stdout():
                 driver = pyttsx3.init()
-            if self.spec.voice:
-                driver.setProperty("voice", find_voice(driver, self.spec.voice))
+            voice = self.choose(driver)
+            if voice is not None:
+                driver.setProperty("voice", voice)
             if self.spec.rate:
                 driver.setProperty("rate", self.spec.rate)
             self._driver = driver
         return self._driver
+
+    def choose(self, driver: Any) -> str | None:
+        """The voice id to set on a fresh driver (None: keep the system's default)."""
+        language = self.spec.language
+        if self.spec.voice:
+            wanted = find_voice(driver, self.spec.voice)
+            if language is not None:
+                voices = driver_voices(driver)
+                chosen = next(v for v in voices if v.id == wanted)
+                check_voice_language(chosen, language, voices)
+            return wanted
+        if language is None:
+            return None
+        voices = driver_voices(driver)
+        current = next((v for v in voices if v.id == driver.getProperty("voice")), None)
+        if current is not None and matches_language(current, language):
+            return None
+        found = choose_voice(voices, language)
+        if found is None:
+            raise no_voice_for("pyttsx3", language, voices, self.name)
+        return found.id
+
+    def identity(self) -> dict[str, object]:
+        identity = super().identity()
+        if self.spec.language is not None and not self.spec.voice:
+            identity["language"] = language_tag(self.spec.language)
+        return identity
 
     def start(self) -> None:
         self.driver()
@@ -90,19 +135,24 @@ class Pyttsx3Engine(Engine):
         driver.runAndWait()
 
     def voices(self) -> list[VoiceInfo]:
-        found = []
-        for voice in self.driver().getProperty("voices"):
-            languages = ", ".join(
-                lang.decode(errors="replace") if isinstance(lang, bytes) else str(lang)
-                for lang in (voice.languages or [])
-            )
-            found.append(VoiceInfo(str(voice.id), str(voice.name), languages))
-        return found
+        return driver_voices(self.driver())
 
     def close(self) -> None:
         if self._folder:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
+
+
+def driver_voices(driver: Any) -> list[VoiceInfo]:
+    """The driver's voices, their languages normalised (bytes, ``en_US``: ``en-us``)."""
+    return [
+        VoiceInfo(
+            str(voice.id),
+            str(voice.name),
+            tuple(language_tag(lang, strict=False) for lang in (voice.languages or [])),
+        )
+        for voice in driver.getProperty("voices")
+    ]
 
 
 def find_voice(driver: Any, wanted: str) -> str:

@@ -16,9 +16,12 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from selenium import webdriver
+from selenium.webdriver.common.by import By
 
 from audiotools import decode
-from conftest import CASES
+from browsing import PHONE, wait_for
+from conftest import CASES, ROOT
 from publishing import run_cli, start_serve, stop_serve
 
 pytestmark = pytest.mark.slow
@@ -282,3 +285,91 @@ def test_a_failed_render_shows_its_line_and_leaves_the_site_as_it_was(
         if p.is_file() and not p.name.startswith(".voicecoach-jobs")
     }
     assert after == before
+
+
+LOOP_SHOTS = {
+    "next": ROOT / "docs" / "loop-next-card.png",
+    "preparing": ROOT / "docs" / "loop-preparing.png",
+    "progress": ROOT / "docs" / "loop-progress.png",
+}
+
+
+def test_on_a_phone_the_top_card_is_the_next_session_and_its_form_brings_the_one_after(
+    browser: webdriver.Chrome,
+    published: Path,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+) -> None:
+    """In Chromium at 390 x 844: the top card is the log's next session, its form is the
+    first on the page and logs that session, and after sending, the page says the next
+    track is being prepared and then shows it."""
+    site, db = own_copy(published, tmp_path)
+    logged = run_cli("log", str(SHORT), "--db", str(db), "--set", "Split Squat=2,2@10kg")
+    assert logged.returncode == 0, logged.stderr
+    process, page_url, _ = start_serve(site, *serve_args(db, site))
+    shots: dict[str, bytes] = {}
+    try:
+        browser.get(page_url)
+        card = browser.find_element(By.ID, "next")
+        assert card.find_element(By.TAG_NAME, "h2").text == "Next: session 2"
+        assert card.find_element(By.CSS_SELECTOR, "p.meta").text.startswith("Week 1 · foundation")
+        # Its track is week 1's (the same session), and its form is the page's first.
+        audio = card.find_element(By.ID, "audio-next")
+        assert audio.get_attribute("src") == page_url + "log-short-week-01.mp3"
+        first_form = browser.execute_script(
+            "return document.querySelector('form.log').closest('section').id"
+        )
+        assert first_form == "next"
+        # Reachable without scrolling past any other track's fields: the card's form
+        # starts within the first two screens, above every other section.
+        top = browser.execute_script(
+            "return document.querySelector('#log-next').getBoundingClientRect().top"
+        )
+        assert top < 2 * PHONE["height"], top
+        shots["next"] = browser.get_screenshot_as_png()
+
+        squat = browser.find_element(By.CSS_SELECTOR, "#log-next input[name='ex-1']")
+        squat.send_keys("2,2@10kg; felt easy")
+        browser.find_element(By.CSS_SELECTOR, "#log-next button[type='submit']").click()
+        # Logged: the confirmation, and session 3 (the first build one) being prepared.
+        status = wait_for(
+            browser,
+            "return document.body.innerText",
+            lambda text: "Logged session 2" in text,
+        )
+        assert "Logged session 2" in status
+        assert "Next: session 3" in status
+        preparing = browser.find_elements(By.ID, "next-job")
+        if preparing:  # a fast machine may have rendered it already
+            assert "Preparing session 3" in preparing[0].text
+            browser.execute_script("document.getElementById('next-job').scrollIntoView()")
+            shots["preparing"] = browser.get_screenshot_as_png()
+        # The page looks again by itself until the track is there.
+        src = wait_for(
+            browser,
+            "const a = document.getElementById('audio-next'); return a && a.src",
+            lambda s: bool(s) and s.endswith("log-short-session-003.mp3"),
+            timeout=WAIT_S,
+        )
+        assert src == page_url + "log-short-session-003.mp3"
+        assert not browser.find_elements(By.ID, "next-job")
+        changes = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#next ul.changes li")]
+        assert changes and changes[0].startswith("Split Squat: Last time 2, 2"), changes
+        # What was logged for session 2 is under it, with the note.
+        earlier = browser.find_element(By.ID, "session-2").text
+        assert "Split Squat: 2 × 2/2, 2/2 at 10 kg; felt easy" in earlier, earlier
+        browser.execute_script("window.scrollTo(0, 0)")
+        shots["next"] = browser.get_screenshot_as_png()
+        browser.execute_script("document.getElementById('progress').scrollIntoView()")
+        wait_for(
+            browser,
+            "const i = document.querySelector('#progress img'); return i && i.naturalWidth",
+            lambda w: bool(w),
+        )
+        shots["progress"] = browser.get_screenshot_as_png()
+    finally:
+        stop_serve(process)
+    for name, png in shots.items():
+        (tmp_path / f"{name}.png").write_bytes(png)
+        if request.config.getoption("--update-screenshots"):
+            LOOP_SHOTS[name].write_bytes(png)

@@ -265,8 +265,10 @@ def page_html(
     total = sum(e.duration_ms for e in site.feed_episodes)
     program = sorted(site.episodes.values(), key=lambda e: e.week)
     sections = []
+    # The next session comes first, right under the title: it is what the page is for
+    # on a training day; how to subscribe follows it.
+    top = _next_card(next_card, site.author) if next_card is not None else ""
     if next_card is not None:
-        sections.append(_next_card(next_card, site.author))
         if next_card.earlier:
             sections.append('<h2 class="list">Earlier sessions</h2>')
             sections += [_earlier(e, week_extra, site.author) for e in next_card.earlier]
@@ -303,7 +305,9 @@ def page_html(
 <p class="meta">{count} · {clock(total)} in all · {escape(site.author)}</p>
 </div>
 </header>
+{top}
 <p>{escape(site.description)}</p>
+<section class="subscribe-box" id="subscribe-box">
 <p><a class="subscribe" id="subscribe-antennapod" href="{FEED_FILE}">Subscribe in
 AntennaPod</a> <a class="subscribe" id="subscribe" href="{FEED_FILE}">Other podcast
 apps</a></p>
@@ -313,6 +317,7 @@ and a headset's next / previous buttons follow the chapters.</p>
 <p class="meta">Feed address (paste it into any podcast app):<br>
 <code id="feed-url">{FEED_FILE}</code><br>
 Playlist for music players: <a href="{playlist}">{escape(playlist_file_name(site.title))}</a></p>
+</section>
 {body}
 {after}
 <script type="application/json" id="coach-words">{coach_words_json()}</script>

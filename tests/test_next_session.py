@@ -5,6 +5,7 @@ posted as its HTML builds it, and the new episode read back from the served feed
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
 import shutil
@@ -15,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import feedparser
+import podcastparser
 import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
@@ -22,6 +24,7 @@ from selenium.webdriver.common.by import By
 from audiotools import decode
 from browsing import PHONE, wait_for
 from conftest import CASES, ROOT
+from feedrules import violations
 from publishing import run_cli, start_serve, stop_serve
 
 pytestmark = pytest.mark.slow
@@ -187,6 +190,11 @@ def test_a_session_logged_on_the_page_brings_the_next_one_into_the_feed(
         assert ids == [f"voicecoach:log-short:session-{n}" for n in (7, 6, 5, 4, 3)] + [
             "voicecoach:log-short:week-1"
         ]
+        # Read as gPodder does too, and against the rules written down for feeds.
+        served_feed = get(page_url + "feed.xml")[1]
+        parsed = podcastparser.parse(page_url + "feed.xml", io.BytesIO(served_feed.encode()))
+        assert [e["guid"] for e in parsed["episodes"]] == ids
+        assert violations(served_feed, lambda url: urllib.request.urlopen(url).read()) == []
     finally:
         stop_serve(process)
 

@@ -22,6 +22,7 @@ import podcastparser
 import pytest
 
 from audiotools import decode, ffprobe_chapters
+from feedrules import violations
 from publishing import publish, served
 from voicecoach.compiler import clock
 
@@ -98,6 +99,36 @@ def test_feed_has_every_field(site: Path, page_url: str) -> None:
         assert chapters["type"] == "application/json+chapters"
         status, _, document = get(chapters["url"])
         assert status == 200 and json.loads(document)["chapters"][0]["title"] == "Introduction"
+
+
+def fetched(url: str) -> bytes:
+    status, _, body = get(url)
+    assert status == 200, url
+    return body  # type: ignore[no-any-return]
+
+
+def test_the_feed_follows_the_rss_apple_and_podcasting_2_rules(page_url: str) -> None:
+    """Every rule written down for RSS 2.0, Apple Podcasts and Podcasting 2.0 that a
+    feed like this one meets (tests/feedrules.py names where each is written)."""
+    feed = get(page_url + "feed.xml")[2].decode()
+    assert violations(feed, fetched) == []
+    # And the check is real: the category this feed once had is caught, as is a
+    # relative enclosure, a missing guid and artwork too small for Apple.
+    broken = feed.replace(
+        '<itunes:category text="Health &amp; Fitness">',
+        "<itunes:category>Health &amp; Fitness<itunes:category>Fitness</itunes:category>"
+        "</itunes:category><itunes:category text=\"Health &amp; Fitness\">",
+    )
+    assert "Apple: itunes:category has no text content" in violations(broken, fetched)
+    relative = feed.replace(f'url="{page_url}tempo-basic-week-01.mp3"', 'url="w1.mp3"')
+    assert any("enclosure url is absolute" in v for v in violations(relative, fetched))
+    small = io.BytesIO()
+    from PIL import Image
+
+    Image.new("RGB", (300, 300)).save(small, format="PNG")
+    assert "Apple: the artwork is square, 1400 to 3000 px" in violations(
+        feed, lambda url: small.getvalue()
+    )
 
 
 def test_feed_follows_the_host_and_base_url_wins(site: Path, page_url: str) -> None:

@@ -15,6 +15,7 @@ episode. Addresses are made absolute against ``base_url``: the one given to
 
 from __future__ import annotations
 
+import uuid
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from email.utils import format_datetime
@@ -28,6 +29,8 @@ PODCAST = "https://podcastindex.org/namespace/1.0"
 ATOM = "http://www.w3.org/2005/Atom"
 TRANSCRIPT_TYPE = "text/vtt"  # WebVTT: the transcript format Apple Podcasts ingests
 CATEGORY, SUBCATEGORY = "Health & Fitness", "Fitness"
+# podcast:guid is a UUIDv5 in this namespace (Podcasting 2.0, docs/1.0.md).
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 
 ET.register_namespace("itunes", ITUNES)
 ET.register_namespace("podcast", PODCAST)
@@ -48,6 +51,13 @@ SEASON_NAMES = {WEEKS_SEASON: "Weeks", SESSIONS_SEASON: "From your training log"
 def guid(site: Site, episode: Episode) -> str:
     """Stable across re-renders: a podcast app keeps its place in a re-rendered week."""
     return f"voicecoach:{slugify(site.title)}:{episode.anchor}"
+
+
+def feed_guid(site: Site) -> str:
+    """The show's podcast:guid. The namespace derives it from the feed's address, but a
+    served feed's address is whatever host the phone used; the secret path is the part
+    that never changes, so the guid is made from it (stable across hosts and restarts)."""
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, f"voicecoach/{site.secret}/feed.xml"))
 
 
 def season_and_number(episode: Episode) -> tuple[int, int]:
@@ -94,6 +104,7 @@ def feed_xml(site: Site, base_url: str | None) -> str:
     sub(image, "title", site.title)
     sub(image, "link", url(PAGE_FILE))
     sub(channel, f"{{{PODCAST}}}locked", "yes")  # a private feed: not to be imported elsewhere
+    sub(channel, f"{{{PODCAST}}}guid", feed_guid(site))
     for episode in site.feed_episodes:
         item = sub(channel, "item")
         sub(item, "title", episode.title)

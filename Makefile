@@ -4,8 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Debian package:command pairs; the command tells whether the package is there.
-# chromium and chromium-driver run the browser test of the published page.
-SYSTEM_PACKAGES := espeak-ng:espeak-ng ffmpeg:ffmpeg chromium:chromium chromium-driver:chromedriver
+# chromium and chromium-driver run the browser test of the published page; redis-server
+# the test of serve's render jobs on Redis (VOICECOACH_QUEUE, docs/publish.md).
+SYSTEM_PACKAGES := espeak-ng:espeak-ng ffmpeg:ffmpeg chromium:chromium chromium-driver:chromedriver \
+  redis-server:redis-server
 WEEK ?= 1
 PROGRAM ?= programs/alleviating-back-pain.yaml
 

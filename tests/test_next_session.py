@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import feedparser
@@ -381,3 +382,61 @@ def test_on_a_phone_the_top_card_is_the_next_session_and_its_form_brings_the_one
         (tmp_path / f"{name}.png").write_bytes(png)
         if request.config.getoption("--update-screenshots"):
             LOOP_SHOTS[name].write_bytes(png)
+
+
+@pytest.fixture()
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    """A real redis-server on a free port, for this test only (no disk, no config)."""
+    import socket
+    import subprocess
+
+    import redis
+
+    server = shutil.which("redis-server")
+    assert server, "install Debian's redis-server (make setup)"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.1)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_the_same_jobs_run_on_redis(
+    published: Path, tmp_path: Path, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """VOICECOACH_QUEUE=redis://... puts serve's jobs on a real Redis: the next session
+    still appears, and the site folder gets no SQLite queue."""
+    import redis
+
+    site, db = own_copy(published, tmp_path)
+    (site / ".voicecoach-jobs.sqlite3").unlink(missing_ok=True)
+    for _ in range(2):  # the foundation: the next session (3) must be rendered
+        assert run_cli("log", str(SHORT), "--db", str(db), "--as-prescribed").returncode == 0
+    monkeypatch.setenv("VOICECOACH_QUEUE", redis_url)
+    process, page_url, _ = start_serve(site, *serve_args(db, site))
+    try:
+        took, feed = wait_for_episode(page_url, "voicecoach:log-short:session-3")
+        print(f"session 3 appeared {took:.1f} s after serve started, jobs on Redis")
+    finally:
+        stop_serve(process)
+    assert not (site / ".voicecoach-jobs.sqlite3").exists()
+    keys = [key.decode() for key in redis.Redis.from_url(redis_url).keys("*")]
+    assert any(key.startswith("huey.") for key in keys), keys  # Huey's own keys were there

@@ -393,3 +393,49 @@ def test_the_page_shows_the_progress_picture_once_something_is_logged(
     # The same picture: pixel for pixel (the PNG files may differ in their metadata).
     assert served_pixels.tobytes() == cli_pixels.tobytes()
     assert len(served_pixels.getcolors(1 << 16) or []) > 10  # and not a blank one
+
+
+def test_weeks_and_sessions_that_are_the_same_session_share_one_file(tmp_path: Path) -> None:
+    """A two-week foundation: weeks 1 and 2 are one episode and one file, and the log's
+    foundation sessions take that file instead of being rendered again."""
+    program = tmp_path / "two-week-foundation.yaml"
+    program.write_text(
+        SHORT.read_text().replace("foundation: {weeks: 1,", "foundation: {weeks: 2,")
+    )
+    site, cache, db = tmp_path / "site", tmp_path / "cache", tmp_path / "log.sqlite3"
+    common = ["--site", str(site), "--cache-dir", str(cache), "--engine", "espeak"]
+    result = run_cli("publish", str(program), "--weeks", "1-3", *common)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Published 2 episodes"), result.stdout
+    assert sorted(p.name for p in site.glob("*.mp3")) == [
+        "log-short-week-01-02.mp3", "log-short-week-03.mp3",
+    ]  # fmt: skip
+    timeline = json.loads((site / "log-short-week-01-02.timeline.json").read_text())
+    assert (timeline["week"], timeline["through"]) == (1, 2)
+    assert timeline["cues"][0]["text"] == "Log Short. Weeks 1 and 2."
+
+    for number in (1, 2, 3):  # the first three sessions of the foundation (weeks 1-2)
+        result = run_cli("publish", str(program), "--next", "--db", str(db), *common)
+        assert result.returncode == 0, result.stderr
+        assert (
+            f"Session {number} is the same session as weeks 1–2: "
+            "it shares log-short-week-01-02.mp3"
+        ) in result.stdout
+        assert ": 0 rendered, 2 unchanged," in result.stdout
+        assert run_cli("log", str(program), "--db", str(db), "--as-prescribed").returncode == 0
+    assert not list(site.glob("*session*"))
+    feed = feedparser.parse((site / "feed.xml").read_text())
+    assert [e.id for e in feed.entries] == [
+        "voicecoach:log-short:week-3", "voicecoach:log-short:week-1",
+    ]  # fmt: skip
+    assert [e.title for e in feed.entries][1] == "Log Short — weeks 1–2"
+    state = json.loads((site / ".voicecoach-site.json").read_text())
+    assert [s["file"] for s in state["sessions"]] == ["log-short-week-01-02.mp3"] * 3
+
+    # Published again one week at a time, the run is still one episode: week 2 alone
+    # is the same file, and no week-02 file appears.
+    result = run_cli("publish", str(program), "--weeks", "2", *common)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in site.glob("*.mp3")) == [
+        "log-short-week-01-02.mp3", "log-short-week-03.mp3",
+    ]  # fmt: skip

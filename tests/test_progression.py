@@ -52,3 +52,34 @@ def test_holds_climb_by_the_step_and_stay() -> None:
 def test_foundation_weeks_speak_in_full() -> None:
     program = load_program(str(SHIPPED))
     assert [prescribe_week(program, w).full_instructions for w in (1, 2, 3)] == [True, True, False]
+
+
+def test_weeks_that_are_the_same_session_are_one_run() -> None:
+    """The shipped program's foundation weeks differ only in their number: one session,
+    "Weeks 1 and 2", whatever week of the run is asked for; every other week is its own."""
+    from dataclasses import replace
+
+    from voicecoach.compiler import CompileOptions, compile_program, session_run, session_runs
+
+    program = load_program(str(SHIPPED))
+    runs = session_runs(program, list(range(1, 13)))
+    assert [(w.number, w.through) for w in runs] == [(1, 2)] + [(n, None) for n in range(3, 13)]
+    assert runs[0].label == "Weeks 1 and 2"
+    assert session_run(program, prescribe_week(program, 2), 12) == runs[0]
+    assert prescribe_week(program, 1).same_session(prescribe_week(program, 2))
+    assert not prescribe_week(program, 2).same_session(prescribe_week(program, 3))
+    # A week with a training log's decision in it is no program week: not a run.
+    decided = prescribe_week(program, 1)
+    first = replace(decided.prescriptions[0], decision="Last time 12. Today: 12 reps.")
+    decided = replace(decided, prescriptions=(first, *decided.prescriptions[1:]))
+    assert session_run(program, decided, 12) is decided
+
+    timeline = compile_program(program, runs[0], CompileOptions())
+    said = [c.text for c in timeline.cues if c.kind == "speech"]
+    assert said[0] == "Alleviating Back Pain. Weeks 1 and 2."
+    assert "Session complete. That was weeks 1 and 2 of Alleviating Back Pain." in said
+    assert timeline.title == "Alleviating Back Pain — weeks 1–2"
+    document = timeline.to_dict()
+    assert list(document)[:3] == ["program", "week", "through"] and document["through"] == 2
+    # One week alone is as it always was: no "through" in its document.
+    assert "through" not in compile_program(program, 3, CompileOptions()).to_dict()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -408,3 +409,23 @@ def test_history_reads_at_a_glance_and_keeps_skips_misses_and_notes(tmp_path: Pa
     assert "2  2026-11-03  1 × 3        10 kg       30  felt easy" in lines
     assert "2  2026-11-03  skipped" in lines
     assert lines.count("3  2026-11-05  missed") == 3  # in every exercise's table
+
+
+def test_log_export_replaces_an_earlier_export_but_never_another_file(tmp_path: Path) -> None:
+    """`log-export PROGRAM.yaml` (the program given where the file goes) once wiped the
+    program: a file that is not an earlier export is refused, one line, exit 2."""
+    db, exported = tmp_path / "log.sqlite3", tmp_path / "log.csv"
+    program = tmp_path / "program.yaml"
+    shutil.copy(SHORT, program)
+    assert run("log", str(SHORT), "--db", str(db), "--as-prescribed")[0] == 0
+    assert run("log-export", str(exported), "--db", str(db))[0] == 0
+    first = exported.read_text()
+    assert run("log", str(SHORT), "--db", str(db), "--as-prescribed")[0] == 0
+    assert run("log-export", str(exported), "--db", str(db)) == (
+        0, f"Exported 2 sessions to {exported}\n"
+    )  # fmt: skip
+    assert exported.read_text() != first  # an earlier export is replaced
+    code, out = run("log-export", str(program), "--db", str(db))
+    assert code == 2 and out.startswith(f"error: {program} exists and is not a training-log")
+    assert len(out.splitlines()) == 1
+    assert program.read_bytes() == SHORT.read_bytes()

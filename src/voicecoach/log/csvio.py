@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from voicecoach.errors import LogError, LogFileError
+from voicecoach.errors import LogError, LogFileError, OutputError
 from voicecoach.log.records import MEASURES, STATUSES, SessionRecord, SetRecord, Target
 from voicecoach.log.rules import Broken, check_session
 from voicecoach.log.store import LogStore
@@ -74,10 +74,27 @@ def sessions_to_csv(sessions: Iterable[SessionRecord]) -> str:
 
 
 def export_csv(sessions: Iterable[SessionRecord], path: Path) -> int:
-    """Write ``sessions`` to ``path`` atomically; returns the number of sessions."""
+    """Write ``sessions`` to ``path`` atomically; returns the number of sessions.
+
+    An existing file is replaced only if it is an earlier export (its first line is the
+    header): ``log-export programs/back.yaml``, the program given by mistake for the
+    file, must not wipe the program out."""
+    if path.exists() and _first_line(path) != ",".join(COLUMNS):
+        raise OutputError(
+            f"{path} exists and is not a training-log export (its first line is not the "
+            f"header {','.join(COLUMNS)}); give a new file name, or remove it first"
+        )
     listed = list(sessions)
     write_text_atomic(path, sessions_to_csv(listed))
     return len(listed)
+
+
+def _first_line(path: Path) -> str:
+    try:
+        with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+            return handle.readline().rstrip("\r\n")
+    except OSError:
+        return ""
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,16 @@ next one is in the served feed, against a warm ``voicecoach build --next`` of it
 In one run, so the ratio compares like with like on these noisy shared machines:
 
 1. ``publish --weeks 1`` into a fresh site (warms the clip cache with week 1's phrases);
-2. in a separate log, session 1 logged as prescribed, and ``build --next`` run once
-   against it, untimed: session 2's phrases are in the cache now (warm);
+2. in a separate log, the foundation's F sessions logged as prescribed, and
+   ``build --next`` run once against it, untimed: session F+1's phrases are in the
+   cache now (warm). (The foundation sessions themselves are never rendered: they
+   share the week's track, docs/publish.md.)
 3. ``build --next`` again into a new file, timed: a whole process (start, speech from
    the cache, render, encode), what a person would run on the computer;
-4. ``voicecoach serve`` started on the site and an empty log; session 1 logged by
-   POSTing the page's form as its HTML builds it (as prescribed); timed from the POST
-   until the served feed carries session 2, the session the build rendered.
+4. ``voicecoach serve`` started on the site and a log of F-1 sessions; session F logged
+   by POSTing the top card's form as the page's HTML builds it (as prescribed); timed
+   from the POST until the served feed carries session F+1, the session the build
+   rendered.
 
 Each measure is repeated ``--rounds`` times (a fresh site and log each time, the same
 warm cache) and the median ratio printed.
@@ -36,6 +39,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = ROOT / "tests" / "cases" / "log_short.yaml"
+sys.path.insert(0, str(ROOT / "src"))
+
+from voicecoach.log import LogRule  # noqa: E402
+from voicecoach.program import load_program  # noqa: E402
 
 
 def cli(*args: str) -> None:
@@ -66,10 +73,14 @@ def one_round(program: Path, work: Path, cache: Path, engine: list[str]) -> tupl
     site, db = work / "site", work / "log.sqlite3"
     render = ["--cache-dir", str(cache), *engine]
     cli("publish", str(program), "--weeks", "1", "--site", str(site), "-q", *render)
-    # What the page will log (session 1, as prescribed), in a copy of the log, so build
-    # --next plans the same session 2 the server will render.
+    foundation = max(1, LogRule.of(load_program(str(program))).foundation_sessions)
+    for _ in range(foundation - 1):
+        cli("log", str(program), "--db", str(db), "--as-prescribed")
+    # What the page will log (session F, as prescribed), in a copy of the log, so build
+    # --next plans the same session F+1 the server will render.
     other = work / "build-log.sqlite3"
-    cli("log", str(program), "--db", str(other), "--as-prescribed")
+    for _ in range(foundation):
+        cli("log", str(program), "--db", str(other), "--as-prescribed")
     build = ["build", str(program), "--next", "--db", str(other), "-q", *render]
     cli(*build, "-o", str(work / "warm-up.mp3"))  # the cache is warm after this one
     started = time.monotonic()
@@ -89,13 +100,14 @@ def one_round(program: Path, work: Path, cache: Path, engine: list[str]) -> tupl
         secret = json.loads((site / ".voicecoach-site.json").read_text())["secret"]
         url = f"http://{first.rsplit(' ', 1)[1].strip()}/{secret}/"
         page = urllib.request.urlopen(url, timeout=30).read().decode()
-        action, body = form_body(page, "week-1")
+        action, body = form_body(page, "next")
         started = time.monotonic()
         urllib.request.urlopen(urllib.request.Request(url + action, body), timeout=30).read()
         feed = url + "feed.xml"
-        while ":session-2</guid>" not in urllib.request.urlopen(feed, timeout=30).read().decode():
+        guid = f":session-{foundation + 1}</guid>"
+        while guid not in urllib.request.urlopen(feed, timeout=30).read().decode():
             if time.monotonic() - started > 600:
-                raise SystemExit("session 2 never appeared in the feed")
+                raise SystemExit(f"session {foundation + 1} never appeared in the feed")
             time.sleep(0.05)
         ready = time.monotonic() - started
     finally:

@@ -32,7 +32,7 @@ COLOURS = 8  # the palette: the tile's colours and the text's antialiasing
 
 # The words a card shows, by key (the code decides which card; this decides what it says).
 WORDS = {
-    "intro_heading": "Week {week}",
+    "intro_heading": "{weeks}",
     "intro_title": "{program}",
     "intro_line": "{exercises} · about {minutes} min",
     "phase": "Phase {number} · {name}",
@@ -40,11 +40,11 @@ WORDS = {
     "rest": "rest {seconds} s",
     "raise_weight": "Add weight today",
     "at_top": "Top of the range: heavier next time",
-    "end_heading": "Week {week}",
+    "end_heading": "{weeks}",
     "end_title": "Session complete",
-    "end_line": "That was week {week} of {program}.",
+    "end_line": "That was {weeks_lower} of {program}.",
     "end_quote": "Well done.",
-    "footer": "{program} · week {week}",  # nor an em dash
+    "footer": "{program} · {weeks_lower}",  # nor an em dash (nor an en dash)
     "subtitle": "voice-guided training",
 }
 
@@ -86,7 +86,9 @@ def chapter_cards(program: Program, week: Week, timeline: Timeline) -> tuple[Car
     phase_of: list[tuple[int, str]] = []
     for number, phase in enumerate(program.phases, start=1):
         phase_of += [(number, phase.name)] * len(phase.exercises)
-    footer = _words("footer", program=program.title, week=timeline.week)
+    # "Week 3", or "Weeks 1-2" for a track that serves a run of weeks (ASCII: the font).
+    weeks = timeline.weeks.replace("–", "-").capitalize()
+    footer = _words("footer", program=program.title, weeks_lower=weeks.lower())
     exercises = sum(1 for c in timeline.chapters if c.exercise is not None)
     cards: list[Card] = []
     for index, chapter in enumerate(timeline.chapters):
@@ -98,7 +100,7 @@ def chapter_cards(program: Program, week: Week, timeline: Timeline) -> tuple[Car
                     start_ms=chapter.start_ms,
                     kind="intro",
                     chapter=index,
-                    heading=_words("intro_heading", week=timeline.week),
+                    heading=_words("intro_heading", weeks=weeks),
                     title=_words("intro_title", program=program.title),
                     lines=(_words("intro_line", exercises=count, minutes=minutes),),
                     quote=timeline.focus,
@@ -138,9 +140,9 @@ def chapter_cards(program: Program, week: Week, timeline: Timeline) -> tuple[Car
                 start_ms=outro,
                 kind="end",
                 chapter=None,
-                heading=_words("end_heading", week=timeline.week),
+                heading=_words("end_heading", weeks=weeks),
                 title=_words("end_title"),
-                lines=(_words("end_line", week=timeline.week, program=program.title),),
+                lines=(_words("end_line", weeks_lower=weeks.lower(), program=program.title),),
                 quote=_words("end_quote"),
                 footer=footer,
             )

@@ -439,3 +439,41 @@ def test_weeks_and_sessions_that_are_the_same_session_share_one_file(tmp_path: P
     assert sorted(p.name for p in site.glob("*.mp3")) == [
         "log-short-week-01-02.mp3", "log-short-week-03.mp3",
     ]  # fmt: skip
+
+
+def test_a_site_keeps_the_newest_sessions_and_removes_the_older_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """KEEP_SESSIONS of the log's sessions stay in the site (12; 2 here, to keep the test
+    short): an older one leaves the state, the feed and the folder, its sidecars too."""
+    from voicecoach.log import LogStore, next_in_log, record_session
+    from voicecoach.program import load_program
+    from voicecoach.publish import SessionTrack, publish
+    from voicecoach.publish import site as site_module
+    from voicecoach.render import EngineSpec, RenderSettings
+
+    monkeypatch.setattr(site_module, "KEEP_SESSIONS", 2)
+    program = load_program(str(SHORT))
+    folder = tmp_path / "site"
+    settings = RenderSettings(speech=EngineSpec(engine="espeak"), cache_dir=tmp_path / "cache")
+    publish(program, [1], folder, settings)
+    with LogStore(tmp_path / "log.sqlite3") as store:
+        for _ in range(2):  # the foundation: its sessions share week 1's track
+            record_session(store, program)
+        for _ in range(3):  # sessions 3, 4 and 5, each rendered
+            upcoming = next_in_log(store, program)
+            session = SessionTrack(upcoming.number, upcoming.week)
+            publish(program, [], folder, settings, session=session)
+            record_session(store, program)
+    state = json.loads((folder / ".voicecoach-site.json").read_text())
+    assert [s["session"] for s in state["sessions"]] == [4, 5]
+    assert sorted(p.name for p in folder.iterdir() if "session" in p.name) == sorted(
+        f"log-short-session-00{n}{suffix}"
+        for n in (4, 5)
+        for suffix in (".mp3", ".timeline.json", ".chapters.json", ".vtt", ".cards")
+    )
+    feed = feedparser.parse((folder / "feed.xml").read_text())
+    assert [e.id for e in feed.entries] == [
+        "voicecoach:log-short:session-5", "voicecoach:log-short:session-4",
+        "voicecoach:log-short:week-1",
+    ]  # fmt: skip

@@ -22,7 +22,9 @@ STATE_VERSION = 1
 
 @dataclass(frozen=True)
 class Episode:
-    """One week as the feed and the page show it; file names are relative to the site."""
+    """One session as the feed and the page show it (a week of the program, a run of
+    weeks that are the same session, or a session from the log); file names are relative
+    to the site. Episodes with the same ``identity`` share one file."""
 
     week: int
     title: str

@@ -92,12 +92,14 @@ def test_the_form_on_a_phone_adds_the_same_rows_as_the_command_line(
         assert f"Log: sessions logged on the page go to {page_db}" in printed
         browser.get(page_url)
         assert not page_db.exists()  # showing the page writes nothing, not even a new log
-        open_form(browser, "week-1")
+        # The top card's form is open already: the next session's, the first on the page.
+        assert browser.find_element(By.ID, "log-next").get_attribute("open") is not None
+        open_form(browser, "next")
         # Readable on a 390 px phone: nothing wider than the screen, every box full width
         # inside it, text at 16 px or more (phones zoom into smaller inputs), big targets.
         layout = browser.execute_script(
             """const boxes = [...document.querySelectorAll(
-                 '#log-week-1 input:not([type=hidden]), #log-week-1 button')];
+                 '#log-next input:not([type=hidden]), #log-next button')];
             return {page: document.documentElement.scrollWidth, screen: innerWidth,
                     boxes: boxes.map(b => {const r = b.getBoundingClientRect();
                       return [b.name || b.textContent, r.left, r.right, r.height,
@@ -111,37 +113,37 @@ def test_the_form_on_a_phone_adds_the_same_rows_as_the_command_line(
                 assert height >= 20, name
             else:
                 assert font_px >= 16 and height >= 36 and right - left >= 300, name
-        labels = browser.find_elements(By.CSS_SELECTOR, "#log-week-1 form label")
+        labels = browser.find_elements(By.CSS_SELECTOR, "#log-next form label")
         assert [label.text for label in labels][:4] == [
             "Date",
             "Split Squat 2 × 2 reps/side",
             "Floor Press 1 × 2 reps",
             "Plank 1 × 5 s",
         ]
-        date = browser.find_element(By.ID, "log-week-1-date").get_attribute("value")
+        date = browser.find_element(By.ID, "log-next-date").get_attribute("value")
         assert date
 
         # Session 1: sets typed for one exercise, one skipped, one left as prescribed.
-        fill(browser, "week-1", {"ex-1": "2/2,2/1@8kg; knee fine", "ex-3": "skip"})
+        fill(browser, "next", {"ex-1": "2/2,2/1@8kg; knee fine", "ex-3": "skip"})
         if request.config.getoption("--update-screenshots"):
             browser.execute_script(
-                "document.getElementById('log-week-1').scrollIntoView({block: 'start'})"
+                "document.getElementById('log-next').scrollIntoView({block: 'start'})"
             )
             SCREENSHOT.write_bytes(browser.get_screenshot_as_png())
-        submit(browser, "week-1")
+        submit(browser, "next")
         url = wait_for(browser, "return location.href", lambda u: "logged=1" in u)
-        assert urllib.parse.urlsplit(url).fragment == "log-week-1", url
-        done = browser.find_element(By.CSS_SELECTOR, "#log-week-1 .done").text
+        assert urllib.parse.urlsplit(url).fragment == "log-next", url
+        done = browser.find_element(By.CSS_SELECTOR, "#log-next .done").text
         assert done == f"Logged session 1 on {date} (2 exercises)."
         # The form is now the next session's.
-        button = browser.find_element(By.CSS_SELECTOR, "#log-week-1 button[type=submit]")
+        button = browser.find_element(By.CSS_SELECTOR, "#log-next button[type=submit]")
         assert button.text == "Log session 2"
 
         # Session 2: it did not happen.
-        browser.find_element(By.CSS_SELECTOR, "#log-week-1 input[name=missed]").click()
-        submit(browser, "week-1")
+        browser.find_element(By.CSS_SELECTOR, "#log-next input[name=missed]").click()
+        submit(browser, "next")
         wait_for(browser, "return location.href", lambda u: "logged=2" in u)
-        done = browser.find_element(By.CSS_SELECTOR, "#log-week-1 .done").text
+        done = browser.find_element(By.CSS_SELECTOR, "#log-next .done").text
         assert done == f"Logged session 2 on {date} (missed)."
 
     for arguments in (

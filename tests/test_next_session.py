@@ -363,12 +363,22 @@ def test_on_a_phone_the_top_card_is_the_next_session_and_its_form_brings_the_one
         assert src == page_url + "log-short-session-003.mp3"
         assert not browser.find_elements(By.ID, "next-job")
         changes = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#next ul.changes li")]
-        assert changes and changes[0].startswith("Split Squat: Last time 2, 2"), changes
+        # What changed, each target with what it was, and the ones that stay.
+        assert changes == [
+            "Split Squat: 2 × 3 reps/side @ 10 kg (was 2)",
+            "Floor Press: 1 × 3 reps (was 2)",
+            "Plank: 1 × 7 s (was 5)",
+        ], changes
         # What was logged for session 2 is under it, with the note.
         earlier = browser.find_element(By.ID, "session-2").text
         assert "Split Squat: 2 × 2/2, 2/2 at 10 kg; felt easy" in earlier, earlier
         browser.execute_script("window.scrollTo(0, 0)")
         shots["next"] = browser.get_screenshot_as_png()
+        # Progress reads at a glance first: a line per exercise, then the picture.
+        items = browser.find_elements(By.CSS_SELECTOR, "#progress ul.glance li")
+        glance = [li.text for li in items]
+        assert glance[0] == "Split Squat: 2 reps/side at 10 kg over 2 sessions; last: 2/2, 2/2"
+        assert len(glance) == 3
         browser.execute_script("document.getElementById('progress').scrollIntoView()")
         wait_for(
             browser,

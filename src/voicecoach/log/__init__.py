@@ -18,7 +18,7 @@ The log feeds the progression: it builds a ``compiler.Week`` and hands it to
 from voicecoach.log.csvio import export_csv, import_csv, read_csv, sessions_to_csv
 from voicecoach.log.entries import Entry, parse_entry, split_set_option
 from voicecoach.log.form import FormField, fields_for, form_fields, record_form
-from voicecoach.log.history import history_table, logged_lines, plot_history
+from voicecoach.log.history import glance_lines, history_table, logged_lines, plot_history
 from voicecoach.log.next_session import (
     LogRule,
     NextSession,
@@ -65,6 +65,7 @@ __all__ = [
     "fields_for",
     "find_exercise",
     "form_fields",
+    "glance_lines",
     "history_table",
     "logged_lines",
     "import_csv",

@@ -85,7 +85,7 @@ def history_table(program: Program, sessions: Sequence[SessionRecord]) -> str:
     ]
     logged = [(ex, exercise_rows(ex, sessions)) for ex in program.exercises]
     logged = [(ex, rows) for ex, rows in logged if rows]
-    lines += [""] + [glance(ex, rows) for ex, rows in logged]
+    lines += [""] + glance_lines(program, sessions)
     header = ("#", "Date", "Sets × reps", "Weight", "Volume", "Note")
     for exercise, _ in logged:
         cells = [_cells(exercise, session) for session in sessions]
@@ -95,6 +95,12 @@ def history_table(program: Program, sessions: Sequence[SessionRecord]) -> str:
         lines.append("  ".join("-" * w for w in widths))
         lines += [_format_row(c, widths) for c in cells]
     return "\n".join(lines)
+
+
+def glance_lines(program: Program, sessions: Sequence[SessionRecord]) -> list[str]:
+    """A line per exercise logged, to read at a glance (``history`` and the page)."""
+    logged = [(ex, exercise_rows(ex, sessions)) for ex in program.exercises]
+    return [glance(ex, rows) for ex, rows in logged if rows]
 
 
 def glance(exercise: Exercise, rows: Sequence[Row]) -> str:
@@ -165,13 +171,14 @@ def plot_history(program: Program, sessions: Sequence[SessionRecord], path: Path
     if not series:
         raise LogError(f"no sessions of {program.title!r} are logged yet; nothing to plot")
     missed = [s.number for s in sessions if s.status == "missed"]
+    # Constrained layout, not tight_layout: it keeps room for the title above the first
+    # panel however tall the column is (tight_layout let 14 panels overlap it).
     figure, axes = plt.subplots(
-        len(series), 1, figsize=(4.3, 2.4 * len(series)), squeeze=False
+        len(series), 1, figsize=(4.3, 2.4 * len(series)), squeeze=False, layout="constrained"
     )
     for panel, (exercise, rows) in zip(axes[:, 0], series):
         _draw_panel(panel, exercise, rows, sessions, missed)
     figure.suptitle(f"{program.title}: progress", fontsize=12)
-    figure.tight_layout()
     with atomic_output(path) as temporary:
         figure.savefig(temporary, format="png", dpi=150)
     plt.close(figure)

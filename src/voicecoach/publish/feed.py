@@ -2,7 +2,8 @@
 
 One item per file, newest first (``itunes:episode`` keeps the order): a run of weeks
 that are the same session is one item, and a session from the log that shares a week's
-file is that week's item (``Site.feed_episodes``). Each has a stable guid, the week's focus as description, its duration, an ``audio/mpeg``
+file is that week's item (``Site.feed_episodes``). Each has a stable guid, the
+week's focus as description, its duration, an ``audio/mpeg``
 enclosure whose length is the file's byte size, and ``podcast:chapters`` pointing at
 the week's JSON chapters and ``podcast:transcript`` at its WebVTT transcript
 (``text/vtt``). Sessions made from the training log (``publish --next``)

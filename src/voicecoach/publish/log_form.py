@@ -33,11 +33,13 @@ from voicecoach.log import (
     NextSession,
     SessionRecord,
     fields_for,
+    glance_lines,
     logged_lines,
     next_in_log,
     next_session,
     plot_history,
     record_form,
+    target_text,
     trained_to,
 )
 from voicecoach.program import Program, load_program
@@ -74,6 +76,8 @@ form.log button { width: 100%; font: inherit; padding: .7rem; margin-top: 1rem; 
              background: #14534a22; }
 div.logged { border-left: .3rem solid #8886; padding: .2rem .7rem; margin-top: .6rem; }
 div.logged ul { margin: .2rem 0; padding-left: 1.1rem; }
+ul.glance { padding-left: 1.1rem; font-size: .92rem; }
+ul.glance li { margin: .2rem 0; }
 """
 
 
@@ -167,18 +171,37 @@ def logged_html(program: Program, record: SessionRecord) -> str:
     )
 
 
-def changes(program: Program, upcoming: NextSession) -> list[str]:
-    """What the log changed for the next session, in the track's own words."""
-    said = [
-        f"{exercise.name}: {prescription.decision}"
-        for exercise, prescription in zip(program.exercises, upcoming.week.prescriptions)
-        if prescription.decision
-    ]
-    if said:
-        return said
-    if upcoming.number == 1:
+def changes(
+    program: Program, upcoming: NextSession, last: SessionRecord | None
+) -> list[str]:
+    """What changed since the last session, a short line per exercise whose target moved
+    ("Bulgarian Split Squat: 3 × 12 reps/side @ 12 kg (was 11)"), and one line naming the
+    ones that stay; why each moved is under its box in the form, in the track's words."""
+    if last is None:
         return ["Your first session: the program as it is written."]
-    return ["The same targets as last time: the foundation, as the program writes it."]
+    moved, same = [], []
+    for exercise in program.exercises:
+        new, old = upcoming.target_of(exercise), last.targets.get(exercise.name)
+        if old is not None and (new.amount, new.sets) == (old.amount, old.sets):
+            if not new.raise_weight:
+                same.append(exercise.name)
+                continue
+        target = target_text(exercise, upcoming)
+        if new.raise_weight and "+ a little" not in target:  # no weight logged to add to
+            target += ", a little heavier"
+        was = f" (was {old.amount})" if old is not None and old.amount != new.amount else ""
+        moved.append(f"{exercise.name}: {target}{was}")
+    lines = []
+    if last.status == "missed":
+        lines.append(f"Session {last.number} was missed: its targets again.")
+    elif upcoming.week.foundation:
+        lines.append("The foundation: the program as it is written.")
+    lines += moved
+    if same and moved:
+        lines.append("Same as last time: " + ", ".join(same) + ".")
+    elif same and not lines:
+        lines.append("The same targets as last time.")
+    return lines
 
 
 def week_track(program: Program, site: Site, week: Week) -> Episode | None:
@@ -239,7 +262,7 @@ class LogForm:
             number=upcoming.number,
             weeks=episode.weeks if episode else upcoming.week.label.lower(),
             stage="foundation" if upcoming.week.foundation else "build",
-            changes=changes(program, upcoming),
+            changes=changes(program, upcoming, records[max(records)] if records else None),
             episode=episode,
             form=form_html(NEXT, upcoming, fields_for(program, upcoming), today, shown),
             status=status,
@@ -277,12 +300,23 @@ class LogForm:
             return None
 
     def progress_html(self) -> str:
-        """The section after the weeks that shows the picture, once something is logged."""
+        """The section after the weeks, once something is logged: a line per exercise to
+        read at a glance, then the picture (one plot per exercise, in a column)."""
         if not self.db_path.exists():
             return ""
+        try:
+            program = self._program()
+            with LogStore(self.db_path, readonly=True) as store:
+                lines = glance_lines(program, store.sessions(program.title))
+        except VoicecoachError:
+            return ""
+        if not lines:
+            return ""
+        items = "".join(f"<li>{escape(line)}</li>" for line in lines)
         return (
             '<section id="progress"><h2>Your progress</h2>'
-            f'<p class="meta">Reps (or seconds) and weight per exercise, from the log.</p>'
+            f'<ul class="glance">{items}</ul>'
+            f'<p class="meta">Every set, the weakest as the line; weight on its own axis.</p>'
             f'<img src="{PROGRESS_FILE}" alt="Reps and weight over time, per exercise" '
             'style="width:100%;height:auto"></section>'
         )

@@ -52,7 +52,7 @@ section.week { border-top: 1px solid #8884; padding: 1rem 0; }
 section.next { border: 2px solid var(--accent); border-radius: .6rem; padding: .8rem;
                margin: 1rem 0; }
 section.next h2 { font-size: 1.3rem; }
-ul.changes { margin: .4rem 0; padding-left: 1.1rem; }
+ul.changes { margin: .4rem 0; padding-left: 1.1rem; font-size: .92rem; }
 ul.changes li { margin: .15rem 0; }
 h2.list { font-size: 1rem; text-transform: uppercase; letter-spacing: .05em; opacity: .7;
           margin: 1.6rem 0 0; }
@@ -225,12 +225,19 @@ def _week(episode: Episode, extra: WeekExtra | None, artist: str = "") -> str:
 </section>"""
 
 
-def _earlier(session: Earlier, extra: WeekExtra | None, artist: str) -> str:
-    if session.episode is not None:
-        return _week(session.episode, lambda episode: session.logged, artist)
-    return f"""<section class="week" id="session-{session.number}">
+def _earlier(session: Earlier, artist: str) -> str:
+    """A session logged before: what was logged first, then its track (chapters folded)."""
+    episode = session.episode
+    if episode is None:
+        return f"""<section class="week" id="session-{session.number}">
 <h2>Session {session.number}</h2>
 {session.logged}
+</section>"""
+    return f"""<section class="week" id="session-{session.number}">
+<h2>{escape(episode.title)}</h2>
+<p class="meta">{clock(episode.duration_ms)}</p>
+{session.logged}
+{_player(episode, f"audio-session-{session.number}", artist, folded=True)}
 </section>"""
 
 
@@ -271,7 +278,7 @@ def page_html(
     if next_card is not None:
         if next_card.earlier:
             sections.append('<h2 class="list">Earlier sessions</h2>')
-            sections += [_earlier(e, week_extra, site.author) for e in next_card.earlier]
+            sections += [_earlier(e, site.author) for e in next_card.earlier]
     else:  # the static page knows no log: the sessions it has, newest first
         sessions = [e for e in reversed(site.in_order) if e.session is not None]
         if sessions:

@@ -17,8 +17,6 @@ from voicecoach.program import CycleStep, Exercise, Phase, Program, Tempo, Voice
 from voicecoach.program.fields import REQUIRED, Integer, Keys
 from voicecoach.program.reference import with_reference
 from voicecoach.program.schema import (
-    BUILD_FOCUS,
-    FOUNDATION_FOCUS,
     KINDS,
     CycleStepKeys,
     ExerciseKeys,
@@ -28,8 +26,12 @@ from voicecoach.program.schema import (
     VoiceKeys,
     declared_mappings,
 )
+from voicecoach.words import catalogue
 
 DOCS = ROOT / "docs" / "program-format.md"
+# What a program that writes no focus says: the catalogue's words for it.
+FOUNDATION_FOCUS = catalogue("en").say("foundation_focus")
+BUILD_FOCUS = catalogue("en").say("build_focus")
 
 
 def doc_tables(text: str) -> dict[str, list[tuple[str, str]]]:
@@ -137,8 +139,9 @@ def test_the_first_program_of_the_docs_validates_as_shown_and_plans(
 def test_a_first_program_writes_no_prose() -> None:
     program = parse_program(first_program())
     policy = program.progression
-    assert (policy.foundation.focus, policy.build.focus) == (FOUNDATION_FOCUS, BUILD_FOCUS)
-    assert policy.at_top and policy.weight_increase
+    # Nothing written: the catalogue's words, in the session's language, are said instead.
+    assert (policy.foundation.focus, policy.build.focus) == ("", "")
+    assert (policy.at_top, policy.weight_increase) == ("", "")
     assert [(ex.name, ex.sets, ex.kind) for ex in program.exercises] == [
         ("Goblet Squat", 3, "reps"),
         ("Push-up", 3, "reps"),

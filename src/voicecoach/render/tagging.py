@@ -29,6 +29,7 @@ from mutagen.id3._tags import save_frame  # see _FramesInOrder
 
 from voicecoach.compiler import Timeline
 from voicecoach.errors import OutputError
+from voicecoach.words import catalogue
 
 PICTURE_MIME = "image/png"  # render/cards.py encodes palette PNGs
 
@@ -75,9 +76,9 @@ def write_tags(
     tags.add(TRCK(encoding=3, text=[track]))
     tags.add(TCON(encoding=3, text=["Speech"]))
     tags.add(TLEN(encoding=3, text=[str(timeline.duration_ms)]))
-    tags.add(
-        COMM(encoding=3, lang="eng", desc="", text=[f"Week {timeline.week}: {timeline.focus}"])
-    )
+    words = catalogue(timeline.language)
+    comment = words.say("track_comment", week=timeline.week, focus=timeline.focus)
+    tags.add(COMM(encoding=3, lang=words.iso639_2, desc="", text=[comment]))
     if artwork is not None:
         tags.add(picture(artwork.cover, "Cover"))
     ids = []

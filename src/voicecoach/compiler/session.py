@@ -597,7 +597,9 @@ class _Session:
         start = self.segment(ms, "hold", where)
         end = start + ms
         countdown = end - COUNTDOWN_BEATS * BEAT_MS
-        first_end = self.say(start, phrases.hold_start(self.words, ms), countdown)
+        # A short hold leaves its words two seconds: a long wording loses its first words.
+        words = self.shortened(phrases.hold_start(self.words, ms), countdown - start)
+        first_end = self.say(start, words, countdown)
         if ms >= HALFWAY_CALL_MIN_MS:
             middle = start + (ms // 2 // BEAT_MS) * BEAT_MS  # on a whole second
             if middle > first_end + HALFWAY_CALL_ROOM_MS:

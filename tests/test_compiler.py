@@ -19,6 +19,7 @@ from voicecoach.compiler import (
     estimate_speech_ms,
 )
 from voicecoach.program import load_program
+from voicecoach.words import LANGUAGES as SHIPPED_LANGUAGES
 
 CASE_FILES = sorted(CASES.glob("*.yaml"))
 PROGRAM_FILES = sorted(PROGRAMS.glob("*.yaml"))
@@ -51,7 +52,8 @@ def test_golden_shipped_program(week: int, update_goldens: bool) -> None:
     check_golden(compact_text(timeline), golden, update_goldens)
 
 
-LANGUAGES = ("de", "es")  # besides English: every shipped catalogue but the reference
+# Besides English: every shipped catalogue but the reference (a new one gets its golden).
+LANGUAGES = tuple(language for language in SHIPPED_LANGUAGES if language != "en")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -26,7 +26,8 @@ from voicecoach.program.schema import (
     VoiceKeys,
     declared_mappings,
 )
-from voicecoach.words import catalogue
+from voicecoach.words import KEYS, PLURAL_CATEGORIES, catalogue
+from voicecoach.words.reference import BEGIN, END, with_words
 
 DOCS = ROOT / "docs" / "program-format.md"
 # What a program that writes no focus says: the catalogue's words for it.
@@ -78,8 +79,20 @@ def test_every_declared_key_is_documented_with_its_default_and_nothing_else() ->
     assert ("weeks", "required") in documented["progression.foundation"]
 
 
+def test_the_docs_words_are_generated_from_the_catalogue() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    assert with_words(text) == text, (
+        "docs/program-format.md is out of date: run "
+        "`python -m voicecoach.words.reference docs/program-format.md`"
+    )
+    listed = text.split(BEGIN, 1)[1].split(END, 1)[0]
+    for key in KEYS:  # every key is listed, once
+        assert listed.count(f"| `{key}` |") == 1, key
+
+
 def test_every_key_in_the_docs_examples_is_declared() -> None:
     known = {key for keys in declared_mappings() for key in keys.fields}
+    known |= set(KEYS) | set(PLURAL_CATEGORIES)  # words: takes the catalogue's keys
     used: set[str] = set()
     for block in yaml_blocks(DOCS.read_text(encoding="utf-8")):
         for line in block.splitlines():

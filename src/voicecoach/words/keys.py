@@ -195,6 +195,10 @@ _group(
     card_subtitle="The intro card's and the cover's subtitle.",
 )
 
+# The page's and the feed's words (publish/) join as groups of their own ("The page",
+# "The feed": keys page_…, feed_…), one _group here and the same keys in every catalogue;
+# tests/test_words.py then checks them like every other key.
+
 KEYS: dict[str, Key] = {key: spec for group in _GROUPS.values() for key, spec in group.items()}
 """Every key, in the order the docs list them."""
 

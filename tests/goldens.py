@@ -18,14 +18,27 @@ from itertools import groupby
 from pathlib import Path
 
 from voicecoach.compiler import Timeline
+from voicecoach.words import Catalogue, catalogue
 
 REP_ACTIVITIES = {"lower", "bottom", "lift", "top", "rep"}
-# The words every rep repeats ("2", "Go", "down", "Rep 3, up", "Left, down"): folded into
-# the reps line's count and tempo; the hash still covers them.
-_WORD = r"(down|up|hold|pause)"
-_ROUTINE = re.compile(
-    rf"^(\d+|Go|{_WORD}|(Rep \d+|Last rep)(, (left|right))?(, {_WORD})?|(Left|Right)(, {_WORD})?)$"
-)
+
+
+def routine_words(words: Catalogue) -> re.Pattern[str]:
+    """The words every rep repeats ("2", "Go", "down", "Rep 3, up", "Left, down"), in a
+    catalogue's language: folded into the reps line's count and tempo; the hash still
+    covers them."""
+
+    def one(*keys: str) -> str:
+        return "|".join(re.escape(words.say(key)) for key in keys)
+
+    word = f"({one('beat_lower', 'beat_lift', 'beat_top', 'beat_bottom')})"
+    side = f"({one('left', 'right')})"
+    sides = "|".join(re.escape(w.capitalize()) for w in (words.say("left"), words.say("right")))
+    rep = re.escape(words.say("rep", rep=0)).replace("0", r"\d+")
+    label = f"({rep}|{one('last_rep')})"  # "Two more, down" stays: it is heard once a set
+    return re.compile(
+        rf"^(\d+|{one('go')}|{word}|{label}(, {side})?(, {word})?|({sides})(, {word})?)$"
+    )
 
 
 def case_weeks(case: Path) -> list[int]:
@@ -52,7 +65,8 @@ def compact_text(timeline: Timeline) -> str:
         f"# sha256 of the full timeline text: {hashlib.sha256(full.encode()).hexdigest()}",
     ]
     chapters = {c.start_ms: c.title for c in timeline.chapters}
-    speech = [c for c in timeline.cues if c.kind == "speech" and not _ROUTINE.match(c.text or "")]
+    routine = routine_words(catalogue(timeline.language))
+    speech = [c for c in timeline.cues if c.kind == "speech" and not routine.match(c.text or "")]
     said = 0
 
     def where(seg: object) -> tuple:

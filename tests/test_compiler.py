@@ -19,6 +19,7 @@ from voicecoach.compiler import (
     estimate_speech_ms,
 )
 from voicecoach.program import load_program
+from voicecoach.words import LANGUAGES as SHIPPED_LANGUAGES
 
 CASE_FILES = sorted(CASES.glob("*.yaml"))
 PROGRAM_FILES = sorted(PROGRAMS.glob("*.yaml"))
@@ -51,6 +52,21 @@ def test_golden_shipped_program(week: int, update_goldens: bool) -> None:
     check_golden(compact_text(timeline), golden, update_goldens)
 
 
+# Besides English: every shipped catalogue but the reference (a new one gets its golden).
+LANGUAGES = tuple(language for language in SHIPPED_LANGUAGES if language != "en")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_golden_shipped_program_in_another_language(language: str, update_goldens: bool) -> None:
+    """Week 3 of the shipped program in German and Spanish: the catalogue's words, the
+    program's own texts as written, the same timing rules (tests/goldens.py folds each
+    language's routine words)."""
+    options = CompileOptions(language=language)
+    timeline = compile_program(load_program(str(SHIPPED)), 3, options)
+    golden = GOLDENS / f"{SHIPPED.stem}.week-03.{language}.compact.txt"
+    check_golden(compact_text(timeline), golden, update_goldens)
+
+
 def every_timeline() -> list[tuple[str, Timeline]]:
     timelines = []
     for case in CASE_FILES:
@@ -62,6 +78,21 @@ def every_timeline() -> list[tuple[str, Timeline]]:
         program = load_program(str(path))
         for week in (1, 2, 3, 4, 8, 12):
             timelines.append((f"{path.stem}-w{week}", compile_program(program, week)))
+        # Every invariant holds in every language: the words change, the rules do not.
+        for language in LANGUAGES:
+            for week in (1, 3, 8):
+                options = CompileOptions(language=language)
+                name = f"{path.stem}-w{week}-{language}"
+                timelines.append((name, compile_program(program, week, options)))
+    for case in CASE_FILES:
+        for language in LANGUAGES:
+            name = f"{case.stem}-w1-{language}"
+            timelines.append(
+                (
+                    name,
+                    compile_program(load_program(str(case)), 1, CompileOptions(language=language)),
+                )
+            )
     return timelines
 
 
@@ -203,14 +234,15 @@ def test_no_phrase_needs_more_than_max_speedup_to_fit_its_cue() -> None:
     cases = sorted(CASES.glob("*.yaml"))
     assert cases
     labels = 0  # rep labels with a side or a direction ("Rep 3, down"): what gets shortened
-    for case in cases:
-        timeline = compile_program(load_program(str(case)), 1, CompileOptions(), slow)
+    for case, language in [(case, language) for case in cases for language in ("en", *LANGUAGES)]:
+        options = CompileOptions(language=language)
+        timeline = compile_program(load_program(str(case)), 1, options, slow)
         speech = [cue for cue in timeline.cues if cue.kind == "speech"]
         assert speech, case.name
         too_long = [cue for cue in speech if slow(cue.text or "") > cue.duration_ms * MAX_SPEEDUP]
         assert too_long == [], case.name
         labels += sum(1 for cue in speech if ", " in (cue.text or ""))
-    assert labels >= len(cases)
+    assert labels >= len(cases) * 3
 
 
 @pytest.mark.parametrize(

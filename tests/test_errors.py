@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from conftest import CASES
 from voicecoach.cli import cli
+from voicecoach.words import KEYS
 
 BASE = (CASES / "tempo_basic.yaml").read_text()
 EX = "phases[0].exercises[0]"
@@ -82,6 +83,29 @@ CATALOGUE = [
      f"bad.yaml:66:127: {DEEP}"),
     ("10000 [", "title: x\nphases: " + "[" * 10_000, f"bad.yaml:2:1008: {DEEP}"),
     ("10000 {a:", "title: x\nphases: " + "{a: " * 10_000 + "\n", f"bad.yaml:2:4005: {DEEP}"),
+    # A program's own words (words:, pronounce:) and its language: checked at load.
+    ("unknown language", BASE + "language: fr\n",
+     "bad.yaml:18:11: language: expected one of en, de, es, got 'fr'"),
+    ("unknown words key", BASE + "words:\n  rest_nxt: Up next.\n",
+     "bad.yaml:19:3: words.rest_nxt: unknown key 'rest_nxt'; did you mean 'rest_next'? "
+     f"valid keys are: {', '.join(KEYS)}"),
+    ("unknown placeholder", BASE + 'words:\n  rest_next: "Up next: {exrcise}."\n',
+     "bad.yaml:19:14: words.rest_next: unknown placeholder {exrcise}; rest_next takes {exercise}"),
+    ("missing placeholder", BASE + "words:\n  rest_next: Up next.\n",
+     "bad.yaml:19:14: words.rest_next: missing placeholder {exercise}; rest_next takes {exercise}"),
+    ("unclosed placeholder", BASE + 'words:\n  rest: "Rest {seconds."\n',
+     "bad.yaml:19:9: words.rest: expected '}' before end of string in 'Rest {seconds.' "
+     "(write {{ and }} for a brace itself)"),
+    ("word too long for its beat", BASE + "voice: {rate: 120}\nwords:\n  beat_lower: all the way down now\n",
+     "bad.yaml:20:15: words.beat_lower: 'all the way down now' takes about 2167 ms to say at 120 "
+     "words per minute, and beat_lower is said on a beat that leaves it 1053 ms: say it shorter, "
+     "or speak faster (voice.rate)"),
+    ("unknown plural form", BASE + 'words:\n  sets: {one: "{n} set", lots: "{n} sets"}\n',
+     "bad.yaml:19:26: words.sets.lots: unknown key 'lots'; valid keys are: zero, one, two, few, many, other"),
+    ("plural forms of a plain key", BASE + "words:\n  go: {one: Go, other: Go}\n",
+     "bad.yaml:19:7: words.go: go is not counted: give one text, not plural forms"),
+    ("pronounce not a mapping", BASE + "pronounce: RDL\n",
+     "bad.yaml:18:12: pronounce: expected a mapping of words to how to say them, got 'RDL'"),
 ]  # fmt: skip
 
 

@@ -39,6 +39,10 @@ STRUCTURAL = [
     "list at top",
     "a million sets",
     "long name",
+    "unknown language",
+    "unknown words key",
+    "unknown plural form",
+    "pronounce not a mapping",
 ]
 
 

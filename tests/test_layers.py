@@ -46,7 +46,20 @@ def test_program_does_not_know_the_compiler() -> None:
         assert not any(n.startswith("voicecoach.compiler") for n in imported_modules(path)), path
 
 
-STAGES = ("program", "compiler", "render", "log")
+def test_the_words_know_no_other_stage() -> None:
+    """voicecoach.words is a leaf: the program stage checks a file's words with it, the
+    compiler and the renderer word their phrases with it; it imports none of them."""
+    for path in (SRC / "words").rglob("*.py"):
+        others = {
+            name
+            for name in imported_modules(path)
+            if name.startswith("voicecoach.") and not name.startswith("voicecoach.words")
+        }
+        assert others == set(), path
+        assert not {n.split(".")[0] for n in imported_modules(path)} & AUDIO_LIBRARIES
+
+
+STAGES = ("program", "compiler", "render", "log", "words")
 
 
 @pytest.mark.parametrize("path", sorted(SRC.rglob("*.py")), ids=lambda p: str(p.relative_to(SRC)))

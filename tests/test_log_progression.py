@@ -14,6 +14,10 @@ from conftest import CASES, SHIPPED, examples
 from voicecoach.log import LogStore, next_in_log, next_session, record_session
 from voicecoach.log.records import SessionRecord
 from voicecoach.program import Exercise, Program, load_program
+from voicecoach.words import catalogue
+
+# The log decides in phrases; the track words them in its language (English here).
+said = catalogue("en").sentences
 
 SHORT = load_program(str(CASES / "log_short.yaml"))
 START = datetime.date(2024, 1, 1)
@@ -117,17 +121,17 @@ def test_the_spoken_decisions_say_what_was_done_and_what_today_asks(tmp_path: Pa
         for answer, said_before in steps:
             upcoming = next_in_log(store, program)
             assert not upcoming.week.foundation
-            assert upcoming.week.prescriptions[4].decision == said_before
+            assert said(upcoming.week.prescriptions[4].decision) == said_before
             record_session(store, program, [("Bulgarian Split Squat", answer)], day)
             day += datetime.timedelta(days=2)
         upcoming = next_in_log(store, program)
         bss = upcoming.week.prescriptions[4]
         assert bss.count == 8 and not bss.raise_weight
         assert (
-            bss.decision
+            said(bss.decision)
             == "Last time 8 at 13 kilos, 1 of 3 sets. Today: 8 reps again, same weight."
         )
         record_session(store, program, missed=True, date=day)
         again = next_in_log(store, program).week.prescriptions[4]
         assert again.count == 8
-        assert again.decision == "Last session was missed. Today: 8 reps, same weight."
+        assert said(again.decision) == "Last session was missed. Today: 8 reps, same weight."

@@ -17,8 +17,6 @@ from voicecoach.program import CycleStep, Exercise, Phase, Program, Tempo, Voice
 from voicecoach.program.fields import REQUIRED, Integer, Keys
 from voicecoach.program.reference import with_reference
 from voicecoach.program.schema import (
-    BUILD_FOCUS,
-    FOUNDATION_FOCUS,
     KINDS,
     CycleStepKeys,
     ExerciseKeys,
@@ -28,8 +26,13 @@ from voicecoach.program.schema import (
     VoiceKeys,
     declared_mappings,
 )
+from voicecoach.words import KEYS, PLURAL_CATEGORIES, catalogue
+from voicecoach.words.reference import BEGIN, END, with_words
 
 DOCS = ROOT / "docs" / "program-format.md"
+# What a program that writes no focus says: the catalogue's words for it.
+FOUNDATION_FOCUS = catalogue("en").say("foundation_focus")
+BUILD_FOCUS = catalogue("en").say("build_focus")
 
 
 def doc_tables(text: str) -> dict[str, list[tuple[str, str]]]:
@@ -76,8 +79,20 @@ def test_every_declared_key_is_documented_with_its_default_and_nothing_else() ->
     assert ("weeks", "required") in documented["progression.foundation"]
 
 
+def test_the_docs_words_are_generated_from_the_catalogue() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    assert with_words(text) == text, (
+        "docs/program-format.md is out of date: run "
+        "`python -m voicecoach.words.reference docs/program-format.md`"
+    )
+    listed = text.split(BEGIN, 1)[1].split(END, 1)[0]
+    for key in KEYS:  # every key is listed, once
+        assert listed.count(f"| `{key}` |") == 1, key
+
+
 def test_every_key_in_the_docs_examples_is_declared() -> None:
     known = {key for keys in declared_mappings() for key in keys.fields}
+    known |= set(KEYS) | set(PLURAL_CATEGORIES)  # words: takes the catalogue's keys
     used: set[str] = set()
     for block in yaml_blocks(DOCS.read_text(encoding="utf-8")):
         for line in block.splitlines():
@@ -137,8 +152,9 @@ def test_the_first_program_of_the_docs_validates_as_shown_and_plans(
 def test_a_first_program_writes_no_prose() -> None:
     program = parse_program(first_program())
     policy = program.progression
-    assert (policy.foundation.focus, policy.build.focus) == (FOUNDATION_FOCUS, BUILD_FOCUS)
-    assert policy.at_top and policy.weight_increase
+    # Nothing written: the catalogue's words, in the session's language, are said instead.
+    assert (policy.foundation.focus, policy.build.focus) == ("", "")
+    assert (policy.at_top, policy.weight_increase) == ("", "")
     assert [(ex.name, ex.sets, ex.kind) for ex in program.exercises] == [
         ("Goblet Squat", 3, "reps"),
         ("Push-up", 3, "reps"),

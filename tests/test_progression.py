@@ -60,6 +60,7 @@ def test_weeks_that_are_the_same_session_are_one_run() -> None:
     from dataclasses import replace
 
     from voicecoach.compiler import CompileOptions, compile_program, session_run, session_runs
+    from voicecoach.words import Phrase
 
     program = load_program(str(SHIPPED))
     runs = session_runs(program, list(range(1, 13)))
@@ -70,7 +71,7 @@ def test_weeks_that_are_the_same_session_are_one_run() -> None:
     assert not prescribe_week(program, 2).same_session(prescribe_week(program, 3))
     # A week with a training log's decision in it is no program week: not a run.
     decided = prescribe_week(program, 1)
-    first = replace(decided.prescriptions[0], decision="Last time 12. Today: 12 reps.")
+    first = replace(decided.prescriptions[0], decision=(Phrase.of("log_missed"),))
     decided = replace(decided, prescriptions=(first, *decided.prescriptions[1:]))
     assert session_run(program, decided, 12) is decided
 

@@ -25,6 +25,7 @@ from voicecoach.compiler.session import (
     REST_HALFWAY_MIN_MS,
 )
 from voicecoach.program import load_program
+from voicecoach.words import catalogue
 
 PROGRAMS = [SHIPPED, *sorted(CASES.glob("*.yaml"))]
 
@@ -79,9 +80,12 @@ def test_tones_mark_every_second_of_every_tempo_phase(path) -> None:
         for c in timeline.cues
         if c.kind == "speech" and at <= c.start_ms < at + BEAT_MS
     ]
+    words = catalogue(timeline.language)  # the rep's name in the program's language
+    names = {words.say(key) for key in ("last_rep", "two_more")}
+    names |= {words.say(side).capitalize() for side in ("left", "right")}
+    rep = words.say("rep", rep=0).removesuffix("0")  # "Rep ", "Nummer ", "La "
     assert rep_words and all(
-        w and w.split(",")[0] in ("Last rep", "Two more", "Left", "Right") or w.startswith("Rep ")
-        for w in rep_words
+        w and w.split(",")[0] in names or w.startswith(rep) for w in rep_words
     ), rep_words
 
 

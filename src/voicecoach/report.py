@@ -7,6 +7,7 @@ from voicecoach.compiler import (
     Week,
     clock,
     counted,
+    session_words,
     shown_amount,
     shown_rest,
     shown_tempo,
@@ -40,21 +41,27 @@ def plan_rows(program: Program, week: Week, timeline: Timeline) -> list[tuple[st
     table and the published page's.
 
     ``week`` is the plan the timeline was compiled from; rows are matched to chapters by
-    the exercise's index, so two exercises with the same name keep their own times.
+    the exercise's index, so two exercises with the same name keep their own times. The
+    cells are worded in the timeline's language (the headers are the command line's).
     """
+    words = session_words(program, timeline.language)
     rows: list[tuple[str, ...]] = []
     for position, (start, end, chapter) in enumerate(timeline.exercise_chapters(), start=1):
         exercise = program.exercises[chapter]
         prescription = week.prescriptions[chapter]
-        note = "heavier" if prescription.raise_weight else ("top" if prescription.at_top else "")
+        note = ""
+        if prescription.raise_weight:
+            note = words.say("shown_heavier")
+        elif prescription.at_top:
+            note = words.say("shown_top")
         rows.append(
             (
                 str(position),
                 exercise.name,
                 str(exercise.sets),
-                shown_amount(exercise, prescription),
-                shown_tempo(exercise),
-                shown_rest(prescription),
+                shown_amount(exercise, prescription, words),
+                shown_tempo(exercise, words),
+                shown_rest(prescription, words),
                 clock(start),
                 clock(end - start),
                 note,

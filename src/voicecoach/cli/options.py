@@ -37,6 +37,7 @@ from voicecoach.render import (
     RenderSettings,
     default_cache_dir,
 )
+from voicecoach.words import LANGUAGES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -108,6 +109,13 @@ TALK_OPTIONS = [
         help="How the tempo is marked: words (counted aloud) or tones (a tone on every "
         "second, only the rep spoken) [default: the program's counts, else words].",
     ),
+    click.option(
+        "--language",
+        type=click.Choice(LANGUAGES),
+        default=None,
+        help="The language the coach speaks and the track shows (docs/languages.md); the "
+        "program's own texts are said as written [default: the program's language, else en].",
+    ),
 ]
 
 def _defaulted(*names: str, help: str, **kwargs: Any) -> Callable[[F], F]:
@@ -177,6 +185,7 @@ def settings_from(given: dict[str, Any]) -> RenderSettings:
         only=given.pop("only", ()),
         talk=talk or ("full" if full_instructions else None),
         counts=given.pop("counts", None),
+        language=given.pop("language", None),
     )
     speech = EngineSpec(**_take(given, EngineSpec))
     values = _take(given, RenderSettings)

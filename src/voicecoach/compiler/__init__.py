@@ -1,7 +1,7 @@
 """The compiler stage: (Program, week, options) -> Timeline. Pure: no files, no audio.
 
 progression  which reps, holds and rests each exercise prescribes in a week
-phrases      the words the coach says
+phrases      which catalogue words (voicecoach.words) each moment of a session takes
 palette      the marker tones (names, pitches, lengths)
 session      the timing rules: when every word and tone is heard
 timeline     the frozen IR the renderer plays: segments, cues, chapters
@@ -10,7 +10,9 @@ timeline     the frozen IR the renderer plays: segments, cues, chapters
 from voicecoach.compiler.amounts import (
     clock,
     counted,
+    minutes_phrase,
     minutes_words,
+    seconds_phrase,
     seconds_words,
     shown_amount,
     shown_rest,
@@ -36,12 +38,14 @@ from voicecoach.compiler.session import (
     compile_program,
     estimate_speech_ms,
     session_floor,
+    session_words,
 )
 from voicecoach.compiler.timeline import (
     TEMPO_ACTIVITIES,
     Chapter,
     Cue,
     Segment,
+    Stats,
     Timeline,
     check_invariants,
 )
@@ -59,6 +63,7 @@ __all__ = [
     "Measure",
     "Prescription",
     "Segment",
+    "Stats",
     "Timeline",
     "Tone",
     "Week",
@@ -66,7 +71,9 @@ __all__ = [
     "check_invariants",
     "clock",
     "counted",
+    "minutes_phrase",
     "minutes_words",
+    "seconds_phrase",
     "seconds_words",
     "shown_amount",
     "shown_rest",
@@ -74,6 +81,7 @@ __all__ = [
     "compile_program",
     "estimate_speech_ms",
     "session_floor",
+    "session_words",
     "prescribe_week",
     "prescribe_amount",
     "session_run",

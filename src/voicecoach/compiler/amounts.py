@@ -2,33 +2,46 @@
 
 The one place that knows the three kinds of work: reps, a hold, slow cycles. Spoken forms
 are sentences for the voice ("8 reps per side"); shown forms are compact table cells
-("8 reps/side alt."). Durations are formatted here too, so "90 seconds" is always said
-the same way wherever it is heard.
+("8 reps/side alt."). Durations are worded here too, so "90 seconds" is always said
+the same way wherever it is heard. The words are the catalogue's (voicecoach.words):
+each function takes the session's ``Catalogue``, English when none is given.
 """
 
 from __future__ import annotations
 
 from voicecoach.compiler.progression import Prescription
 from voicecoach.program import Exercise, Tempo
+from voicecoach.words import Catalogue, Phrase, catalogue
+
+ENGLISH = catalogue("en")
 
 
 def counted(number: int, noun: str, plural: str | None = None) -> str:
-    """``1 week``, ``12 weeks``: every count said or printed agrees with its noun."""
+    """``1 week``, ``12 weeks``: the command line's English counts (its own messages)."""
     return f"{number} {noun if number == 1 else (plural or noun + 's')}"
 
 
-def seconds_words(ms: int) -> str:
+def seconds_phrase(ms: int) -> Phrase:
     """A duration as the coach says it: "1 second", "45 seconds", "2 minutes"."""
     seconds = round(ms / 1000)
     if seconds >= 120 and seconds % 60 == 0:
-        return f"{seconds // 60} minutes"
-    return "1 second" if seconds == 1 else f"{seconds} seconds"
+        return Phrase.of("minutes", n=seconds // 60)
+    return Phrase.of("seconds", n=seconds)
 
 
-def minutes_words(ms: int) -> str:
+def seconds_words(words: Catalogue, ms: int) -> str:
+    """``seconds_phrase`` in ``words``."""
+    return words.word(seconds_phrase(ms))
+
+
+def minutes_phrase(ms: int) -> Phrase:
     """A session length as the coach says it, to the nearest minute (at least 1)."""
-    minutes = max(1, round(ms / 60_000))
-    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+    return Phrase.of("minutes", n=max(1, round(ms / 60_000)))
+
+
+def minutes_words(words: Catalogue, ms: int) -> str:
+    """``minutes_phrase`` in ``words``."""
+    return words.word(minutes_phrase(ms))
 
 
 def clock(ms: int) -> str:
@@ -37,71 +50,67 @@ def clock(ms: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-# One set's work, per kind: as the coach says it, and as a table cell shows it.
-_SPOKEN = {
-    "reps": "{n} reps{side}",
-    "hold": "a {n}-second hold{side}",
-    "cycles": "{n} slow cycles{side}",
-}
-_SHOWN = {
-    "reps": "{n} reps{short_side}{alt}",
-    "hold": "{n}s hold{short_side}",
-    "cycles": "{n} cycles{short_side}",
-}
+def _value(prescription: Prescription) -> int:
+    return prescription.hold_ms // 1000 if prescription.kind == "hold" else prescription.count
 
 
-def _fill(template: str, exercise: Exercise, prescription: Prescription) -> str:
-    hold = prescription.kind == "hold"
-    return template.format(
-        n=prescription.hold_ms // 1000 if hold else prescription.count,
-        side=" per side" if exercise.per_side else "",
-        short_side="/side" if exercise.per_side else "",
-        alt=" alt." if exercise.sides == "alternating" else "",
-    )
-
-
-def spoken_amount(exercise: Exercise, prescription: Prescription) -> str:
+def spoken_amount(words: Catalogue, exercise: Exercise, prescription: Prescription) -> str:
     """One set's work as said after "3 sets of": "8 reps per side", "10 slow cycles"."""
-    return _fill(_SPOKEN[prescription.kind], exercise, prescription)
+    key = "amount_cycles" if prescription.kind == "cycles" else "amount_reps"
+    return words.say(key + ("_side" if exercise.per_side else ""), n=_value(prescription))
 
 
-def spoken_sets(exercise: Exercise, prescription: Prescription) -> str:
+def spoken_sets(words: Catalogue, exercise: Exercise, prescription: Prescription) -> str:
     """The intro's second sentence: "3 sets of 8 reps per side, 60 seconds rest."."""
-    sets = "1 set" if exercise.sets == 1 else f"{exercise.sets} sets"
-    rest = f", {seconds_words(prescription.rest_ms)} rest" if prescription.rest_ms else ""
+    sets = Phrase.of("sets", n=exercise.sets)
+    rest = seconds_phrase(prescription.rest_ms) if prescription.rest_ms else None
+    rested = "_rest" if rest is not None else ""
     if prescription.kind == "hold":
-        per_side = " per side" if exercise.per_side else ""
-        return f"{sets}: hold {seconds_words(prescription.hold_ms)}{per_side}{rest}."
-    return f"{sets} of {spoken_amount(exercise, prescription)}{rest}."
+        key = "sets_hold" + ("_side" if exercise.per_side else "") + rested
+        return words.say(key, sets=sets, seconds=seconds_phrase(prescription.hold_ms), rest=rest)
+    amount = spoken_amount(words, exercise, prescription)
+    return words.say("sets_of" + rested, sets=sets, amount=amount, rest=rest)
 
 
-def shown_amount(exercise: Exercise, prescription: Prescription) -> str:
+def shown_amount(exercise: Exercise, prescription: Prescription, words: Catalogue = ENGLISH) -> str:
     """One set's work as a table cell: "8 reps/side alt.", "30s hold/side", "10 cycles"."""
-    return _fill(_SHOWN[prescription.kind], exercise, prescription)
+    key = f"shown_{prescription.kind}"
+    if exercise.sides == "alternating":
+        key += "_alternating"
+    elif exercise.per_side:
+        key += "_side"
+    return words.say(key, n=_value(prescription))
 
 
-def shown_rest(prescription: Prescription) -> str:
+def shown_rest(prescription: Prescription, words: Catalogue = ENGLISH) -> str:
     """The rest as a table cell: "60s", or "-" for none."""
-    return f"{prescription.rest_ms // 1000}s" if prescription.rest_ms else "-"
+    if not prescription.rest_ms:
+        return "-"
+    return words.say("shown_seconds", n=prescription.rest_ms // 1000)
 
 
-def spoken_tempo(tempo: Tempo) -> str:
+def spoken_tempo(words: Catalogue, tempo: Tempo) -> str:
     """ "Tempo: lower for 5, lift for 2." in the order the rep is performed."""
-    words = {
-        "lower": f"lower for {tempo.lower_ms / 1000:g}",
-        "bottom": f"pause {tempo.bottom_ms / 1000:g}",
-        "lift": f"lift for {tempo.lift_ms / 1000:g}",
-        "top": f"hold {tempo.top_ms / 1000:g}",
+    seconds = {
+        "lower": tempo.lower_ms,
+        "bottom": tempo.bottom_ms,
+        "lift": tempo.lift_ms,
+        "top": tempo.top_ms,
     }
-    return "Tempo: " + ", ".join(words[name] for name, _ in tempo.phases()) + "."
+    phases = words.say("tempo_joiner").join(
+        words.say(f"tempo_{name}", seconds=seconds[name] / 1000) for name, _ in tempo.phases()
+    )
+    return words.say("tempo", phases=phases)
 
 
-def shown_tempo(exercise: Exercise) -> str:
+def shown_tempo(exercise: Exercise, words: Catalogue = ENGLISH) -> str:
     """The tempo as a table cell: "5-0-2-0", "2-0-1-1 lift first", "2s/rep", or ""."""
     if exercise.kind != "reps":
         return ""
     if exercise.tempo is None:
-        return f"{exercise.rep_ms / 1000:g}s/rep"
+        return words.say("shown_rep_time", n=exercise.rep_ms / 1000)
     t = exercise.tempo
-    digits = "-".join(f"{ms / 1000:g}" for ms in (t.lower_ms, t.bottom_ms, t.lift_ms, t.top_ms))
-    return digits + (" lift first" if t.start == "lift" else "")
+    digits = "-".join(
+        words.number(ms / 1000) for ms in (t.lower_ms, t.bottom_ms, t.lift_ms, t.top_ms)
+    )
+    return words.say("shown_lift_first", tempo=digits) if t.start == "lift" else digits

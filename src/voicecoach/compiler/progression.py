@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from voicecoach.program import Exercise, Kind, Program, Span, Stage
+from voicecoach.words import Phrase
 
 MAX_WEEK = 520
 
@@ -38,7 +39,8 @@ class Prescription:
     at_top: bool  # the top of the range: the track says what earns a heavier weight
     # What was decided and why, said in the exercise's intro ("Last time 10, 10, 9 at 12
     # kilos. Today: 10 reps, same weight."): set when a training log chose the amount.
-    decision: str = ""
+    # Sentences not yet worded: the compiler says them in the session's language.
+    decision: tuple[Phrase, ...] = ()
 
     @classmethod
     def of(
@@ -48,7 +50,7 @@ class Prescription:
         rest_ms: int = 0,
         raise_weight: bool = False,
         at_top: bool = False,
-        decision: str = "",
+        decision: tuple[Phrase, ...] = (),
     ) -> Prescription:
         """A prescription of ``value`` in the kind's unit (a count, or ms for a hold)."""
         hold = kind == "hold"
@@ -167,7 +169,7 @@ def prescribe_amount(
     stage: Stage,
     value: int,
     raise_weight: bool = False,
-    decision: str = "",
+    decision: tuple[Phrase, ...] = (),
 ) -> Prescription:
     """A prescription of ``value`` chosen elsewhere (by a training log), with the rest and
     the top-of-range note this policy gives that value in ``stage``."""

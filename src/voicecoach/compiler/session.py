@@ -19,12 +19,13 @@ from dataclasses import dataclass, field, replace
 from typing import cast
 
 from voicecoach.compiler import phrases
-from voicecoach.compiler.amounts import minutes_words, seconds_words
+from voicecoach.compiler.amounts import minutes_phrase
 from voicecoach.compiler.palette import PALETTE, TONE_GAP_MS
 from voicecoach.compiler.progression import MAX_WEEK, Prescription, Week, prescribe_week
-from voicecoach.compiler.timeline import Activity, Chapter, Cue, Segment, Timeline
+from voicecoach.compiler.timeline import Activity, Chapter, Cue, Segment, Stats, Timeline
 from voicecoach.errors import SessionTooLong, UnknownExercise
 from voicecoach.program import Counts, Exercise, Phase, Program, Talk
+from voicecoach.words import Catalogue, catalogue, estimate_speech_ms
 
 Measure = Callable[[str], int]
 
@@ -71,27 +72,26 @@ class CompileOptions:
     # How the tempo is marked: "words" counts aloud; "tones" marks every second with a
     # tone (lower, lift, then soft ticks), saying only the rep at each rep's start.
     counts: Counts | None = None
+    # The language the coach speaks: a shipped catalogue (voicecoach.words.LANGUAGES).
+    # None: the program file's ``language``, else "en".
+    language: str | None = None
     max_session_ms: int = MAX_SESSION_MS  # the documented limit; benchmarks may raise it
 
     def resolved(self, program: Program) -> CompileOptions:
-        """These options with talk and counts never None: the command line's, else the
-        program file's, else "normal" and "words" (the one place that rule is written)."""
+        """These options with talk, counts and language never None: the command line's,
+        else the program file's, else "normal", "words" and "en" (the one place that rule
+        is written)."""
         return replace(
             self,
             talk=self.talk or program.talk or "normal",
             counts=self.counts or program.counts or "words",
+            language=self.language or program.language or "en",
         )
 
 
-def estimate_speech_ms(text: str, rate: int = 200) -> int:
-    """A speech length estimate for planning without an engine (espeak-ng at ``rate`` wpm).
-
-    Calibrated on espeak-ng 1.51 at 200 wpm: about 62 ms a character plus pauses at
-    punctuation. ``voicecoach build`` measures the real clips instead.
-    """
-    pauses = sum(text.count(mark) for mark in ".,;:!?")
-    ms = 60 + 62 * len(text) + 120 * pauses
-    return round(ms * 200 / max(rate, 1))
+def session_words(program: Program, language: str) -> Catalogue:
+    """The words of a session: the catalogue of ``language`` with the program's own over it."""
+    return catalogue(language).with_words(program.words)
 
 
 def compile_program(
@@ -119,8 +119,11 @@ def compile_program(
     measure = functools.lru_cache(maxsize=None)(measure)
     options = options.resolved(program)
     talk, counts = cast(Talk, options.talk), cast(Counts, options.counts)
+    words = session_words(program, cast(str, options.language))
     timeline = _settle(
-        lambda hint: _Session(program, prescribed, selected, talk, counts, measure).build(hint)
+        lambda hint: _Session(program, prescribed, selected, talk, counts, words, measure).build(
+            hint
+        )
     )
     if timeline.duration_ms > options.max_session_ms:
         raise SessionTooLong(
@@ -241,7 +244,7 @@ def _settle(build: Callable[[int], Timeline]) -> Timeline:
     seen: list[int] = []
     for _ in range(SETTLE_ROUNDS):
         timeline = build(hint)
-        if minutes_words(timeline.duration_ms) == minutes_words(hint):
+        if minutes_phrase(timeline.duration_ms) == minutes_phrase(hint):
             return timeline
         seen.append(timeline.duration_ms)
         hint = timeline.duration_ms
@@ -305,12 +308,15 @@ class _Session:
     selected: set[int]
     talk_level: Talk  # resolved (CompileOptions.resolved): the session never asks the program
     counts: Counts
+    words: Catalogue  # the session's language, the program's own words over it
     measure: Measure
     t: int = 0
     segments: list[Segment] = field(default_factory=list)
     cues: list[Cue] = field(default_factory=list)
     chapters: list[Chapter] = field(default_factory=list)
     beats: list[_Beat] = field(default_factory=list)
+    shortened_phrases: int = 0  # beat phrases cut to their last words to fit (Stats)
+    dropped_counts: int = 0  # counts whose beat a longer phrase before them took (Stats)
 
     # -- placing things -------------------------------------------------------------
 
@@ -357,7 +363,10 @@ class _Session:
         while len(parts) > 1 and not self.fits(", ".join(parts), room):
             parts = parts[1:]
         short = ", ".join(parts)
-        return short[:1].upper() + short[1:] if short != text else text
+        if short == text:
+            return text
+        self.shortened_phrases += 1
+        return short[:1].upper() + short[1:]
 
     def talk(self, lines: list[str], activity: Activity = "talk", where: Where = Where()) -> None:
         """Sentences one after another, as one talk segment sized to the speech."""
@@ -390,6 +399,8 @@ class _Session:
                 if not beats[j].droppable or following_tone:
                     break
                 kept[j] = False
+                if beats[j].text:
+                    self.dropped_counts += 1
                 j += 1
             self.say(speech_at, self.shortened(beat.text, limit - speech_at), limit)
         self.beats = []
@@ -413,7 +424,7 @@ class _Session:
             if ticks:  # the second marked by a soft tick instead of its number
                 self.beats.append(_Beat(at, "tick", None, droppable=True))
             else:
-                self.beats.append(_Beat(at, None, str(count), droppable=True))
+                self.beats.append(_Beat(at, None, phrases.count(self.words, count), droppable=True))
             count += 1
 
     # -- the session ------------------------------------------------------------------
@@ -426,16 +437,20 @@ class _Session:
             for index, (phase_index, phase, exercise) in enumerate(_flatten(program))
             if index in self.selected
         ]
-        self.chapters.append(Chapter(0, "Introduction"))
+        words = self.words
+        self.chapters.append(Chapter(0, words.say("chapter_intro")))
         talk, tones = self.talk_level, self.counts == "tones"
-        self.talk(phrases.session_intro(program, week, duration_hint, len(exercises), talk, tones))
+        self.talk(
+            phrases.session_intro(words, program, week, duration_hint, len(exercises), talk, tones)
+        )
         full = talk == "full" or (talk == "normal" and week.full_instructions)
         last_phase = None
         for position, (index, phase_index, phase, exercise, prescription) in enumerate(exercises):
-            self.chapters.append(Chapter(self.t, f"{position + 1}. {exercise.name}", index))
+            title = words.say("chapter_exercise", number=position + 1, exercise=exercise.name)
+            self.chapters.append(Chapter(self.t, title, index))
             if phase_index != last_phase:
                 self.talk(
-                    phrases.phase_intro(phase_index + 1, phase, talk == "brief"),
+                    phrases.phase_intro(words, phase_index + 1, phase, talk == "brief"),
                     where=Where(phase.name),
                 )
                 last_phase = phase_index
@@ -447,17 +462,24 @@ class _Session:
             week=week.number,
             through=week.through,
             duration_ms=self.t,
-            focus=week.stage.focus,
+            focus=phrases.focus(words, program, week),
             artist=program.artist,
             segments=tuple(self.segments),
             cues=tuple(sorted(self.cues, key=lambda c: (c.start_ms, c.end_ms))),
             chapters=tuple(self.chapters),
+            title=words.say(
+                "track_title",
+                program=program.title,
+                **words.weeks(week.number, week.through, "shown"),
+            ),
+            language=words.language,
+            stats=Stats(self.shortened_phrases, self.dropped_counts),
         )
 
     def outro(self) -> None:
         """The closing words and the session-end tone."""
         start = at = self.t
-        for index, line in enumerate(phrases.outro(self.program, self.week)):
+        for index, line in enumerate(phrases.outro(self.words, self.program, self.week)):
             at = self.say(at + (LINE_GAP_MS if index else 0), line)
         end = self.tone(at + OUTRO_TONE_GAP_MS, "session_end") + OUTRO_TAIL_MS
         self.segment(end - start, "talk")
@@ -473,7 +495,8 @@ class _Session:
         """One exercise: intro, then each set's lead-in, work and rest."""
         base = Where(phase=phase.name, exercise=exercise.name)
         brief = self.talk_level == "brief"
-        intro = phrases.exercise_intro(self.program, exercise, prescription, full, brief)
+        words = self.words
+        intro = phrases.exercise_intro(words, self.program, exercise, prescription, full, brief)
         self.talk(intro, where=base)
         for set_number in range(1, exercise.sets + 1):
             in_set = replace(base, set=set_number)
@@ -481,7 +504,7 @@ class _Session:
             self.lead_in(
                 "setup",
                 self.program.setup_ms,
-                phrases.lead_in(set_number, exercise.sets, first_side),
+                phrases.lead_in(words, set_number, exercise.sets, first_side),
                 None,
                 replace(in_set, side=first_side),
             )
@@ -492,24 +515,24 @@ class _Session:
                     self.lead_in(
                         "switch",
                         self.program.switch_ms,
-                        phrases.switch_sides(side),
+                        phrases.switch_sides(words, side),
                         "switch",
                         replace(in_set, side=side),
                     )
                 self.work(exercise, prescription, replace(in_set, side=side))
             last_set = set_number == exercise.sets
             if not last_set:
-                next_up = phrases.next_set(set_number + 1, exercise.sets)
+                next_up = phrases.next_set(words, set_number + 1, exercise.sets)
             elif following is not None:
-                next_up = following.name
+                next_up = phrases.next_exercise(words, following.name)
             else:
                 continue
             if prescription.rest_ms:
                 # A long rest before another set of the same exercise recalls its key cue.
                 key_cue = None if last_set or brief else exercise.key_cue
                 self.rest(prescription.rest_ms, next_up, in_set, key_cue)
-            elif last_set:
-                self.transition(phrases.transition(next_up), base)
+            elif last_set and following is not None:
+                self.transition(phrases.transition(words, following.name), base)
 
     def lead_in(
         self, activity: Activity, duration: int, text: str, tone: str | None, where: Where
@@ -524,10 +547,10 @@ class _Session:
         self.segment(duration, activity, where)
         countdown = start + duration - countdown_ms
         self.say(at, text, countdown)
-        for index, word in enumerate(("3", "2", "1")):
+        for index, word in enumerate(phrases.countdown(self.words)):
             self.say(countdown + index * BEAT_MS, word, countdown + (index + 1) * BEAT_MS)
         go = countdown + COUNTDOWN_BEATS * BEAT_MS
-        self.say(self.tone(go, "set_start") + TONE_GAP_MS, "Go", go + BEAT_MS)
+        self.say(self.tone(go, "set_start") + TONE_GAP_MS, phrases.go(self.words), go + BEAT_MS)
 
     def work(self, exercise: Exercise, prescription: Prescription, where: Where) -> None:
         """One set (or one side of it): reps, a hold or slow cycles."""
@@ -553,21 +576,21 @@ class _Session:
                 rep = replace(where, side=rep_side, rep=number)
                 if exercise.tempo is None:
                     label = (
-                        phrases.rep_start(number, count, "", announce)
+                        phrases.rep_start(self.words, number, count, "", announce)
                         if index == 0
-                        else phrases.side_start(other_side, "")
+                        else phrases.side_start(self.words, other_side, "")
                     )
                     self.timed_phase("rep", exercise.rep_ms, label, None, rep)
                     continue
                 for phase_index, (activity, ms) in enumerate(tempo_phases):
                     # With counts as tones the markers say the phase; words only name the rep.
-                    word = "" if ticks else phrases.PHASE_WORDS[activity]
+                    word = "" if ticks else phrases.beat_word(self.words, activity)
                     text: str | None = word or None
                     if phase_index == 0:
                         if index == 0:
-                            text = phrases.rep_start(number, count, word, announce)
+                            text = phrases.rep_start(self.words, number, count, word, announce)
                         else:
-                            text = phrases.side_start(other_side, word)
+                            text = phrases.side_start(self.words, other_side, word)
                     tone = activity if activity in ("lower", "lift") else None
                     if ticks and tone is None:
                         tone = "tick"  # a pause's first second is marked too
@@ -579,13 +602,15 @@ class _Session:
         start = self.segment(ms, "hold", where)
         end = start + ms
         countdown = end - COUNTDOWN_BEATS * BEAT_MS
-        first_end = self.say(start, phrases.hold_start(ms), countdown)
+        # A short hold leaves its words two seconds: a long wording loses its first words.
+        words = self.shortened(phrases.hold_start(self.words, ms), countdown - start)
+        first_end = self.say(start, words, countdown)
         if ms >= HALFWAY_CALL_MIN_MS:
             middle = start + (ms // 2 // BEAT_MS) * BEAT_MS  # on a whole second
             if middle > first_end + HALFWAY_CALL_ROOM_MS:
-                self.say(middle, f"{seconds_words(end - middle)} left.", countdown)
+                self.say(middle, phrases.hold_left(self.words, end - middle), countdown)
         marker = end - PALETTE["rest_end"].duration_ms
-        for index, word in enumerate(("3", "2", "1")):
+        for index, word in enumerate(phrases.countdown(self.words)):
             at = countdown + index * BEAT_MS
             if at >= first_end:
                 self.say(at, word, min(at + BEAT_MS, marker))
@@ -596,7 +621,8 @@ class _Session:
         total = sum(step.duration_ms for step in spec.cycle)
         at = self.segment(total, "cycle", replace(where, rep=number))
         for index, step in enumerate(spec.cycle):
-            text = phrases.cycle_start(number, last, step.say) if index == 0 else step.say
+            first = index == 0
+            text = phrases.cycle_start(self.words, number, last, step.say) if first else step.say
             self.say(at, text, at + step.duration_ms)
             at += step.duration_ms
 
@@ -612,14 +638,16 @@ class _Session:
         next_call = None
         if key_cue is not None and ms >= NEXT_SET_CALL_MIN_MS:
             next_call = phrases.next_set_call(next_up, key_cue)
-        text = f"Rest {seconds_words(ms)}." if next_call else phrases.rest_start(ms, next_up)
+        words = self.words
+        rest_only = phrases.rest_only(words, ms)
+        text = rest_only if next_call else phrases.rest_start(words, ms, next_up)
         if not self.fits(text, pips - start - REST_WORDS_ROOM_MS):
-            text = f"Rest {seconds_words(ms)}."
+            text = rest_only
         spoken_end = self.say(start, text, pips)
         if ms >= REST_HALFWAY_MIN_MS:
             middle = start + (ms // 2 // BEAT_MS) * BEAT_MS
             if middle > spoken_end + REST_WORDS_ROOM_MS:
-                spoken_end = self.say(middle, phrases.rest_halfway(end - middle), pips)
+                spoken_end = self.say(middle, phrases.rest_halfway(words, end - middle), pips)
         if next_call is not None:
             at = end - NEXT_SET_CALL_BEFORE_MS
             room = (call_at if ten_second_call else pips) - REST_WORDS_ROOM_MS - at
@@ -628,7 +656,7 @@ class _Session:
             if at > spoken_end + REST_WORDS_ROOM_MS and self.fits(next_call, room):
                 spoken_end = self.say(at, next_call, at + room)
         if ten_second_call and call_at > spoken_end + REST_WORDS_ROOM_MS:
-            self.say(call_at, "10 seconds.", pips)
+            self.say(call_at, phrases.ten_seconds(words), pips)
         for index in range(COUNTDOWN_BEATS):
             self.tone(pips + index * BEAT_MS, "countdown")
         self.tone(end - PALETTE["rest_end"].duration_ms, "rest_end")

@@ -8,7 +8,7 @@ The renderer places cues exactly where they say. Documented in docs/timeline.md.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 Activity = Literal[
@@ -68,6 +68,14 @@ class Chapter:
 
 
 @dataclass(frozen=True)
+class Stats:
+    """What the compiler had to do to keep every beat's words inside their beat."""
+
+    shortened: int = 0  # beat phrases cut to their last words ("Last rep, left, up" -> "Up")
+    dropped_counts: int = 0  # counts left out: the phrase before them took their beat
+
+
+@dataclass(frozen=True)
 class Timeline:
     """One session: its segments, its cues and its chapters, all in integer ms."""
 
@@ -79,19 +87,22 @@ class Timeline:
     segments: tuple[Segment, ...]
     cues: tuple[Cue, ...]
     chapters: tuple[Chapter, ...]
+    title: str = ""  # the track's title, in its language; "" -> "Program — week N"
+    language: str = "en"  # the catalogue its words are from (voicecoach.words)
+    stats: Stats = field(default=Stats(), compare=False)  # how it was made, not what it is
     through: int | None = None  # the last week of the run it serves (Week.through)
+
+    def __post_init__(self) -> None:
+        if not self.title:
+            object.__setattr__(self, "title", f"{self.program} — {self.weeks}")
 
     @property
     def weeks(self) -> str:
-        """ "week 3", or "weeks 1–2" for a session that is the same for several weeks."""
+        """ "week 3", or "weeks 1–2" for a session that is the same for several weeks
+        (in English: the site's words; the track's own are ``title``'s)."""
         if self.through is None or self.through == self.week:
             return f"week {self.week}"
         return f"weeks {self.week}–{self.through}"
-
-    @property
-    def title(self) -> str:
-        """ "Program — week N" (or "weeks 1–2"): the track's title."""
-        return f"{self.program} — {self.weeks}"
 
     def speech_texts(self) -> list[str]:
         """Every distinct phrase, in order of first appearance."""
@@ -125,9 +136,14 @@ class Timeline:
         document: dict[str, Any] = {"program": self.program, "week": self.week}
         if self.through is not None:  # only then: a one-week document stays as it was
             document["through"] = self.through
-        return document | {
+        document |= {
             "title": self.title,
             "focus": self.focus,
+        }
+        if self.language != "en":  # absent: English, as every timeline before languages
+            document["language"] = self.language
+        return {
+            **document,
             "duration_ms": self.duration_ms,
             # Field by field, not dataclasses.asdict (which deep-copies each value): a week
             # has thousands of segments, and every build writes this document.

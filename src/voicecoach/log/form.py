@@ -19,6 +19,7 @@ from voicecoach.log.record import next_in_log, parse_date, record_session
 from voicecoach.log.records import SessionRecord
 from voicecoach.log.store import LogStore
 from voicecoach.program import Program
+from voicecoach.words import catalogue
 
 DATE_FIELD = "date"
 MISSED_FIELD = "missed"
@@ -50,7 +51,8 @@ def fields_for(program: Program, upcoming: NextSession) -> list[FormField]:
             name=field_name(index),
             label=exercise.name,
             target=target_text(exercise, upcoming),
-            decision=prescription.decision,
+            # The page's own words are English (the track says it in its language).
+            decision=catalogue("en").sentences(prescription.decision),
         )
         for index, (exercise, prescription) in enumerate(
             zip(program.exercises, upcoming.week.prescriptions)

@@ -14,7 +14,8 @@ actually done instead of to the calendar:
   short of its target) -> the same targets again.
 
 Each decision is said in the track ("Last time 10, 10, 9 at 12 kilos. Today: 10 reps, same
-weight.") through ``Prescription.decision``. The log never reaches into the compiler: it
+weight.") through ``Prescription.decision``: catalogue phrases (voicecoach.words), which
+the compiler words in the session's language. The log never reaches into the compiler: it
 builds a ``Week`` and hands it to ``compile_program``.
 """
 
@@ -33,6 +34,7 @@ from voicecoach.compiler import (
 )
 from voicecoach.log.records import SessionRecord, SetRecord, Target
 from voicecoach.program import Exercise, Program
+from voicecoach.words import Phrase
 
 
 @dataclass(frozen=True)
@@ -125,42 +127,41 @@ def _decide(
     previous = last.targets.get(exercise.name) if last else None
     before = from_log_units(exercise, previous.amount) if previous else None
 
-    def prescribe(value: int, raise_weight: bool, decision: str) -> Prescription:
+    def prescribe(value: int, raise_weight: bool, *decision: Phrase) -> Prescription:
         return prescribe_amount(program, exercise, stage, value, raise_weight, decision)
 
     sets = last.sets_of(exercise.name) if last else ()
     if last is None or not sets:
         if before is None:
-            return prescribe(span.low, False, "")
-        why = (
-            "Last session was missed."
-            if last and last.status == "missed"
-            else ("Not done last time.")
-        )
+            return prescribe(span.low, False)
+        why = Phrase.of("log_missed" if last and last.status == "missed" else "log_not_done")
         today = _today(exercise, before, previous.raise_weight if previous else False, weight)
-        return prescribe(before, bool(previous and previous.raise_weight), f"{why} {today}")
+        return prescribe(before, bool(previous and previous.raise_weight), why, today)
 
     achieved = _weakest_per_set(exercise, sets)
     weakest = min(achieved)
-    said = _last_time(exercise, sets, achieved)
+    done = _done(exercise, sets, achieved)
     failed = previous is not None and (
         len(achieved) < previous.sets or weakest < (before if before is not None else 0)
     )
     if failed and previous is not None and before is not None:
         if len(achieved) < previous.sets:
-            short = f"{len(achieved)} of {previous.sets} sets"
+            said = Phrase.of(
+                "log_last_sets_short", done=done, sets_done=len(achieved), sets=previous.sets
+            )
         else:
-            short = f"short of {_amount_words(exercise, before)}"
+            said = Phrase.of("log_last_short_of", done=done, amount=_amount(exercise, before))
         today = _today(exercise, before, False, weight, again=True)
-        return prescribe(before, False, f"{said}, {short}. {today}")
+        return prescribe(before, False, said, today)
     if len(achieved) >= exercise.sets and weakest >= span.high:
         if exercise.kind == "reps" and exercise.weighted and not span.fixed:
             today = _today(exercise, span.low, True, weight)
-            return prescribe(span.low, True, f"{said}: every set at the top. {today}")
+            return prescribe(span.low, True, Phrase.of("log_last_every_set_top", done=done), today)
         today = _today(exercise, span.high, False, weight, again=True)
-        return prescribe(span.high, False, f"{said}: the top of the range. {today}")
+        return prescribe(span.high, False, Phrase.of("log_last_top", done=done), today)
     value = min(max(weakest + step_of(program, exercise), span.low), span.high)
-    return prescribe(value, False, f"{said}. {_today(exercise, value, False, weight)}")
+    today = _today(exercise, value, False, weight)
+    return prescribe(value, False, Phrase.of("log_last", done=done), today)
 
 
 def _weakest_per_set(exercise: Exercise, sets: Sequence[SetRecord]) -> list[int]:
@@ -181,34 +182,34 @@ def _last_weights(sessions: Sequence[SessionRecord]) -> dict[str, tuple[float, s
     return weights
 
 
-# -- the words ----------------------------------------------------------------------------
+# -- the words: phrases, worded by the compiler in the session's language ---------------
 
 
-def weight_words(weight: float, unit: str) -> str:
-    name = {"kg": ("kilo", "kilos"), "lb": ("pound", "pounds")}.get(unit, (unit, unit))
-    return f"{weight:g} {name[0] if weight == 1 else name[1]}"
+def weight_phrase(weight: float, unit: str) -> Phrase:
+    """ "12 kilos", "25 pounds", "12 stone"."""
+    if unit in ("kg", "lb"):
+        return Phrase.of("kilos" if unit == "kg" else "pounds", n=weight)
+    return Phrase.of("weight", n=weight, unit=unit)
 
 
-def _amount_words(exercise: Exercise, value: int) -> str:
+def _amount(exercise: Exercise, value: int) -> Phrase:
     if exercise.kind == "hold":
-        seconds = round(value / 1000)
-        return "1 second" if seconds == 1 else f"{seconds} seconds"
-    noun = "reps" if exercise.kind == "reps" else "cycles"
-    return f"{value} {noun[:-1] if value == 1 else noun}"
+        return Phrase.of("seconds", n=round(value / 1000))
+    return Phrase.of(exercise.kind, n=value)
 
 
-def _last_time(exercise: Exercise, sets: Sequence[SetRecord], achieved: list[int]) -> str:
+def _done(exercise: Exercise, sets: Sequence[SetRecord], achieved: list[int]) -> Phrase:
+    """What was done last time: "10, 10, 9 on the weaker side at 12 kilos"."""
     numbers = ", ".join(str(to_log_units(exercise, v)) for v in achieved)
-    unit = {"reps": "", "hold": " seconds", "cycles": " cycles"}[exercise.kind]
+    done = Phrase.of(f"log_done_{exercise.kind}", numbers=numbers)
     sides = {s.set_number for s in sets if s.side == "left"}
-    uneven = any(len({x.amount for x in sets if x.set_number == n}) > 1 for n in sides)
-    where = " on the weaker side" if uneven else ""
+    if any(len({x.amount for x in sets if x.set_number == n}) > 1 for n in sides):
+        done = Phrase.of("log_weaker_side", done=done)
     weights = [s.weight for s in sets if s.weight is not None]
-    at = ""
     if weights and exercise.weighted:
         unit_name = next(s.unit for s in sets if s.weight is not None) or "kg"
-        at = f" at {weight_words(max(weights), unit_name)}"
-    return f"Last time {numbers}{unit}{where}{at}"
+        done = Phrase.of("log_at_weight", done=done, weight=weight_phrase(max(weights), unit_name))
+    return done
 
 
 def _today(
@@ -217,14 +218,16 @@ def _today(
     raise_weight: bool,
     weight: tuple[float, str] | None,
     again: bool = False,
-) -> str:
-    amount = _amount_words(exercise, value) + (" again" if again else "")
+) -> Phrase:
+    amount = _amount(exercise, value)
+    if again:
+        amount = Phrase.of("log_again", amount=amount)
     if exercise.kind == "reps" and exercise.weighted:
         if raise_weight:
-            return f"Today: a little heavier, {amount}."
+            return Phrase.of("log_today_heavier", amount=amount)
         if weight is not None:
-            return f"Today: {amount}, same weight."
-    return f"Today: {amount}."
+            return Phrase.of("log_today_same_weight", amount=amount)
+    return Phrase.of("log_today", amount=amount)
 
 
 def target_text(exercise: Exercise, upcoming: NextSession) -> str:

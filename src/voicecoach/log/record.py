@@ -20,6 +20,9 @@ from voicecoach.log.records import SessionRecord, SetRecord
 from voicecoach.log.rules import Broken, check_date, check_session, find_exercise
 from voicecoach.log.store import LogStore
 from voicecoach.program import Program
+from voicecoach.words import catalogue
+
+ENGLISH = catalogue("en")
 
 
 def program_hash(program: Program) -> str:
@@ -193,5 +196,6 @@ def describe_next(program: Program, upcoming: NextSession) -> str:
     ]
     for exercise, prescription in zip(program.exercises, upcoming.week.prescriptions):
         if prescription.decision:
-            lines.append(f"  {exercise.name}: {prescription.decision}")
+            # The command line's own words are English; the track says it in its language.
+            lines.append(f"  {exercise.name}: {ENGLISH.sentences(prescription.decision)}")
     return "\n".join(lines)

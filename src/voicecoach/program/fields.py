@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from yaml.nodes import Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from voicecoach.program.model import Span
 from voicecoach.program.nodes import MAX_TEXT, Nodes, describe, seconds_text
@@ -32,6 +32,9 @@ from voicecoach.program.quantities import (
     parse_count_span,
     parse_seconds,
 )
+from voicecoach.words import KEYS, PLURAL_CATEGORIES, Entry, entry_problem
+
+MAX_WORDS = 500  # one catalogue entry of a program's own words, or one pronunciation
 
 
 class _Required:
@@ -328,6 +331,102 @@ class Seconds(Field):
 
     def format(self, value: Any) -> str:
         return f"`{value / 1000:g}`"
+
+
+class Wording(Field):
+    """A mapping of catalogue keys (voicecoach.words) to a program's own words for them:
+    a text, or for a counted key plural forms (``{one: ..., other: ...}``). Each is checked
+    against the key: its placeholders, its plural forms (a beat's fit is the program's
+    check, which knows the rate)."""
+
+    def read(self, nodes: Nodes, node: Node, path: str) -> tuple[tuple[str, Entry], ...]:
+        found = nodes.mapping(node, path, tuple(KEYS))
+        entries: list[tuple[str, Entry]] = []
+        for key, value in found.items():
+            where = f"{path}.{key}"
+            entry: Entry
+            if isinstance(value, MappingNode):
+                forms = nodes.mapping(value, where, PLURAL_CATEGORIES)
+                entry = tuple(
+                    (category, nodes.text(text, f"{where}.{category}", limit=MAX_WORDS))
+                    for category, text in forms.items()
+                )
+            else:
+                entry = nodes.text(value, where, limit=MAX_WORDS)
+            problem = entry_problem(key, entry)
+            if problem:
+                nodes.fail(value, where, problem)
+            entries.append((key, entry))
+        return tuple(entries)
+
+    def value_text(self) -> str:
+        return "mapping: a catalogue key to its words ([the words](#the-words))"
+
+    def format(self, value: Any) -> str:
+        return "none" if not value else ", ".join(key for key, _ in value)
+
+    def value_schema(self) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "properties": {
+                key: {"description": spec.doc, "$ref": f"#/$defs/{self.ENTRY}"}
+                for key, spec in KEYS.items()
+            },
+            "additionalProperties": False,
+        }
+
+    ENTRY = "words_entry"  # the definition each key refers to (json_schema.py adds it)
+
+    @staticmethod
+    def entry_schema() -> dict[str, Any]:
+        """One entry: a text, or plural forms with 'other' among them."""
+        text = {"type": "string", "minLength": 1, "maxLength": MAX_WORDS}
+        forms = {
+            "type": "object",
+            "properties": {category: text for category in PLURAL_CATEGORIES},
+            "required": ["other"],
+            "additionalProperties": False,
+        }
+        return {"anyOf": [text, forms]}
+
+    def json_default(self) -> Any:
+        return None
+
+
+class Glossary(Field):
+    """A mapping of words to how a speech engine should say them (``RDL: "R D L"``)."""
+
+    def __init__(self, doc: str, *, limit: int, **kwargs: Any) -> None:
+        super().__init__(doc, **kwargs)
+        self.limit = limit
+
+    def read(self, nodes: Nodes, node: Node, path: str) -> tuple[tuple[str, str], ...]:
+        if not isinstance(node, MappingNode):
+            nodes.fail(node, path, f"expected a mapping of words to how to say them, got "
+                       f"{describe(node)}")  # fmt: skip
+        if len(node.value) > self.limit:
+            nodes.fail(node, path, f"at most {self.limit} words, got {len(node.value)}")
+        pairs: dict[str, str] = {}
+        for key_node, value_node in node.value:
+            word = nodes.text(key_node, path, limit=MAX_WORDS)
+            where = f"{path}[{word!r}]"
+            if word in pairs:
+                nodes.fail(key_node, where, "given twice")
+            pairs[word] = nodes.text(value_node, where, limit=MAX_WORDS)
+        return tuple(pairs.items())
+
+    def value_text(self) -> str:
+        return f"mapping of up to {self.limit} words to the words an engine says for them"
+
+    def format(self, value: Any) -> str:
+        return "none" if not value else ", ".join(word for word, _ in value)
+
+    def value_schema(self) -> dict[str, Any]:
+        text = {"type": "string", "minLength": 1, "maxLength": MAX_WORDS}
+        return {"type": "object", "additionalProperties": text, "maxProperties": self.limit}
+
+    def json_default(self) -> Any:
+        return None
 
 
 class Section(Field):

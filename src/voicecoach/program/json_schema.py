@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from voicecoach.program.fields import Keys
+from voicecoach.program.fields import Keys, Wording
 from voicecoach.program.quantities import NONE_PATTERN
 from voicecoach.program.schema import KINDS, PROGRAM, ExerciseKeys, declared_mappings
 
@@ -36,7 +36,10 @@ def program_json_schema() -> dict[str, Any]:
         "$schema": DRAFT,
         "title": "voicecoach program",
         **root,
-        "$defs": {keys.definition: _definition(keys) for keys in declared_mappings()[1:]},
+        "$defs": {
+            **{keys.definition: _definition(keys) for keys in declared_mappings()[1:]},
+            Wording.ENTRY: Wording.entry_schema(),
+        },
     }
 
 

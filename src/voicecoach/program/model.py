@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from voicecoach.words import Entry
+
 Kind = Literal["reps", "hold", "cycles"]
 Sides = Literal["none", "each", "alternating"]
 TempoStart = Literal["lower", "lift"]
@@ -169,6 +171,11 @@ class Program:
     talk: Talk | None = None  # the command line's --talk wins
     counts: Counts | None = None  # --counts wins
     music: tuple[str, ...] = ()  # files or folders, relative to the program file; --music wins
+    language: str | None = None  # a shipped catalogue's code (voicecoach.words); --language wins
+    # The program's own words over the catalogue's, by key (checked at load), and how the
+    # engine should say a word (applied to the engine's text only, never to what is shown).
+    words: tuple[tuple[str, Entry], ...] = ()
+    pronounce: tuple[tuple[str, str], ...] = ()
 
     @property
     def exercises(self) -> tuple[Exercise, ...]:

@@ -25,6 +25,7 @@ from voicecoach.program.fields import (
     Derived,
     Duration,
     Field,
+    Glossary,
     Integer,
     Items,
     Keys,
@@ -32,6 +33,7 @@ from voicecoach.program.fields import (
     Section,
     Text,
     TextList,
+    Wording,
 )
 from voicecoach.program.loading import compose_yaml, read_text
 from voicecoach.program.model import (
@@ -49,6 +51,7 @@ from voicecoach.program.model import (
 )
 from voicecoach.program.nodes import Nodes, describe
 from voicecoach.program.quantities import is_none_word
+from voicecoach.words import DEFAULT_RATE_WPM, LANGUAGES, beat_problem
 
 # Documented limits (docs/program-format.md#limits): they keep a typo or a hostile file
 # from asking for a session that renders for hours.
@@ -73,21 +76,11 @@ INSTRUCTIONS = ("full", "short")
 KINDS = ("reps", "hold", "cycles")
 ONE_KIND = "give one of `reps`, `hold`, `cycles`"
 
-# The texts a first program need not write. Each is spoken as it stands (sentence by
-# sentence), so each opens with the stage's name the way the shipped programs' do.
-FOUNDATION_FOCUS = (
-    "Foundation. Learn each exercise with light weights: move slowly, with control, "
-    "and make every repetition look the same. Form comes first."
-)
-BUILD_FOCUS = (
-    "Build. Add a little each week: a repetition, or a few seconds to a hold. "
-    "Pick a weight that makes the last two repetitions of each set challenging, with clean form."
-)
-AT_TOP = (
-    "You are at the top of the range: when every set is complete, "
-    "raise the weight slightly next workout."
-)
-WEIGHT_INCREASE = "New cycle: use a slightly heavier weight, and the reps start over."
+
+# The texts a first program need not write: the catalogue's, in the session's language
+# (voicecoach.words: foundation_focus, build_focus, at_top, weight_increase).
+def _catalogue_default(key: str) -> str:
+    return f"the language's words (`{key}`, docs/languages.md)"
 
 
 def load_program(path: str) -> Program:
@@ -205,7 +198,9 @@ class FoundationKeys(Keys):
         what="weeks",
     )
     focus = Text(
-        "Spoken in each foundation week's intro; the MP3's comment.", default=FOUNDATION_FOCUS
+        "Spoken in each foundation week's intro; the MP3's comment.",
+        default="",
+        shown_default=_catalogue_default("foundation_focus"),
     )
     reps = Choice("Where in each rep range the foundation stays.", default="bottom", choices=LEVELS)
     holds = Choice("Where in each hold range.", default="bottom", choices=LEVELS)
@@ -227,7 +222,11 @@ class BuildKeys(Keys):
 
     heading = "progression.build"
 
-    focus = Text("Spoken in each build week's intro; the MP3's comment.", default=BUILD_FOCUS)
+    focus = Text(
+        "Spoken in each build week's intro; the MP3's comment.",
+        default="",
+        shown_default=_catalogue_default("build_focus"),
+    )
     reps_step = Integer("Reps added each week.", default=1, low=1, high=10, what="reps")
     hold_step = Duration(
         "Time added to every hold each week.",
@@ -241,9 +240,15 @@ class BuildKeys(Keys):
     instructions = Choice(
         "How much is said of each exercise.", default="short", choices=INSTRUCTIONS
     )
-    at_top = Text("Said when an exercise reaches the top of its rep range.", default=AT_TOP)
+    at_top = Text(
+        "Said when an exercise reaches the top of its rep range.",
+        default="",
+        shown_default=_catalogue_default("at_top"),
+    )
     weight_increase = Text(
-        "Said the week after, when the reps start over.", default=WEIGHT_INCREASE
+        "Said the week after, when the reps start over.",
+        default="",
+        shown_default=_catalogue_default("weight_increase"),
     )
 
 
@@ -524,6 +529,22 @@ class ProgramKeys(Keys):
         limit=100,
         what="paths",
     )
+    language = Choice(
+        "The language the coach speaks and the track shows (`--language` wins); the "
+        "program's own texts are said as written.",
+        choices=LANGUAGES,
+        default=None,
+        shown_default="`en`",
+    )
+    words = Wording(
+        "The program's own words for any of the catalogue's keys ([the words](#the-words)).",
+        default=(),
+    )
+    pronounce = Glossary(
+        "How the speech engine should say a word (`RDL: R D L`); what is shown keeps it.",
+        default=(),
+        limit=200,
+    )
     progression = Section(
         "How each week's prescription is chosen.", default=REQUIRED, keys=ProgressionKeys()
     )
@@ -555,7 +576,19 @@ class ProgramKeys(Keys):
         if count > MAX_EXERCISES:
             nodes.fail(found["phases"], "phases", f"at most {MAX_EXERCISES} exercises, got {count}")
         values = self.values(nodes, found, path, given={"tempo": tempo, "phases": phases})
+        if "words" in found:
+            self.check_beats(nodes, found["words"], values["voice"].rate or DEFAULT_RATE_WPM)
         return Program(**values, source=nodes.file)
+
+    def check_beats(self, nodes: Nodes, words: Node, rate: int) -> None:
+        """A program's word said on a beat must fit the beat at the program's rate."""
+        assert isinstance(words, MappingNode)  # read (and so checked) by Wording first
+        for key_node, value_node in words.value:
+            key = str(key_node.value)
+            entry = self.words.read(nodes, MappingNode("", [(key_node, value_node)]), "words")
+            problem = beat_problem(key, entry[0][1], rate)
+            if problem:
+                nodes.fail(value_node, f"words.{key}", problem)
 
 
 PROGRAM = ProgramKeys()

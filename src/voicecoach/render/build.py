@@ -147,7 +147,13 @@ def prepare_timeline(
 def open_library(settings: RenderSettings, jobs: int | None = None) -> ClipLibrary:
     """The clips of the engine ``settings`` choose (checked to run)."""
     engine = open_engine(settings.speech)
-    return ClipLibrary(ClipCache(settings.cache_dir), engine, jobs or settings.jobs)
+    return ClipLibrary(
+        ClipCache(settings.cache_dir),
+        engine,
+        jobs or settings.jobs,
+        language=settings.options.language or "en",
+        pronounce=settings.pronounce,
+    )
 
 
 @dataclass(frozen=True)

@@ -58,17 +58,23 @@ class ClipCache:
         self.misses = 0
         self.repaired = 0  # damaged entries found and dropped (made again by the caller)
 
-    def key(self, identity: dict[str, object], text: str, variant: str = "") -> str:
-        blob = json.dumps(
-            {
-                "format": FORMAT_VERSION,
-                "rate": RATE,
-                "speech": identity,
-                "text": text,
-                "variant": variant,
-            },
-            sort_keys=True,
-        )
+    def key(
+        self, identity: dict[str, object], text: str, variant: str = "", spoken: str | None = None
+    ) -> str:
+        """The key of ``text`` said by ``identity``. ``spoken``: what the engine is given,
+        when the text and the identity's spoken-form version do not say it already (a
+        language's rules, a program's ``pronounce:``); absent otherwise, so the keys of
+        English clips are what they always were."""
+        fields: dict[str, object] = {
+            "format": FORMAT_VERSION,
+            "rate": RATE,
+            "speech": identity,
+            "text": text,
+            "variant": variant,
+        }
+        if spoken is not None:
+            fields["spoken"] = spoken
+        blob = json.dumps(fields, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()
 
     def path(self, key: str) -> Path:

@@ -20,8 +20,9 @@ from typing import Literal
 
 from PIL import Image, ImageDraw, ImageFont
 
-from voicecoach.compiler import Timeline, Week, shown_amount, shown_tempo
+from voicecoach.compiler import Timeline, Week, session_words, shown_amount, shown_tempo
 from voicecoach.program import Program
+from voicecoach.words import Phrase, catalogue
 
 SIZE = 1400
 BACKGROUND = (20, 83, 74)
@@ -29,24 +30,6 @@ ACCENT = (244, 196, 48)
 INK = (255, 255, 255)
 SOFT = (170, 205, 198)
 COLOURS = 8  # the palette: the tile's colours and the text's antialiasing
-
-# The words a card shows, by key (the code decides which card; this decides what it says).
-WORDS = {
-    "intro_heading": "{weeks}",
-    "intro_title": "{program}",
-    "intro_line": "{exercises} · about {minutes} min",
-    "phase": "Phase {number} · {name}",
-    "sets": "{sets} x {amount}",  # the bundled font has no ×
-    "rest": "rest {seconds} s",
-    "raise_weight": "Add weight today",
-    "at_top": "Top of the range: heavier next time",
-    "end_heading": "{weeks}",
-    "end_title": "Session complete",
-    "end_line": "That was {weeks_lower} of {program}.",
-    "end_quote": "Well done.",
-    "footer": "{program} · {weeks_lower}",  # nor an em dash (nor an en dash)
-    "subtitle": "voice-guided training",
-}
 
 Kind = Literal["intro", "exercise", "end"]
 
@@ -76,57 +59,57 @@ class Card:
         return f"{self.chapter + 1:02d}-{slug[:40].rstrip('-')}.png"
 
 
-def _words(key: str, **values: object) -> str:
-    return WORDS[key].format(**values)
-
-
 def chapter_cards(program: Program, week: Week, timeline: Timeline) -> tuple[Card, ...]:
     """A card for every chapter of ``timeline`` in order, then the end card (at the start of
-    the closing talk, if the session has one)."""
+    the closing talk, if the session has one). The words are the catalogue's (``card_…``
+    keys), in the timeline's language with the program's own words over it."""
+    words = session_words(program, timeline.language)
+    say = words.say
     phase_of: list[tuple[int, str]] = []
     for number, phase in enumerate(program.phases, start=1):
         phase_of += [(number, phase.name)] * len(phase.exercises)
     # "Week 3", or "Weeks 1-2" for a track that serves a run of weeks (ASCII: the font).
-    weeks = timeline.weeks.replace("–", "-").capitalize()
-    footer = _words("footer", program=program.title, weeks_lower=weeks.lower())
+    weeks = words.weeks(timeline.week, timeline.through, "card")
+    footer = say("card_footer", program=program.title, **weeks)
     exercises = sum(1 for c in timeline.chapters if c.exercise is not None)
     cards: list[Card] = []
     for index, chapter in enumerate(timeline.chapters):
         if chapter.exercise is None:
             minutes = max(1, round(timeline.duration_ms / 60000))
-            count = f"{exercises} exercise" + ("" if exercises == 1 else "s")
+            count = Phrase.of("exercises", n=exercises)
             cards.append(
                 Card(
                     start_ms=chapter.start_ms,
                     kind="intro",
                     chapter=index,
-                    heading=_words("intro_heading", weeks=weeks),
-                    title=_words("intro_title", program=program.title),
-                    lines=(_words("intro_line", exercises=count, minutes=minutes),),
+                    heading=say("card_intro_heading", **weeks),
+                    title=say("card_intro_title", program=program.title),
+                    lines=(say("card_intro_line", exercises=count, minutes=minutes),),
                     quote=timeline.focus,
-                    footer=_words("subtitle"),
+                    footer=say("card_subtitle"),
                 )
             )
             continue
         exercise = program.exercises[chapter.exercise]
         prescription = week.prescriptions[chapter.exercise]
-        parts = [_words("sets", sets=exercise.sets, amount=shown_amount(exercise, prescription))]
-        if shown_tempo(exercise):
-            parts.append(shown_tempo(exercise))
+        amount = shown_amount(exercise, prescription, words)
+        parts = [say("card_sets", sets=exercise.sets, amount=amount)]
+        if shown_tempo(exercise, words):
+            parts.append(shown_tempo(exercise, words))
         if prescription.rest_ms:
-            parts.append(_words("rest", seconds=prescription.rest_ms // 1000))
+            parts.append(say("card_rest", seconds=prescription.rest_ms // 1000))
         lines = [" · ".join(parts)]
         if prescription.raise_weight:
-            lines.append(_words("raise_weight"))
+            lines.append(say("card_raise_weight"))
         elif prescription.at_top and exercise.weighted:
-            lines.append(_words("at_top"))
+            lines.append(say("card_at_top"))
         number, phase_name = phase_of[chapter.exercise]
         cards.append(
             Card(
                 start_ms=chapter.start_ms,
                 kind="exercise",
                 chapter=index,
-                heading=_words("phase", number=number, name=phase_name),
+                heading=say("card_phase", number=number, name=phase_name),
                 title=exercise.name,
                 lines=tuple(lines),
                 quote=exercise.key_cue,
@@ -140,10 +123,10 @@ def chapter_cards(program: Program, week: Week, timeline: Timeline) -> tuple[Car
                 start_ms=outro,
                 kind="end",
                 chapter=None,
-                heading=_words("end_heading", weeks=weeks),
-                title=_words("end_title"),
-                lines=(_words("end_line", weeks_lower=weeks.lower(), program=program.title),),
-                quote=_words("end_quote"),
+                heading=say("card_end_heading", **weeks),
+                title=say("card_end_title"),
+                lines=(say("card_end_line", **weeks, program=program.title),),
+                quote=say("card_end_quote"),
                 footer=footer,
             )
         )
@@ -257,7 +240,7 @@ def encode_picture(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def draw_cover(title: str, subtitle: str = WORDS["subtitle"]) -> Image.Image:
+def draw_cover(title: str, subtitle: str = catalogue("en").say("card_subtitle")) -> Image.Image:
     """The podcast's cover: the program's title on a square tile."""
     image = Image.new("RGB", (SIZE, SIZE), BACKGROUND)
     draw = ImageDraw.Draw(image)

@@ -123,19 +123,44 @@ class SampleMemo:
 class ClipLibrary:
     """One engine's phrases: which are cached, how long each is, each fitted to its slot."""
 
-    def __init__(self, cache: ClipCache, engine: Engine, jobs: int = 2) -> None:
+    def __init__(
+        self,
+        cache: ClipCache,
+        engine: Engine,
+        jobs: int = 2,
+        language: str = "en",
+        pronounce: tuple[tuple[str, str], ...] = (),
+    ) -> None:
         self.cache = cache
         self.engine = engine
         self.jobs = jobs
+        self.language = language
+        self.pronounce = pronounce
         self.identity = {**engine.identity(), "spoken_form": SPOKEN_FORM_VERSION}
+        # Only another language is named, so English clips keep the keys they always had:
+        # switching language never replays a clip made for another (docs/languages.md).
+        if language != "en":
+            self.identity["language"] = language
+        self._spoken: dict[str, str] = {}
         self._lengths: dict[str, int] = {}  # read-through memo of the cache's headers
         # ... and of the phrases it does not hold (until they are made here): plan asks
         # about an unspoken phrase at each of its beats, one file lookup each otherwise.
         self._absent: set[str] = set()
         self._memory = SampleMemo()
 
+    def spoken(self, text: str) -> str:
+        """What the engine is given for ``text``: its spoken form in this language."""
+        if text not in self._spoken:
+            self._spoken[text] = spoken_form(text, self.language, self.pronounce)
+        return self._spoken[text]
+
     def key(self, text: str, variant: str = "") -> str:
-        return self.cache.key(self.identity, text, variant)
+        # The spoken form joins the key when the text alone does not imply it (another
+        # language's rules, a pronunciation): a changed pronounce: is a new clip.
+        spoken = self.spoken(text)
+        implied = not self.pronounce and self.language == "en"
+        extra = None if implied or spoken == spoken_form(text) else spoken
+        return self.cache.key(self.identity, text, variant, spoken=extra)
 
     # -- questions ------------------------------------------------------------------
 
@@ -161,7 +186,7 @@ class ClipLibrary:
         """Speak and cache ``texts`` (their spoken form); return how many were made."""
         by_spoken: dict[str, list[str]] = {}
         for text in dict.fromkeys(texts):
-            by_spoken.setdefault(spoken_form(text), []).append(text)
+            by_spoken.setdefault(self.spoken(text), []).append(text)
         made = 0
         for spoken, speech in synthesize(self.engine, list(by_spoken), self.jobs):
             clip = clip_from_speech(speech)

@@ -6,8 +6,9 @@ command-line option (``--voice-model`` is ``speech.voice_model``, ``--duck`` is
 fields, so a new field cannot be forgotten by either:
 
 * ``for_program(program)`` folds in the program file's voice and music where the command
-  line gave none (the command line wins; the one place that rule is written), and its
-  talk and counts (``CompileOptions.resolved``). Every path that renders calls it first.
+  line gave none (the command line wins; the one place that rule is written), its talk,
+  counts and language (``CompileOptions.resolved``; the language goes to the engine too,
+  ``speak_language``) and its ``pronounce:``. Every path that renders calls it first.
 * ``render_key(timeline, speech, track_total)`` is the hash that says whether a track's
   files are still what a render would make (black's ``Mode.get_cache_key``).
 """
@@ -39,7 +40,7 @@ class RenderSettings:
     """One render's choices (the options of `build` and `publish`)."""
 
     speech: EngineSpec = field(default_factory=EngineSpec)  # --engine ... --speech-timeout
-    options: CompileOptions = CompileOptions()  # --talk, --counts, --only
+    options: CompileOptions = CompileOptions()  # --talk, --counts, --language, --only
     loudness: float = DEFAULT_LOUDNESS  # integrated loudness target, LUFS
     bitrate: int = DEFAULT_BITRATE_KBPS  # kbps
     split: bool = False  # also one MP3 per chapter (render/parts.py)
@@ -49,6 +50,8 @@ class RenderSettings:
     shuffle: int | None = None  # the shuffle's seed; None: in order
     music_level: float = DEFAULT_MUSIC_LEVEL_LU  # LU under the voice
     duck: float = DEFAULT_DUCK_DB  # dB further down under every cue
+    # How the engine should say some words (the program's ``pronounce:``): its text only.
+    pronounce: tuple[tuple[str, str], ...] = ()
 
     def for_program(self, program: Program) -> RenderSettings:
         """These settings with the program file's where the command line gave none.
@@ -68,8 +71,14 @@ class RenderSettings:
             rate=self.speech.rate or voice.rate,
         )
         music = self.music or tuple(Path(_beside(program, p)) for p in program.music)
+        options = self.options.resolved(program)
+        speech = speak_language(speech, options.language)
         return replace(
-            self, speech=speech, music=music, options=self.options.resolved(program)
+            self,
+            speech=speech,
+            music=music,
+            options=options,
+            pronounce=self.pronounce or program.pronounce,
         )
 
     def render_key(
@@ -95,6 +104,8 @@ class RenderSettings:
                 "split": self.split,
                 "cards": repr(cards),
                 "music": self._music_identity(),
+                # Only when given, so tracks rendered before pronounce: keep their keys.
+                **({"pronounce": self.pronounce} if self.pronounce else {}),
             },
             sort_keys=True,
             default=str,
@@ -111,6 +122,15 @@ class RenderSettings:
             "music_level": self.music_level,
             "duck": self.duck,
         }
+
+
+def speak_language(speech: EngineSpec, language: str | None) -> EngineSpec:
+    """The speech settings for a session in ``language``: the engine then chooses a voice
+    that speaks it (``Engine.for_language``), or stops with one line saying which are
+    installed. English is left as None, the engine's own voice as before languages were
+    chosen: the same voice and clip keys for Piper and espeak-ng, and a program with its
+    own non-English ``voice.model`` and no ``language:`` keeps working."""
+    return replace(speech, language=None if language in (None, "en") else language)
 
 
 def _beside(program: Program, path: str) -> str:

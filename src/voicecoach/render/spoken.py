@@ -19,15 +19,84 @@ seen to read badly in the shipped programs (docs/performance.md, "Voice quality"
   voice then ends it as a finished word instead of trailing off (pocketsphinx heard
   "5" and "1" right only with it). The words, so what a count says, never change.
 
+Each rule that says words says them in the session's language (``RULES``: "60 bis 90
+Sekunden", "60 a 90 segundos"); numbers stay digits, which espeak-ng (and so Piper's
+phonemizer) reads in the voice's language exactly as the words: ``espeak-ng -v de -x
+"90"`` and ``"neunzig"`` give the same phonemes. A program's ``pronounce:`` is applied
+first, word by word: the engine's text only, never what is shown.
+
 Bump ``SPOKEN_FORM_VERSION`` whenever a rule changes: it is part of every clip's cache key,
 so a changed rule re-synthesizes the phrases it touches instead of replaying old clips.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 SPOKEN_FORM_VERSION = 2
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The words one language's rules say."""
+
+    and_word: str  # "&"
+    neighbours: str  # "1-2": "1 or 2"
+    range_word: str  # "12-15": "12 to 15"
+    units: dict[str, tuple[str, str]]  # "s": ("second", "seconds")
+    abbreviations: dict[str, str] = field(default_factory=dict)  # pattern -> words
+    decimal: str = "."  # the decimal sign of "1.5 min"
+
+
+_EN_SECOND, _EN_MINUTE = ("second", "seconds"), ("minute", "minutes")
+RULES: dict[str, Rules] = {
+    "en": Rules(
+        "and",
+        "or",
+        "to",
+        {"s": _EN_SECOND, "sec": _EN_SECOND, "secs": _EN_SECOND,
+         "min": _EN_MINUTE, "mins": _EN_MINUTE},
+        {
+            # The last dot may be missing ("e.g" ends a phrase: the full stop added below
+            # would make it "e.g." for a second reading).
+            r"\be\.g(?:\.|\b)": "for example",
+            r"\bi\.e(?:\.|\b)": "that is",
+            r"\bvs\.?(?=\s)": "versus",
+            r"\bapprox(?:\.|\b)": "about",
+        },
+    ),
+    "de": Rules(
+        "und",
+        "oder",
+        "bis",
+        {"s": ("Sekunde", "Sekunden"), "sek": ("Sekunde", "Sekunden"),
+         "min": ("Minute", "Minuten")},
+        {
+            r"\bz\.\s?B(?:\.|\b)": "zum Beispiel",
+            r"\bd\.\s?h(?:\.|\b)": "das heißt",
+            r"\bbzw(?:\.|\b)": "beziehungsweise",
+            r"\bca\.(?=\s)": "circa",
+            r"\bggf(?:\.|\b)": "gegebenenfalls",
+        },
+        ",",
+    ),
+    "es": Rules(
+        "y",
+        "o",
+        "a",
+        {"s": ("segundo", "segundos"), "seg": ("segundo", "segundos"),
+         "min": ("minuto", "minutos")},
+        {
+            r"\bp\.\s?ej(?:\.|\b)": "por ejemplo",
+            r"\baprox(?:\.|\b)": "aproximadamente",
+            r"\betc(?:\.|\b)": "etcétera",
+        },
+        ",",
+    ),
+}  # fmt: skip
 
 # "(RDL)", "(DB)", "(RDLs)": an abbreviation of the words before it.
 _ABBREVIATION = re.compile(r"\s*\(([A-Z]{2,6}s?)\)")
@@ -37,44 +106,65 @@ _COMMA_BEFORE_PUNCTUATION = re.compile(r",\s*(?=[,;:!?]|\.(?!\d)|$)")
 # Numbers end at a non-digit, not a word boundary: "60-90s" is a range with a unit.
 _SEQUENCE = re.compile(r"(?<!\d)(?<!\d\.)\d+(?:\s?[-\u2013]\s?\d+){2,}(?!\.?\d)")
 _RANGE = re.compile(r"(?<!\d)(?<!\d\.)(\d+)\s?[-\u2013]\s?(\d+)(?!\.?\d)")
-# Up to three digits: "the 1990s" is not a duration.
-_UNIT = re.compile(r"(?<!\d)(?<!\d\.)(\d{1,3}(?:\.\d+)?)\s?(s|sec|secs|min|mins)\b")
-_NUMBER_HYPHEN_WORD = re.compile(r"(?<=\d)-(?=[A-Za-z])")
-_WORD_SLASH_WORD = re.compile(r"(?<=[A-Za-z])/(?=[A-Za-z])")
-_UNIT_WORDS = {"s": "second", "sec": "second", "secs": "second", "min": "minute", "mins": "minute"}
-_ABBREVIATIONS = {
-    # The last dot may be missing ("e.g" ends a phrase: the full stop added below would
-    # make it "e.g." for a second reading).
-    r"\be\.g(?:\.|\b)": "for example",
-    r"\bi\.e(?:\.|\b)": "that is",
-    r"\bvs\.?(?=\s)": "versus",
-    r"\bapprox(?:\.|\b)": "about",
-}
 _TERMINAL = (".", "!", "?", ":", ";", ",")
 
 
-def spoken_form(text: str) -> str:
-    """The words to say for ``text``: same meaning, no written shorthand."""
+def spoken_form(text: str, language: str = "en", pronounce: Iterable[tuple[str, str]] = ()) -> str:
+    """The words to say for ``text`` in ``language``: same meaning, no written shorthand;
+    ``pronounce`` says how to say some words (each replaced where it stands as a word)."""
+    rules = RULES[language]
     # One space between words first: the rules below allow one ("8 - 12"), not two.
-    spoken = _ABBREVIATION.sub(_drop_abbreviation, " ".join(text.split()))
+    spoken = " ".join(text.split())
+    for word, said in sorted(pronounce, key=lambda pair: -len(pair[0])):
+        # A function, not a template: the words said may hold a backslash.
+        spoken = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", _literally(said), spoken)
+    spoken = _ABBREVIATION.sub(_drop_abbreviation, spoken)
     # Innermost brackets first, until none are left: "(a (b))" is two asides.
     while (unbracketed := _ASIDE.sub(lambda m: f", {m.group(1).strip()},", spoken)) != spoken:
         spoken = unbracketed
     spoken = _COMMA_BEFORE_PUNCTUATION.sub("", spoken)
-    spoken = spoken.replace("&", " and ")
-    for pattern, words in _ABBREVIATIONS.items():
+    spoken = spoken.replace("&", f" {rules.and_word} ")
+    for pattern, words in rules.abbreviations.items():
         spoken = re.sub(pattern, words, spoken, flags=re.IGNORECASE)
     spoken = _SEQUENCE.sub(_say_sequence, spoken)
-    spoken = _RANGE.sub(_say_range, spoken)
+    spoken = _RANGE.sub(lambda match: _say_range(match, rules), spoken)
     # Before the units: "2-min" is "2 min", which is "2 minutes" (so a second pass, which
     # would read the unit, changes nothing).
-    spoken = _NUMBER_HYPHEN_WORD.sub(" ", spoken)
-    spoken = _UNIT.sub(_say_unit, spoken)
-    spoken = _WORD_SLASH_WORD.sub("-", spoken)
+    patterns = _patterns(language)
+    spoken = patterns.number_hyphen_word.sub(" ", spoken)
+    spoken = patterns.unit.sub(lambda match: _say_unit(match, rules), spoken)
+    spoken = patterns.word_slash_word.sub("-", spoken)
     spoken = " ".join(spoken.split()).lstrip(", ")
     if spoken and not spoken.endswith(_TERMINAL):
         spoken += "."
     return spoken
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    unit: re.Pattern[str]
+    number_hyphen_word: re.Pattern[str]
+    word_slash_word: re.Pattern[str]
+
+
+@functools.cache
+def _patterns(language: str) -> _Patterns:
+    rules = RULES[language]
+    units = "|".join(rules.units)
+    decimal = re.escape(rules.decimal)
+    # English's letters are ASCII, as they always were (its clips' keys stay valid);
+    # German and Spanish words start with any letter ("90-Grad-Winkel", "A/Ü").
+    letter = "[A-Za-z]" if language == "en" else r"[^\W\d_]"
+    return _Patterns(
+        # Up to three digits: "the 1990s" is not a duration.
+        unit=re.compile(rf"(?<!\d)(?<!\d{decimal})(\d{{1,3}}(?:{decimal}\d+)?)\s?({units})\b"),
+        number_hyphen_word=re.compile(rf"(?<=\d)-(?={letter})"),
+        word_slash_word=re.compile(rf"(?<={letter})/(?={letter})"),
+    )
+
+
+def _literally(words: str) -> Callable[[re.Match[str]], str]:
+    return lambda _match: words
 
 
 def _drop_abbreviation(match: re.Match[str]) -> str:
@@ -87,14 +177,14 @@ def _say_sequence(match: re.Match[str]) -> str:
     return ", ".join(re.findall(r"\d+", match.group()))
 
 
-def _say_range(match: re.Match[str]) -> str:
+def _say_range(match: re.Match[str], rules: Rules) -> str:
     low, high = match.group(1), match.group(2)
     if int(high) <= int(low):  # not a range: "5-0" is a tempo's two phases
         return f"{low}, {high}"
-    joiner = "or" if int(high) == int(low) + 1 else "to"
+    joiner = rules.neighbours if int(high) == int(low) + 1 else rules.range_word
     return f"{low} {joiner} {high}"
 
 
-def _say_unit(match: re.Match[str]) -> str:
-    number, unit = match.group(1), _UNIT_WORDS[match.group(2)]
-    return f"{number} {unit}" + ("" if number == "1" else "s")
+def _say_unit(match: re.Match[str], rules: Rules) -> str:
+    number, (one, many) = match.group(1), rules.units[match.group(2)]
+    return f"{number} {one if number == '1' else many}"

@@ -29,6 +29,7 @@ from mutagen.id3._tags import save_frame  # see _FramesInOrder
 
 from voicecoach.compiler import Timeline
 from voicecoach.errors import OutputError
+from voicecoach.words import catalogue
 
 PICTURE_MIME = "image/png"  # render/cards.py encodes palette PNGs
 
@@ -75,10 +76,10 @@ def write_tags(
     tags.add(TRCK(encoding=3, text=[track]))
     tags.add(TCON(encoding=3, text=["Speech"]))
     tags.add(TLEN(encoding=3, text=[str(timeline.duration_ms)]))
-    tags.add(
-        COMM(encoding=3, lang="eng", desc="",
-             text=[f"{timeline.weeks.capitalize()}: {timeline.focus}"])  # fmt: skip
-    )
+    words = catalogue(timeline.language)
+    weeks = words.weeks(timeline.week, timeline.through, "shown")
+    comment = words.say("track_comment", focus=timeline.focus, **weeks)
+    tags.add(COMM(encoding=3, lang=words.iso639_2, desc="", text=[comment]))
     if artwork is not None:
         tags.add(picture(artwork.cover, "Cover"))
     ids = []

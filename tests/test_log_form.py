@@ -479,3 +479,41 @@ def test_a_site_keeps_the_newest_sessions_and_removes_the_older_files(
         "voicecoach:log-short:session-5", "voicecoach:log-short:session-4",
         "voicecoach:log-short:week-1",
     ]  # fmt: skip
+
+
+def test_a_german_program_gets_a_german_page_and_feed(tmp_path: Path) -> None:
+    """The page's, the form's, the coach screen's and the feed's own words come from the
+    catalogue in the program's language (tests/cases/deutsch.yaml: language de)."""
+    from voicecoach.words import KEYS, catalogue
+
+    program = CASES / "deutsch.yaml"
+    site, db = tmp_path / "site", tmp_path / "log.sqlite3"
+    result = run_cli(
+        "publish", str(program), "--weeks", "1", "--site", str(site),
+        "--cache-dir", str(tmp_path / "cache"),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    feed = feedparser.parse((site / "feed.xml").read_text())
+    assert feed.feed.language == "de"
+    assert '<podcast:season name="Wochen">1</podcast:season>' in (site / "feed.xml").read_text()
+    static = (site / "index.html").read_text()
+    assert '<html lang="de">' in static and "Das Programm, Woche für Woche" in static
+    with served(site, "--db", str(db), "--no-render-next") as (page_url, _):
+        page = html.unescape(post(page_url, method="GET")[1])
+    for text in ("Als Nächstes: Einheit 1", "Einheit 1 eintragen", "Datum", "MP3 herunterladen",
+                 "Deine erste Einheit: das Programm, wie es geschrieben ist.", "Zuhören"):
+        assert text in page, text  # fmt: skip
+    # No English word of the page's own catalogue is left (the program's texts are its own).
+    # (Words German spells the same, "Pause", are German too; scripts are not words.)
+    english, german = catalogue("en"), catalogue("de")
+    shown = re.sub(r"<script.*?</script>", "", page, flags=re.S)
+    own = [
+        english.entries[key]
+        for key in KEYS
+        if key.startswith(("page_", "form_", "coach_", "feed_"))
+        and isinstance(english.entries[key], str)
+        and "{" not in str(english.entries[key])
+        and english.entries[key] != german.entries[key]
+    ]
+    leaked = [text for text in own if text in shown]
+    assert len(own) > 20 and leaked == []

@@ -13,6 +13,7 @@ from voicecoach.compiler import (
     shown_tempo,
 )
 from voicecoach.program import Program
+from voicecoach.words import catalogue
 
 __all__ = ["counted", "format_plan", "summarize_program"]
 
@@ -34,6 +35,14 @@ def summarize_program(program: Program) -> str:
 
 
 PLAN_HEADER = ("#", "Exercise", "Sets", "Prescription", "Tempo", "Rest", "Start", "Length", "Note")
+PLAN_COLUMNS = ("number", "exercise", "sets", "prescription", "tempo", "rest", "start", "length",
+                "note")  # fmt: skip
+
+
+def plan_header(language: str) -> tuple[str, ...]:
+    """The plan table's column names in ``language`` (``PLAN_HEADER`` in English)."""
+    words = catalogue(language)
+    return tuple(words.say(f"plan_col_{column}") for column in PLAN_COLUMNS)
 
 
 def plan_rows(program: Program, week: Week, timeline: Timeline) -> list[tuple[str, ...]]:
@@ -74,7 +83,7 @@ def format_plan(program: Program, week: Week, timeline: Timeline) -> str:
     """A table of the session: one row per exercise, with start time and duration."""
     stage = "foundation" if week.foundation else "build"
     lines = [f"{program.title} — week {timeline.week} ({stage}): {timeline.focus}", ""]
-    header = PLAN_HEADER
+    header = plan_header(timeline.language)
     rows = plan_rows(program, week, timeline)
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     right = {0, 2, 5, 6, 7}

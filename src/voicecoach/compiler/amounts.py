@@ -26,6 +26,8 @@ def seconds_phrase(ms: int) -> Phrase:
     seconds = round(ms / 1000)
     if seconds >= 120 and seconds % 60 == 0:
         return Phrase.of("minutes", n=seconds // 60)
+    if seconds == 90:  # "anderthalb Minuten": the one length languages say their own way
+        return Phrase.of("ninety_seconds")
     return Phrase.of("seconds", n=seconds)
 
 

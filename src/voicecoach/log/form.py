@@ -42,17 +42,18 @@ def form_fields(store: LogStore, program: Program) -> list[FormField]:
     return fields_for(program, next_in_log(store, program))
 
 
-def fields_for(program: Program, upcoming: NextSession) -> list[FormField]:
+def fields_for(
+    program: Program, upcoming: NextSession, language: str = "en"
+) -> list[FormField]:
     """The form for the session ``plan`` describes (the server plans once per request: it
     also shows the plan's session number, and plans from an empty log without creating
-    a database file)."""
+    a database file). The decisions are worded in ``language`` (the site's)."""
     return [
         FormField(
             name=field_name(index),
             label=exercise.name,
             target=target_text(exercise, upcoming),
-            # The page's own words are English (the track says it in its language).
-            decision=catalogue("en").sentences(prescription.decision),
+            decision=catalogue(language).sentences(prescription.decision),
         )
         for index, (exercise, prescription) in enumerate(
             zip(program.exercises, upcoming.week.prescriptions)

@@ -8,10 +8,11 @@ binary search) and shows the exercise (outside one, the chapter's title), "Set x
 the side, "Rep n of m", the phase (down / pause / up / hold) with its count, in a rest
 the seconds left and what comes next, and the coach's last words (the last phrase
 said, counts aside). It keeps no state of its own between updates, so seeking, pausing
-and chapter jumps are always right. The words are a catalogue (``WORDS``) handed to the
-script, and the screen says the time it shows in ``data-ms`` (the browser test reads
-it). The whole panel is a play/pause button, so a thumb can use it without aiming at
-the player's small icon (the player stays the control for keyboards and screen readers).
+and chapter jumps are always right. The words are the catalogue's ``coach_…`` keys in the
+site's language, handed to the script, and the screen says the time it shows in
+``data-ms`` (the browser test reads it). The whole panel is a play/pause button, so a
+thumb can use it without aiming at the player's small icon (the player stays the control
+for keyboards and screen readers).
 """
 
 from __future__ import annotations
@@ -20,30 +21,17 @@ import json
 from html import escape
 from urllib.parse import quote
 
-# What the screen says, by key; {placeholders} are filled in by the script.
-WORDS = {
-    "lower": "Down",
-    "bottom": "Pause",
-    "lift": "Up",
-    "top": "Hold",
-    "rep_activity": "Rep",
-    "hold": "Hold",
-    "cycle": "Cycle {rep} of {reps}",
-    "setup": "Get into position",
-    "switch": "Switch sides",
-    "rest": "Rest",
-    "transition": "Next exercise",
-    "talk": "Listen",
-    "set": "Set {set} of {sets}",
-    "rep": "Rep {rep} of {reps}",
-    "left": "Left side",
-    "right": "Right side",
-    "seconds_left": "{seconds} s left",
-    "next_set": "Next: set {set} of {sets}",
-    "next_exercise": "Next: {exercise}",
-    "done": "Session complete",
-    "loading": "Tap here to play: the coach follows the track here.",
-}
+from voicecoach.words import KEYS, Catalogue
+
+PREFIX = "coach_"  # the screen's catalogue keys (voicecoach.words): coach_lower, ...
+
+
+def coach_words(words: Catalogue) -> dict[str, str]:
+    """What the screen says, by key without the prefix; {placeholders} are left for the
+    script to fill in."""
+    return {
+        key.removeprefix(PREFIX): str(words.entries[key]) for key in KEYS if key.startswith(PREFIX)
+    }
 
 STYLE = """
 .coach { border: 2px solid var(--accent); border-radius: .6rem; padding: .8rem 1rem;
@@ -147,16 +135,16 @@ for (const screen of document.querySelectorAll(".coach[data-timeline]")) {
 """
 
 
-def coach_html(audio_id: str, timeline_file: str) -> str:
+def coach_html(audio_id: str, timeline_file: str, words: Catalogue) -> str:
     """The coach screen under the player ``audio_id``, reading ``timeline_file``."""
     return (
         f'<div class="coach" data-audio="{audio_id}" data-timeline="{quote(timeline_file)}">'
-        f'<p class="c-top"></p><p class="c-exercise">{escape(WORDS["loading"])}</p>'
+        f'<p class="c-top"></p><p class="c-exercise">{escape(words.say("coach_loading"))}</p>'
         '<p class="c-where"></p><p class="c-now"></p><p class="c-next"></p>'
         '<p class="c-said"></p></div>'
     )
 
 
-def coach_words_json() -> str:
+def coach_words_json(words: Catalogue) -> str:
     """The catalogue for the script, safe inside a ``<script type="application/json">``."""
-    return json.dumps(WORDS, ensure_ascii=False).replace("<", "\\u003c")
+    return json.dumps(coach_words(words), ensure_ascii=False).replace("<", "\\u003c")

@@ -24,7 +24,7 @@ from email.utils import format_datetime
 from urllib.parse import quote
 
 from voicecoach.naming import COVER_FILE, PAGE_FILE, slugify
-from voicecoach.publish.state import Episode, Site
+from voicecoach.publish.state import Episode, Site, site_words
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -47,7 +47,7 @@ def hms(ms: int) -> str:
 
 
 WEEKS_SEASON, SESSIONS_SEASON = 1, 2
-SEASON_NAMES = {WEEKS_SEASON: "Weeks", SESSIONS_SEASON: "From your training log"}
+SEASON_KEYS = {WEEKS_SEASON: "feed_season_weeks", SESSIONS_SEASON: "feed_season_log"}
 
 
 def guid(site: Site, episode: Episode) -> str:
@@ -71,6 +71,7 @@ def season_and_number(episode: Episode) -> tuple[int, int]:
 
 def feed_xml(site: Site, base_url: str | None) -> str:
     base = base_url or ""
+    words = site_words(site)
 
     def url(path: str) -> str:
         return base + quote(path)
@@ -127,6 +128,6 @@ def feed_xml(site: Site, base_url: str | None) -> str:
         if episode.transcript_file:
             sub(item, f"{{{PODCAST}}}transcript", url=url(episode.transcript_file),
                 type=TRANSCRIPT_TYPE)  # fmt: skip
-        sub(item, f"{{{PODCAST}}}season", str(season), name=SEASON_NAMES[season])
+        sub(item, f"{{{PODCAST}}}season", str(season), name=words.say(SEASON_KEYS[season]))
     ET.indent(rss, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, encoding="unicode") + "\n"

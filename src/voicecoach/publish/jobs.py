@@ -38,6 +38,7 @@ from voicecoach.outputs import remove_stale_temporaries
 from voicecoach.program import load_program
 from voicecoach.publish.state import load_site
 from voicecoach.render import Progress, RenderSettings
+from voicecoach.words import Catalogue
 
 QUEUE_FILE = ".voicecoach-jobs.sqlite3"  # hidden: serve never sends a dot file
 QUEUE_ENV = "VOICECOACH_QUEUE"  # "redis://..." puts the jobs on Redis
@@ -248,15 +249,14 @@ class QuietConsumer(Consumer):  # type: ignore[misc]
         pass
 
 
-def status_html(status: JobStatus | None) -> str:
-    """The line the page shows above the episodes while the next session is made."""
+def status_html(status: JobStatus | None, words: Catalogue) -> str:
+    """The line the page shows above the episodes while the next session is made (the
+    render's own step, "Rendering 40%", is the renderer's words)."""
     if status is None:
         return ""
     if status.state == "failed":
-        return (
-            f'<p class="job failed" role="alert" id="next-job">Session {status.number} could '
-            f"not be prepared: {escape(status.error)}</p>"
-        )
+        failed = words.say("page_failed", number=status.number, error=status.error)
+        return f'<p class="job failed" role="alert" id="next-job">{escape(failed)}</p>'
     percent = f" {100 * status.done // status.total}%" if status.total else ""
     step = f" ({escape(status.label)}{percent})" if status.label else ""
     bar = (
@@ -264,7 +264,7 @@ def status_html(status: JobStatus | None) -> str:
     )
     # The page looks again by itself until the track is there.
     return (
-        f'<div class="job" role="status" id="next-job"><p>Preparing session '
-        f"{status.number}…{step}</p>{bar}</div>"
+        f'<div class="job" role="status" id="next-job"><p>'
+        f"{escape(words.say('page_preparing', number=status.number))}{step}</p>{bar}</div>"
         "<script>setTimeout(() => location.reload(), 5000)</script>"
     )

@@ -21,7 +21,7 @@ import datetime
 import tempfile
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
 
@@ -43,9 +43,10 @@ from voicecoach.log import (
     trained_to,
 )
 from voicecoach.program import Program, load_program
-from voicecoach.publish.page import Earlier, NextCard, WeekExtra
+from voicecoach.publish.page import Earlier, NextCard, WeekExtra, stage_words
 from voicecoach.publish.site import KEEP_SESSIONS
-from voicecoach.publish.state import Episode, Site
+from voicecoach.publish.state import Episode, Site, site_words
+from voicecoach.words import Catalogue
 
 FORM_PATH = "log"  # under the secret path: the only address that takes a POST
 PROGRESS_FILE = "progress.png"  # drawn per request from the log (history --plot)
@@ -92,13 +93,12 @@ class Shown:
     logged: SessionRecord | None = None
 
 
-def describe_logged(record: SessionRecord) -> str:
-    what = (
-        "missed"
-        if record.status == "missed"
-        else f"{len({s.exercise for s in record.sets})} exercises"
-    )
-    return f"Logged session {record.number} on {record.date.isoformat()} ({what})."
+def describe_logged(record: SessionRecord, words: Catalogue) -> str:
+    date = record.date.isoformat()
+    if record.status == "missed":
+        return words.say("form_logged_missed", number=record.number, date=date)
+    done = len({s.exercise for s in record.sets})
+    return words.say("form_logged", number=record.number, date=date, n=done)
 
 
 def form_html(
@@ -107,38 +107,48 @@ def form_html(
     fields: list[FormField],
     today: datetime.date,
     shown: Shown,
+    words: Catalogue,
 ) -> str:
-    """The form in section ``anchor`` for ``upcoming`` (trained to that section's track);
-    the top card's is open, and any is open with its error or confirmation."""
+    """The form in section ``anchor`` for ``upcoming`` (trained to that section's track),
+    in the site's language; the top card's is open, and any is open with its error or
+    confirmation. The examples of what to type are the log's grammar, in every language."""
+    say = words.say
     here = shown.at == anchor
     typed = shown.typed if here and shown.error else {}
     notes = ""
     if here and shown.error:
         notes = f'<p class="error" role="alert">{escape(shown.error)}</p>'
     elif here and shown.logged:
-        notes = f'<p class="done" role="status">{escape(describe_logged(shown.logged))}</p>'
+        logged = describe_logged(shown.logged, words)
+        notes = f'<p class="done" role="status">{escape(logged)}</p>'
     prefix = f"log-{anchor}"
-    stage = "foundation" if upcoming.week.foundation else "build"
     number = upcoming.number
+    as_prescribed = say("form_as_prescribed")
+    about = {
+        "number": number,
+        "stage": stage_words(words, upcoming.week.foundation),
+        **words.weeks(upcoming.week.number, upcoming.week.through),
+    }
     if anchor == NEXT:
-        summary = f"Log session {number}"
-        what = f"Session {number} in your training log ({upcoming.week.label.lower()}, {stage})."
+        summary, what = say("form_log_session", number=number), say("form_what_next", **about)
     else:
-        summary = "Trained to this track? Log it"
-        what = (
-            f"Logs session {number} in your training log with this track's targets "
-            f"({upcoming.week.label.lower()}, {stage})."
-        )
+        summary, what = say("form_trained_to_track"), say("form_what_track", **about)
     inputs = "\n".join(
         f'<label for="{prefix}-{f.name}">{escape(f.label)} '
         f'<span class="target">{escape(f.target)}</span></label>'
         f'<input type="text" id="{prefix}-{f.name}" name="{f.name}" '
-        f'value="{escape(typed.get(f.name, ""))}" placeholder="as prescribed" '
+        f'value="{escape(typed.get(f.name, ""))}" placeholder="{escape(as_prescribed)}" '
         f'autocomplete="off" autocapitalize="off" spellcheck="false">'
         + (f'<span class="why">{escape(f.decision)}</span>' if f.decision else "")
         for f in fields
     )
     date = typed.get(DATE_FIELD, today.isoformat())
+    help_text = (
+        f"{escape(say('form_help'))} <code>10,10,9</code> {escape(say('form_help_reps'))}, "
+        f"<code>10/10,10/9</code> {escape(say('form_help_sides'))}, <code>30s</code> "
+        f"{escape(say('form_help_hold'))}, <code>@12kg</code> {escape(say('form_help_weight'))}, "
+        "<code>skip</code>."
+    )
     missed = " checked" if typed.get(MISSED_FIELD) else ""
     opened = " open" if here or anchor == NEXT else ""
     return f"""<details class="log" id="{prefix}"{opened}>
@@ -146,39 +156,37 @@ def form_html(
 <form class="log" method="post" action="{FORM_PATH}?at={anchor}">
 {notes}
 <p class="meta">{escape(what)}
-Leave a box empty if it went as prescribed; otherwise type what you did:
-<code>10,10,9</code> reps per set, <code>10/10,10/9</code> left/right, <code>30s</code>
-a hold, <code>@12kg</code> the weight, <code>skip</code>.</p>
+{help_text}</p>
 <input type="hidden" name="{SESSION_FIELD}" value="{number}">
 <input type="hidden" name="{TRACK_FIELD}" value="{anchor}">
-<label for="{prefix}-date">Date</label>
+<label for="{prefix}-date">{escape(say("form_date"))}</label>
 <input type="date" id="{prefix}-date" name="{DATE_FIELD}" value="{escape(date)}"
  max="{today.isoformat()}">
 {inputs}
 <label class="check"><input type="checkbox" name="{MISSED_FIELD}" value="1"{missed}>
-It did not happen (missed)</label>
-<button type="submit">Log session {number}</button>
+{escape(say("form_missed"))}</label>
+<button type="submit">{escape(say("form_log_session", number=number))}</button>
 </form>
 </details>"""
 
 
-def logged_html(program: Program, record: SessionRecord) -> str:
+def logged_html(program: Program, record: SessionRecord, words: Catalogue) -> str:
     """What was logged for an earlier session, under its track."""
     lines = "".join(f"<li>{escape(line)}</li>" for line in logged_lines(program, record))
-    return (
-        f'<div class="logged"><p class="meta">Logged on {record.date.isoformat()}:</p>'
-        f"<ul>{lines}</ul></div>"
-    )
+    on = words.say("form_logged_on", date=record.date.isoformat())
+    return f'<div class="logged"><p class="meta">{escape(on)}</p><ul>{lines}</ul></div>'
+
 
 
 def changes(
-    program: Program, upcoming: NextSession, last: SessionRecord | None
+    program: Program, upcoming: NextSession, last: SessionRecord | None, words: Catalogue
 ) -> list[str]:
     """What changed since the last session, a short line per exercise whose target moved
     ("Bulgarian Split Squat: 3 × 12 reps/side @ 12 kg (was 11)"), and one line naming the
     ones that stay; why each moved is under its box in the form, in the track's words."""
+    say = words.say
     if last is None:
-        return ["Your first session: the program as it is written."]
+        return [say("page_first_session")]
     moved, same = [], []
     for exercise in program.exercises:
         new, old = upcoming.target_of(exercise), last.targets.get(exercise.name)
@@ -188,19 +196,20 @@ def changes(
                 continue
         target = target_text(exercise, upcoming)
         if new.raise_weight and "+ a little" not in target:  # no weight logged to add to
-            target += ", a little heavier"
-        was = f" (was {old.amount})" if old is not None and old.amount != new.amount else ""
-        moved.append(f"{exercise.name}: {target}{was}")
+            target = say("page_heavier", target=target)
+        if old is not None and old.amount != new.amount:
+            target = say("page_was", target=target, amount=old.amount)
+        moved.append(f"{exercise.name}: {target}")
     lines = []
     if last.status == "missed":
-        lines.append(f"Session {last.number} was missed: its targets again.")
+        lines.append(say("page_missed_again", number=last.number))
     elif upcoming.week.foundation:
-        lines.append("The foundation: the program as it is written.")
+        lines.append(say("page_foundation_as_written"))
     lines += moved
     if same and moved:
-        lines.append("Same as last time: " + ", ".join(same) + ".")
+        lines.append(say("page_same_as_last", exercises=", ".join(same)))
     elif same and not lines:
-        lines.append("The same targets as last time.")
+        lines.append(say("page_same_targets"))
     return lines
 
 
@@ -215,10 +224,11 @@ def week_track(program: Program, site: Site, week: Week) -> Episode | None:
     return None
 
 
-def unavailable_html(message: str) -> str:
+def unavailable_html(message: str, words: Catalogue) -> str:
+    text = words.say("form_unavailable", reason=message)
     return (
-        '<details class="log"><summary>Log this session</summary>'
-        f'<p class="error">{escape(message)}</p></details>'
+        f'<details class="log"><summary>{escape(words.say("page_session", number="?"))}'
+        f'</summary><p class="error">{escape(text)}</p></details>'
     )
 
 
@@ -242,6 +252,7 @@ class LogForm:
         """The top card and the function page_html calls per section; reads the log once.
         ``status`` is the line about the next session's track being prepared."""
         records: dict[int, SessionRecord] = {}
+        words = site_words(site)
         try:
             program = self._program()
             if self.db_path.exists():
@@ -252,22 +263,25 @@ class LogForm:
             else:  # nothing logged yet: the first session, create no file on a GET
                 upcoming = next_session(program, [])
         except VoicecoachError as exc:
-            message = f"Logging is not available: {exc}"
-            return None, lambda episode: unavailable_html(message)
+            reason = str(exc)  # the name exc is gone after the block; the lambda runs later
+            return None, lambda episode: unavailable_html(reason, words)
         if logged_number is not None and shown.logged is None and logged_number in records:
             shown = Shown(at=shown.at, logged=records[logged_number])
         today = datetime.date.today()
         episode = site.sessions.get(upcoming.number) or week_track(program, site, upcoming.week)
+        fields = fields_for(program, upcoming, words.language)
+        last = records[max(records)] if records else None
         card = NextCard(
             number=upcoming.number,
-            weeks=episode.weeks if episode else upcoming.week.label.lower(),
-            stage="foundation" if upcoming.week.foundation else "build",
-            changes=changes(program, upcoming, records[max(records)] if records else None),
+            week=episode.week if episode else upcoming.week.number,
+            through=episode.through if episode else upcoming.week.through,
+            foundation=upcoming.week.foundation,
+            changes=changes(program, upcoming, last, words),
             episode=episode,
-            form=form_html(NEXT, upcoming, fields_for(program, upcoming), today, shown),
+            form=form_html(NEXT, upcoming, fields, today, shown, words),
             status=status,
             earlier=[
-                Earlier(n, logged_html(program, records[n]), site.sessions.get(n))
+                Earlier(n, logged_html(program, records[n], words), site.sessions.get(n))
                 for n in sorted(records, reverse=True)[:KEEP_SESSIONS]
             ],
         )
@@ -275,11 +289,11 @@ class LogForm:
         def extra(episode: Episode) -> str:
             if episode.session is not None:
                 record = records.get(episode.session)
-                return logged_html(program, record) if record else ""
-            week = prescribe_week(program, episode.week)
+                return logged_html(program, record, words) if record else ""
+            week = replace(prescribe_week(program, episode.week), through=episode.through)
             trained = trained_to(program, upcoming, week)
-            fields = fields_for(program, trained)
-            return form_html(episode.anchor, trained, fields, today, shown)
+            fields = fields_for(program, trained, words.language)
+            return form_html(episode.anchor, trained, fields, today, shown, words)
 
         return card, extra
 
@@ -299,7 +313,7 @@ class LogForm:
         except VoicecoachError:
             return None
 
-    def progress_html(self) -> str:
+    def progress_html(self, site: Site) -> str:
         """The section after the weeks, once something is logged: a line per exercise to
         read at a glance, then the picture (one plot per exercise, in a column)."""
         if not self.db_path.exists():
@@ -312,12 +326,13 @@ class LogForm:
             return ""
         if not lines:
             return ""
+        say = site_words(site).say
         items = "".join(f"<li>{escape(line)}</li>" for line in lines)
         return (
-            '<section id="progress"><h2>Your progress</h2>'
+            f'<section id="progress"><h2>{escape(say("page_progress"))}</h2>'
             f'<ul class="glance">{items}</ul>'
-            f'<p class="meta">Every set, the weakest as the line; weight on its own axis.</p>'
-            f'<img src="{PROGRESS_FILE}" alt="Reps and weight over time, per exercise" '
+            f'<p class="meta">{escape(say("page_progress_note"))}</p>'
+            f'<img src="{PROGRESS_FILE}" alt="{escape(say("page_progress_alt"))}" '
             'style="width:100%;height:auto"></section>'
         )
 

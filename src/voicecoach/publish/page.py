@@ -24,13 +24,13 @@ from dataclasses import dataclass, field
 from html import escape
 from urllib.parse import quote
 
-from voicecoach.compiler import counted
 from voicecoach.naming import COVER_FILE, FEED_FILE, playlist_file_name
 from voicecoach.publish.coach import SCRIPT as COACH_SCRIPT
 from voicecoach.publish.coach import STYLE as COACH_STYLE
 from voicecoach.publish.coach import coach_html, coach_words_json
-from voicecoach.publish.state import Episode, Site
+from voicecoach.publish.state import Episode, Site, site_words
 from voicecoach.report import clock
+from voicecoach.words import Catalogue
 
 WeekExtra = Callable[[Episode], str]
 
@@ -145,8 +145,9 @@ class NextCard:
     from the training log: publish/log_form.py)."""
 
     number: int  # its number in the log
-    weeks: str  # "week 3", "weeks 1–2"
-    stage: str  # "foundation", "build"
+    week: int  # the week it is in, or the first of the run of weeks its track serves
+    through: int | None  # the run's last week (None: one week)
+    foundation: bool  # its stage
     changes: list[str] = field(default_factory=list)  # what the log changed, per exercise
     episode: Episode | None = None  # its track, once the site has it
     form: str = ""  # its log form
@@ -186,8 +187,15 @@ def _plan(episode: Episode) -> str:
     )
 
 
-def _player(episode: Episode, audio_id: str, artist: str, folded: bool) -> str:
+def megabytes(words: Catalogue, size_bytes: int) -> str:
+    """A file's size to one decimal, with the language's decimal sign ("1.2", "1,2")."""
+    whole, tenth = divmod(round(size_bytes / 100_000), 10)
+    return f"{whole}{words.number(1.5)[1]}{tenth}"
+
+
+def _player(episode: Episode, audio_id: str, artist: str, folded: bool, words: Catalogue) -> str:
     """The player, its download link, the coach screen, the chapters and the plan."""
+    say = words.say
     parts = ""
     if episode.parts:
         links = " · ".join(
@@ -195,59 +203,68 @@ def _player(episode: Episode, audio_id: str, artist: str, folded: bool) -> str:
         )
         playlist = quote(episode.parts_playlist or "")
         parts = (
-            f'<details><summary>One track per exercise (<a href="{playlist}">playlist</a>)'
+            f"<details><summary>{escape(say('page_parts'))} "
+            f'(<a href="{playlist}">{escape(say("page_parts_playlist"))}</a>)'
             f"</summary><p>{links}</p></details>"
         )
     chapters = f'<ol class="chapters">\n{_chapters(episode, audio_id)}\n</ol>'
     if folded:  # the top card: its form comes before a long list of chapters
+        summary = say("page_chapters", count=len(episode.chapters))
         chapters = (
-            f'<details class="chapters"><summary>Chapters ({len(episode.chapters)})</summary>'
-            f"{chapters}</details>"
+            f'<details class="chapters"><summary>{escape(summary)}</summary>{chapters}</details>'
         )
+    size = say("page_download_note", megabytes=megabytes(words, episode.size_bytes))
     return f"""<audio id="{audio_id}" controls preload="metadata" src="{quote(episode.file)}"
  data-title="{escape(episode.title)}" data-artist="{escape(artist)}"></audio>
-<p class="meta"><a href="{quote(episode.file)}" download>Download the MP3</a>
-({episode.size_bytes / 1_000_000:.1f} MB) to keep it on the phone</p>
-{coach_html(audio_id, episode.timeline_file)}
+<p class="meta"><a href="{quote(episode.file)}" download>{escape(say("page_download"))}</a>
+{escape(size)}</p>
+{coach_html(audio_id, episode.timeline_file, words)}
 {chapters}
-<details><summary>Plan</summary>{_plan(episode)}</details>
+<details><summary>{escape(say("page_plan"))}</summary>{_plan(episode)}</details>
 {parts}"""
 
 
-def _week(episode: Episode, extra: WeekExtra | None, artist: str = "") -> str:
+def _week(episode: Episode, extra: WeekExtra | None, artist: str, words: Catalogue) -> str:
     # Weeks keep their short ids (audio-3): links and tests made before sessions use them.
     audio_id = f"audio-{episode.week}" if episode.session is None else f"audio-{episode.anchor}"
     return f"""<section class="week" id="{episode.anchor}">
 <h2>{escape(episode.title)}</h2>
 <p class="meta">{escape(episode.focus)} · {clock(episode.duration_ms)}</p>
-{_player(episode, audio_id, artist, folded=False)}
+{_player(episode, audio_id, artist, False, words)}
 {extra(episode) if extra else ""}
 </section>"""
 
 
-def _earlier(session: Earlier, artist: str) -> str:
+def _earlier(session: Earlier, artist: str, words: Catalogue) -> str:
     """A session logged before: what was logged first, then its track (chapters folded)."""
     episode = session.episode
     if episode is None:
         return f"""<section class="week" id="session-{session.number}">
-<h2>Session {session.number}</h2>
+<h2>{escape(words.say("page_session", number=session.number))}</h2>
 {session.logged}
 </section>"""
     return f"""<section class="week" id="session-{session.number}">
 <h2>{escape(episode.title)}</h2>
 <p class="meta">{clock(episode.duration_ms)}</p>
 {session.logged}
-{_player(episode, f"audio-session-{session.number}", artist, folded=True)}
+{_player(episode, f"audio-session-{session.number}", artist, True, words)}
 </section>"""
 
 
-def _next_card(card: NextCard, artist: str) -> str:
+def stage_words(words: Catalogue, foundation: bool) -> str:
+    return words.say("page_foundation" if foundation else "page_build")
+
+
+def _next_card(card: NextCard, artist: str, words: Catalogue) -> str:
     length = f" · {clock(card.episode.duration_ms)}" if card.episode else ""
+    weeks = words.say("page_next_weeks", **words.weeks(card.week, card.through, "shown"))
     changes = "".join(f"<li>{escape(line)}</li>" for line in card.changes)
-    player = _player(card.episode, "audio-next", artist, folded=True) if card.episode else ""
+    player = (
+        _player(card.episode, "audio-next", artist, True, words) if card.episode else ""
+    )
     return f"""<section class="next" id="next" aria-labelledby="next-title">
-<h2 id="next-title">Next: session {card.number}</h2>
-<p class="meta">{escape(card.weeks.capitalize())} · {escape(card.stage)}{length}</p>
+<h2 id="next-title">{escape(words.say("page_next", number=card.number))}</h2>
+<p class="meta">{escape(weeks)} · {escape(stage_words(words, card.foundation))}{length}</p>
 <ul class="changes">{changes}</ul>
 {card.status}
 {player}
@@ -262,31 +279,33 @@ def page_html(
     after: str = "",
     next_card: NextCard | None = None,
 ) -> str:
-    """The page for ``site``; ``next_card`` on top; ``week_extra(episode)`` may add HTML
-    to each section below it (with ``extra_style``, CSS for it); ``after`` is HTML after
-    them (the progress picture)."""
+    """The page for ``site``, in its language; ``next_card`` on top; ``week_extra(episode)``
+    may add HTML to each section below it (with ``extra_style``, CSS for it); ``after`` is
+    HTML after them (the progress picture)."""
+    words = site_words(site)
+    say = words.say
     weeks = sum((e.through or e.week) - e.week + 1 for e in site.episodes.values())
-    count = counted(weeks, "week")
+    count = say("page_weeks", n=weeks)
     if site.sessions:
-        count += f" · {counted(len(site.sessions), 'session')} from the log"
+        count += " · " + say("page_sessions", n=len(site.sessions))
     total = sum(e.duration_ms for e in site.feed_episodes)
     program = sorted(site.episodes.values(), key=lambda e: e.week)
     sections = []
     # The next session comes first, right under the title: it is what the page is for
     # on a training day; how to subscribe follows it.
-    top = _next_card(next_card, site.author) if next_card is not None else ""
+    top = _next_card(next_card, site.author, words) if next_card is not None else ""
     if next_card is not None:
         if next_card.earlier:
-            sections.append('<h2 class="list">Earlier sessions</h2>')
-            sections += [_earlier(e, site.author) for e in next_card.earlier]
+            sections.append(f'<h2 class="list">{escape(say("page_earlier"))}</h2>')
+            sections += [_earlier(e, site.author, words) for e in next_card.earlier]
     else:  # the static page knows no log: the sessions it has, newest first
         sessions = [e for e in reversed(site.in_order) if e.session is not None]
         if sessions:
-            sections.append('<h2 class="list">Sessions from the log</h2>')
-            sections += [_week(e, week_extra, site.author) for e in sessions]
+            sections.append(f'<h2 class="list">{escape(say("page_log_sessions"))}</h2>')
+            sections += [_week(e, week_extra, site.author, words) for e in sessions]
     if program:
-        sections.append('<h2 class="list">The program, week by week</h2>')
-        sections += [_week(e, week_extra, site.author) for e in program]
+        sections.append(f'<h2 class="list">{escape(say("page_program_weeks"))}</h2>')
+        sections += [_week(e, week_extra, site.author, words) for e in program]
     body = "\n".join(sections)
     playlist = quote(playlist_file_name(site.title))
     return f"""<!doctype html>
@@ -309,25 +328,24 @@ def page_html(
 <img src="{COVER_FILE}" alt="">
 <div>
 <h1>{escape(site.title)}</h1>
-<p class="meta">{count} · {clock(total)} in all · {escape(site.author)}</p>
+<p class="meta">{escape(count)} · {escape(say("page_in_all", length=clock(total)))} · \
+{escape(site.author)}</p>
 </div>
 </header>
 {top}
 <p>{escape(site.description)}</p>
 <section class="subscribe-box" id="subscribe-box">
-<p><a class="subscribe" id="subscribe-antennapod" href="{FEED_FILE}">Subscribe in
-AntennaPod</a> <a class="subscribe" id="subscribe" href="{FEED_FILE}">Other podcast
-apps</a></p>
-<p class="meta">On an iPhone, play here: Apple Podcasts, Overcast and Pocket Casts fetch
-feeds through their own servers, which cannot reach this home network. The lock screen
-and a headset's next / previous buttons follow the chapters.</p>
-<p class="meta">Feed address (paste it into any podcast app):<br>
+<p><a class="subscribe" id="subscribe-antennapod" href="{FEED_FILE}">\
+{escape(say("page_subscribe_antennapod"))}</a> <a class="subscribe" id="subscribe" \
+href="{FEED_FILE}">{escape(say("page_subscribe_other"))}</a></p>
+<p class="meta">{escape(say("page_iphone"))}</p>
+<p class="meta">{escape(say("page_feed_address"))}<br>
 <code id="feed-url">{FEED_FILE}</code><br>
-Playlist for music players: <a href="{playlist}">{escape(playlist_file_name(site.title))}</a></p>
+{escape(say("page_playlist"))} <a href="{playlist}">{escape(playlist_file_name(site.title))}</a></p>
 </section>
 {body}
 {after}
-<script type="application/json" id="coach-words">{coach_words_json()}</script>
+<script type="application/json" id="coach-words">{coach_words_json(words)}</script>
 <script>{SCRIPT.replace("FEED", FEED_FILE).replace("COVER", COVER_FILE)}{COACH_SCRIPT}</script>
 </body>
 </html>

@@ -66,7 +66,7 @@ from voicecoach.publish.log_form import (
 )
 from voicecoach.publish.page import page_html
 from voicecoach.publish.ranges import range_applies, usable_range
-from voicecoach.publish.state import Site, ensure_secret, load_site
+from voicecoach.publish.state import Site, ensure_secret, load_site, site_words
 from voicecoach.render import RenderSettings
 
 MIME_TYPES = {
@@ -167,15 +167,15 @@ def make_app(
         return load_site(folder) or site  # publish may have added episodes meanwhile
 
     def page(form: LogForm, shown: Shown, logged: int | None = None, status: int = 200) -> Response:
-        preparing = status_html(jobs.current()) if jobs is not None else ""
         now = current_site()
+        preparing = status_html(jobs.current(), site_words(now)) if jobs is not None else ""
         card, extra = form.view(now, shown, logged, preparing)
         response = Response(
             page_html(
                 now,
                 week_extra=extra,
                 extra_style=STYLE + JOB_STYLE,
-                after=form.progress_html(),
+                after=form.progress_html(now),
                 next_card=card,
             ),
             status,

@@ -64,7 +64,8 @@ from voicecoach.render import (
     no_progress,
     playlist_text,
 )
-from voicecoach.report import PLAN_HEADER, plan_rows
+from voicecoach.report import plan_header, plan_rows
+from voicecoach.words import catalogue
 
 KEEP_SESSIONS = 12  # the log's sessions a site keeps: four weeks at three a week
 
@@ -106,7 +107,9 @@ def episode_for(
                 parts.append(f"{parts_dir.name}/{line}")
     return Episode(
         week=timeline.week,
-        title=session_title(program, timeline.weeks, session),
+        title=timeline.title if session is None else session_title(
+            timeline.program, timeline.language, timeline.week, timeline.through, session
+        ),
         focus=timeline.focus,
         file=result.path.relative_to(folder).as_posix(),
         chapters_file=chapters_path(result.path).relative_to(folder).as_posix(),
@@ -115,7 +118,8 @@ def episode_for(
         duration_ms=timeline.duration_ms,
         published=published,
         chapters=[{"start_ms": c.start_ms, "title": c.title} for c in timeline.chapters],
-        plan=[list(PLAN_HEADER)] + [list(row) for row in plan_rows(program, week, timeline)],
+        plan=[list(plan_header(timeline.language))]
+        + [list(row) for row in plan_rows(program, week, timeline)],
         parts=parts,
         parts_playlist=f"{parts_dir.name}/{playlist.name}" if parts else None,
         session=session,
@@ -125,11 +129,14 @@ def episode_for(
     )
 
 
-def session_title(program: Program, weeks: str, session: int | None) -> str:
-    """ "Back Pain — week 3", "Back Pain — weeks 1–2", "Back Pain — session 7 (week 3)"."""
-    if session is None:
-        return f"{program.title} — {weeks}"
-    return f"{program.title} — session {session} ({weeks})"
+def session_title(
+    program: str, language: str, week: int, through: int | None, session: int
+) -> str:
+    """ "Back Pain — session 7 (week 3)", "… — session 4 (weeks 1–2)", in ``language``
+    (a week's own episode is titled by its track: ``Timeline.title``)."""
+    words = catalogue(language)
+    weeks = words.weeks(week, through, "shown")
+    return words.say("page_session_title", program=program, number=session, **weeks)
 
 
 @dataclass(frozen=True)
@@ -170,6 +177,8 @@ def publish(
         program.description or program.title,
         program.artist,
     )
+    # The page's and the feed's words, and the feed's <language>: the session's.
+    site.language = str(settings.options.resolved(program).language)
     if base_url:
         site.base_url = base_url.rstrip("/") + "/"
     if program.source:  # where `serve` finds the program to log sessions against
@@ -257,7 +266,9 @@ def _session_episode(
     stamp = old.published if old else datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     same = site.track_for(identity)
     if same is not None and same.session != session.number and (folder / same.file).exists():
-        title = session_title(program, same.weeks, session.number)
+        title = session_title(
+            program.title, site.language, same.week, same.through, session.number
+        )
         return replace(same, session=session.number, title=title, published=stamp), None
     path = folder / session_file_name(program.title, session.number)
     result = build_week(program, week, path, settings, progress, incremental=True)

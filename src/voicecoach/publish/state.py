@@ -16,6 +16,7 @@ from typing import Any
 from voicecoach.errors import OutputError
 from voicecoach.naming import SITE_STATE_FILE
 from voicecoach.outputs import write_text_atomic
+from voicecoach.words import LANGUAGES, Catalogue, catalogue
 
 STATE_VERSION = 1
 
@@ -114,6 +115,12 @@ class Site:
             "sessions": [asdict(e) for e in self.in_order if e.session is not None],
         }
         return json.dumps(document, indent=1, ensure_ascii=False)
+
+
+def site_words(site: Site) -> Catalogue:
+    """The catalogue of the site's language: the page's and the feed's words (English for
+    a site published before languages, or in one no catalogue ships for)."""
+    return catalogue(site.language if site.language in LANGUAGES else "en")
 
 
 def new_secret() -> str:

@@ -332,3 +332,18 @@ def test_the_plan_table_shows_its_cells_in_the_language(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "13 Wdh./Seite" in result.output and "5-0-2-1 Heben zuerst" in result.output
     assert "schwerer" in result.output and "30 s" in result.output
+
+
+def test_ninety_seconds_and_the_plan_columns_are_said_and_shown_per_language() -> None:
+    """A 90-second rest is the one length languages say their own way; the plan table's
+    column names are the catalogue's too (English: the table as it always was)."""
+    from voicecoach.compiler.amounts import seconds_words
+    from voicecoach.report import PLAN_HEADER, plan_header
+
+    said = {lang: seconds_words(catalogue(lang), 90_000) for lang in LANGUAGES}
+    assert said == {"en": "90 seconds", "de": "anderthalb Minuten", "es": "90 segundos"}
+    assert catalogue("de").say("rest", seconds=said["de"]) == "Anderthalb Minuten Pause."
+    assert seconds_words(catalogue("de"), 60_000) == "60 Sekunden"
+    assert plan_header("en") == PLAN_HEADER
+    assert plan_header("de")[1:3] == ("Übung", "Sätze")
+    assert plan_header("es")[5] == "Descanso"

@@ -1,4 +1,4 @@
-"""The publish stage: weeks become a private podcast and a page a phone can open.
+"""The publish stage: sessions become a private podcast and a page a phone can open.
 
 site     what a published site holds; ``publish`` renders what changed and rewrites it
 feed     the RSS 2.0 feed (iTunes and Podcasting 2.0 namespaces)
